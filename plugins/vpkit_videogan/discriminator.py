@@ -1,0 +1,43 @@
+"""The VideoGAN discriminator: a 3-D convolutional mirror of the generator's foreground stream."""
+
+from __future__ import annotations
+
+import torch
+from pydantic import Field
+from torch import nn
+
+from vpkit import ClipSpec, Discriminator, Options
+from vpkit_videogan.init import init_weights
+from vpkit_videogan.shapes import CORE_SIZE, Pyramid
+
+
+class VideoGANDiscriminator(Discriminator):
+    """Halves time, height and width per level, then one logit from the ``t0 x 4 x 4`` core."""
+
+    name = "videogan"
+
+    class Config(Options):
+        width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
+
+    @classmethod
+    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
+        Pyramid.of(clip)
+
+    def __init__(self, config: Config, clip: ClipSpec):
+        super().__init__(config, clip)
+        pyramid = Pyramid.of(clip)
+        channels = pyramid.channels(config.width)[::-1]
+        # As in DCGAN, no batch norm on the layer that sees pixels.
+        layers: list[nn.Module] = [nn.Conv3d(3, channels[0], 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        for c_in, c_out in zip(channels, channels[1:]):
+            layers += [
+                nn.Conv3d(c_in, c_out, 4, 2, 1, bias=False),
+                nn.BatchNorm3d(c_out),
+                nn.LeakyReLU(0.2, True),
+            ]
+        layers.append(nn.Conv3d(channels[-1], 1, (pyramid.depth, CORE_SIZE, CORE_SIZE)))
+        self.net = nn.Sequential(*layers)
+        self.apply(init_weights)
+
+    def forward(self, video: torch.Tensor) -> torch.Tensor:
+        return self.net(video).flatten()

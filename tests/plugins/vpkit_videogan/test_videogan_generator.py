@@ -1,0 +1,105 @@
+import pydantic
+import pytest
+import torch
+
+from vpkit import ClipSpec
+from vpkit_videogan import VideoGANGenerator
+
+
+def make(frames=16, size=32, **options):
+    options.setdefault("width", 0.25)
+    return VideoGANGenerator(VideoGANGenerator.Config(**options), ClipSpec(frames, size)).eval()
+
+
+@pytest.mark.parametrize(
+    "frames, size, options",
+    [(32, 64, {"width": 1.0}), (16, 32, {"width": 0.25})],
+)
+def test_output_shapes_and_ranges(frames, size, options):
+    model = make(frames, size, **options)
+    with torch.no_grad():
+        out = model(model.sample_latent(2, torch.Generator().manual_seed(0)))
+    assert out.video.shape == (2, 3, frames, size, size)
+    assert out.parts["foreground"].shape == (2, 3, frames, size, size)
+    assert out.parts["mask"].shape == (2, 1, frames, size, size)
+    assert out.parts["background"].shape == (2, 3, size, size)
+    assert out.video.min() >= -1 and out.video.max() <= 1
+    mask = out.parts["mask"]
+    assert mask.min() >= 0 and mask.max() <= 1
+
+
+def test_video_is_mask_composition_with_static_background():
+    model = make()
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    f, m, b = out.parts["foreground"], out.parts["mask"], out.parts["background"]
+    assert torch.allclose(out.video, m * f + (1 - m) * b.unsqueeze(2))
+    # What the mask lets through of the background is the same image in every frame.
+    background_seen = (out.video - m * f) / (1 - m)
+    assert torch.allclose(background_seen, background_seen[:, :, :1].expand_as(background_seen), atol=1e-4)
+
+
+def test_default_parameter_count():
+    def conv(c_in, c_out, kernel_volume, bias=False):
+        return c_in * c_out * kernel_volume + (c_out if bias else 0)
+
+    def bn(c):
+        return 2 * c
+
+    channels, t0, latent = [512, 256, 128, 64], 2, 100
+    inner = sum(conv(a, b, 4**3) + bn(b) for a, b in zip(channels, channels[1:]))
+    heads = conv(64, 3, 4**3, bias=True) + conv(64, 1, 4**3, bias=True)  # foreground, mask
+    foreground = conv(latent, 512, t0 * 4 * 4) + bn(512) + inner + heads
+    inner_2d = sum(conv(a, b, 4**2) + bn(b) for a, b in zip(channels, channels[1:]))
+    background = conv(latent, 512, 4 * 4) + bn(512) + inner_2d + conv(64, 3, 4**2, bias=True)
+
+    model = VideoGANGenerator(VideoGANGenerator.Config(), ClipSpec(32, 64))
+    count = sum(p.numel() for p in model.parameters())
+    assert foreground + background == 16_243_463
+    assert count == 16_243_463
+
+
+def test_mask_loss():
+    model = make(mask_penalty=0.5)
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    assert set(out.losses) == {"mask_l1"}
+    assert torch.allclose(out.losses["mask_l1"], 0.5 * out.parts["mask"].mean())
+    with torch.no_grad():
+        assert make(mask_penalty=0.0)(model.sample_latent(2)).losses == {}
+
+
+def test_default_config_is_the_paper():
+    config = VideoGANGenerator.Config()
+    assert (config.latent_dim, config.width, config.mask_penalty) == (100, 1.0, 0.1)
+    assert VideoGANGenerator.name == "videogan"
+    assert VideoGANGenerator.conditional is False
+    assert VideoGANGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"latent_dim": 0}, {"width": 0}, {"mask_penalty": -0.1}, {"frames": 32}],
+)
+def test_config_rejects_bad_values(options):
+    with pytest.raises(pydantic.ValidationError):
+        VideoGANGenerator.Config(**options)
+
+
+def test_sample_latent_is_seeded_standard_normal():
+    model = make(latent_dim=64)
+    z = model.sample_latent(4096, torch.Generator().manual_seed(1))
+    assert z.shape == (4096, 64)
+    assert torch.equal(z, model.sample_latent(4096, torch.Generator().manual_seed(1)))
+    assert abs(z.mean().item()) < 0.01 and abs(z.std().item() - 1) < 0.01
+
+
+def test_init_statistics():
+    model = VideoGANGenerator(VideoGANGenerator.Config(), ClipSpec(32, 64))
+    first_conv, first_norm = model.foreground[0], model.foreground[1]
+    assert abs(first_conv.weight.std().item() - 0.01) < 0.0005
+    assert abs(first_conv.weight.mean().item()) < 0.0005
+    assert abs(first_norm.weight.mean().item() - 1) < 0.01
+    assert abs(first_norm.weight.std().item() - 0.02) < 0.005
+    assert torch.all(first_norm.bias == 0)
+    assert torch.all(model.foreground_head[0].bias == 0)

@@ -1,0 +1,90 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from vpkit import Generator, hookimpl
+from vpkit.cli import cli
+from vpkit.errors import ConfigError, VpkitError
+from vpkit.plugins import registry
+
+
+def test_bundled_components_are_registered():
+    assert "videogan" in registry("generator").classes
+    assert "videogan" in registry("discriminator").classes
+    assert "synthetic" in registry("source").classes
+    assert registry("generator").providers["videogan"] == "videogan"
+
+
+def test_unknown_name_suggests_and_lists():
+    with pytest.raises(ConfigError) as err:
+        registry("generator").get("videogna")
+    assert err.value.message == "unknown generator 'videogna' (did you mean 'videogan'?); available: videogan"
+
+
+def test_duplicate_name_names_both_providers(register_plugin):
+    class Clash(Generator):
+        name = "videogan"
+
+    class Plugin:
+        @hookimpl
+        def register_generators(self, register):
+            register(Clash)
+
+    register_plugin(Plugin(), "clashing")
+    with pytest.raises(VpkitError, match="generator 'videogan' is provided by both 'videogan' and 'clashing'"):
+        registry("generator")
+
+
+def test_registering_a_non_component_is_an_error(register_plugin):
+    class Plugin:
+        @hookimpl
+        def register_generators(self, register):
+            register(dict)
+
+    register_plugin(Plugin(), "broken")
+    with pytest.raises(VpkitError, match="is not a vpkit.Generator"):
+        registry("generator")
+
+
+def test_throwaway_plugin_shows_in_listing(register_plugin):
+    class Mine(Generator):
+        name = "mine"
+
+    class Plugin:
+        @hookimpl
+        def register_generators(self, register):
+            register(Mine)
+
+    register_plugin(Plugin(), "mine-plugin")
+    result = CliRunner().invoke(cli, ["plugins", "--json"])
+    listed = {p["name"]: p for p in json.loads(result.output)}
+    assert listed["mine-plugin"]["components"] == {"generator": ["mine"]}
+    assert listed["videogan"]["version"] and listed["videogan"]["distribution"] == "vpkit"
+    assert listed["videogan"]["components"] == {"generator": ["videogan"], "discriminator": ["videogan"]}
+
+
+def test_plugins_text_listing():
+    result = CliRunner().invoke(cli, ["plugins"])
+    assert result.exit_code == 0
+    assert "videogan" in result.output and "generators: videogan" in result.output
+
+
+def _plugins_in_subprocess(env_value):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "VPKIT_LOAD_PLUGINS"}
+    if env_value is not None:
+        env["VPKIT_LOAD_PLUGINS"] = env_value
+    out = subprocess.run(
+        [sys.executable, "-m", "vpkit", "plugins", "--json"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return {p["name"] for p in json.loads(out)}
+
+
+def test_load_plugins_env_restricts_what_loads():
+    assert {"videogan", "synthetic"} <= _plugins_in_subprocess(None)
+    assert _plugins_in_subprocess("synthetic") == {"synthetic"}
+    assert _plugins_in_subprocess("") == set()

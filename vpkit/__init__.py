@@ -1,0 +1,40 @@
+"""vpkit: a plugin-based toolkit for video prediction.
+
+This module is the public API a plugin author imports; nothing else in ``vpkit`` is public.
+"""
+
+from vpkit.clips import ClipDataset, ClipStore, ClipWriter
+from vpkit.components import (
+    ClipSpec,
+    Discriminator,
+    Generator,
+    GeneratorOutput,
+    Metric,
+    Options,
+    Source,
+)
+from vpkit.errors import ConfigError, VpkitError
+from vpkit.hookspecs import hookimpl
+from vpkit.video import clips_to_tensor, read_video, tensor_to_clips, write_video
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ClipDataset",
+    "ClipSpec",
+    "ClipStore",
+    "ClipWriter",
+    "ConfigError",
+    "Discriminator",
+    "Generator",
+    "GeneratorOutput",
+    "Metric",
+    "Options",
+    "Source",
+    "VpkitError",
+    "clips_to_tensor",
+    "hookimpl",
+    "read_video",
+    "tensor_to_clips",
+    "write_video",
+]

@@ -1,0 +1,3 @@
+from vpkit.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""The ``vpkit`` command line: parse, call the engine, report. No logic of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from vpkit import __version__, plugins
+from vpkit.errors import VpkitError
+from vpkit.runfile import load_run
+
+RUN_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vpkit")
+def cli() -> None:
+    """vpkit: train, evaluate and extend video-prediction GANs from YAML run files."""
+
+
+@cli.command()
+@click.argument("run_file", type=RUN_FILE)
+@click.option("-o", "--run-dir", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/<run file stem>).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key, e.g. train.lr=1e-4 (repeatable).")
+@click.option("--resume", is_flag=True, help="Continue the run in the run directory from its last checkpoint.")
+def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool) -> None:
+    """Train the run described by RUN_FILE."""
+    from vpkit.train import train_run
+
+    spec = load_run(run_file, list(overrides))
+    run_dir = run_dir or Path(spec.config.output.dir or Path("runs") / spec.stem)
+    trainer = train_run(spec, run_dir, resume)
+    click.echo(f"finished {trainer.step} steps; run written to {run_dir}", err=True)
+
+
+@cli.command()
+@click.argument("run_file", type=RUN_FILE)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key (repeatable).")
+def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
+    """Check RUN_FILE, its plugins and their options, without running anything."""
+    spec = load_run(run_file, list(overrides))
+    click.echo(
+        f"{run_file}: ok (source {spec.source.cls.name}, generator {spec.generator.cls.name}, "
+        f"discriminator {spec.discriminator.cls.name}, {spec.clip.frames}x{spec.clip.size}x{spec.clip.size})"
+    )
+
+
+@cli.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+def list_plugins(as_json: bool) -> None:
+    """List installed plugins, their versions and the components each provides."""
+    found = plugins.describe_plugins()
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+        return
+    for plugin in found:
+        version = f" {plugin['version']}" if plugin["version"] else ""
+        dist = f" (from {plugin['distribution']})" if plugin["distribution"] else ""
+        click.echo(f"{plugin['name']}{version}{dist}")
+        for kind, names in plugin["components"].items():
+            click.echo(f"  {kind}s: {', '.join(names)}")
+
+
+def main() -> None:
+    """Entry point: plugins may add commands before click parses the arguments."""
+    try:
+        plugins.load_plugins().hook.register_commands(cli=cli)
+    except VpkitError as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    cli()

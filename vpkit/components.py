@@ -1,0 +1,131 @@
+"""The interfaces a plugin implements: sources, generators, discriminators and metrics.
+
+Every component class has a ``name`` (how a run file refers to it) and a pydantic
+``Config`` (the options its run-file block may hold; unknown keys are rejected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import torch
+from pydantic import BaseModel, ConfigDict
+from torch import nn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vpkit.clips import ClipWriter
+
+
+class Options(BaseModel):
+    """Base class for component ``Config`` models: unknown keys are an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """Length and size of every clip in a run, stated once and shared by all components."""
+
+    frames: int
+    size: int
+
+
+class Component:
+    name: ClassVar[str]
+    Config: ClassVar[type[BaseModel]] = Options
+
+    @classmethod
+    def check_clip(cls, config: BaseModel, clip: ClipSpec) -> None:
+        """Raise ``ValueError`` with a short reason if this component cannot handle ``clip``."""
+
+
+class Source(Component):
+    """Where clips come from. ``prepare`` fills a clip store; training never decodes video."""
+
+    def __init__(self, config: BaseModel, clip: ClipSpec):
+        self.config = config
+        self.clip = clip
+
+    def prepare(self, writer: ClipWriter) -> None:
+        """Add shards to ``writer``; skip keys in ``writer.done_keys`` to resume."""
+        raise NotImplementedError
+
+
+@dataclass
+class GeneratorOutput:
+    """What a generator returns.
+
+    ``video`` is float in [-1, 1], shape (B, 3, T, H, W). ``parts`` holds named
+    intermediate results worth showing beside it (shape (B, C, T, H, W) or (B, C, H, W);
+    C == 3 means values in [-1, 1], C == 1 means values in [0, 1]). ``losses`` are the
+    generator's own regularisation terms, already weighted; the trainer adds them to the
+    generator objective.
+    """
+
+    video: torch.Tensor
+    parts: dict[str, torch.Tensor] = field(default_factory=dict)
+    losses: dict[str, torch.Tensor] = field(default_factory=dict)
+
+
+class Generator(Component, nn.Module):
+    """Maps a latent (and, if ``conditional``, a first frame) to a video."""
+
+    conditional: ClassVar[bool] = False
+    #: Update schedule this model was designed for; a run file's ``train.schedule`` overrides it.
+    default_schedule: ClassVar[dict[str, int]] = {}
+
+    def __init__(self, config: BaseModel, clip: ClipSpec):
+        nn.Module.__init__(self)
+        self.config = config
+        self.clip = clip
+
+    def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
+        """``condition`` is the first frame (B, 3, H, W) in [-1, 1] for conditional models."""
+        raise NotImplementedError
+
+
+class Discriminator(Component, nn.Module):
+    """Maps a video (B, 3, T, H, W) in [-1, 1] to one real/fake logit per video, shape (B,)."""
+
+    def __init__(self, config: BaseModel, clip: ClipSpec):
+        nn.Module.__init__(self)
+        self.config = config
+        self.clip = clip
+
+
+class Metric(Component):
+    """Accumulates over (real, generated) batches and computes at the end.
+
+    ``paired`` metrics compare each prediction with its own ground truth; distributional
+    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W).
+    """
+
+    paired: ClassVar[bool] = False
+    #: True when a smaller value is better (FVD, LPIPS); used to keep the best checkpoint.
+    lower_is_better: ClassVar[bool] = True
+
+    def __init__(self, config: BaseModel, clip: ClipSpec):
+        self.config = config
+        self.clip = clip
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+        raise NotImplementedError
+
+    def compute(self) -> dict[str, Any]:
+        """The result: at least ``{self.name: value}``, plus what it was computed on."""
+        raise NotImplementedError
+
+
+KINDS: dict[str, type[Component]] = {
+    "source": Source,
+    "generator": Generator,
+    "discriminator": Discriminator,
+    "metric": Metric,
+}

@@ -1,0 +1,37 @@
+"""pluggy hook specifications: one per component kind, plus extra CLI commands.
+
+Hooks follow the register-callback style: a plugin receives ``register`` and calls it once
+per class it provides, e.g. ``register(VideoGANGenerator)``.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("vpkit")
+hookimpl = pluggy.HookimplMarker("vpkit")
+
+
+@hookspec
+def register_sources(register):
+    """Register :class:`vpkit.Source` subclasses: ``register(MySource)``."""
+
+
+@hookspec
+def register_generators(register):
+    """Register :class:`vpkit.Generator` subclasses."""
+
+
+@hookspec
+def register_discriminators(register):
+    """Register :class:`vpkit.Discriminator` subclasses."""
+
+
+@hookspec
+def register_metrics(register):
+    """Register :class:`vpkit.Metric` subclasses."""
+
+
+@hookspec
+def register_commands(cli):
+    """Add commands to the ``vpkit`` click group: ``@cli.command()``."""

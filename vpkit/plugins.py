@@ -1,0 +1,112 @@
+"""The plugin manager and the registry of components by kind and name.
+
+Plugins are modules exposed through the ``vpkit`` entry-point group; the bundled ones are
+registered the same way. ``VPKIT_LOAD_PLUGINS`` (a comma-separated list of entry-point or
+distribution names; empty for none) restricts which load, like llm's ``LLM_LOAD_PLUGINS``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import metadata
+
+import pluggy
+
+from vpkit import hookspecs
+from vpkit.components import KINDS, Component
+from vpkit.errors import ConfigError, VpkitError
+from vpkit.suggest import did_you_mean
+
+ENTRY_POINT_GROUP = "vpkit"
+LOAD_ENV = "VPKIT_LOAD_PLUGINS"
+HOOKS = {
+    "source": "register_sources",
+    "generator": "register_generators",
+    "discriminator": "register_discriminators",
+    "metric": "register_metrics",
+}
+
+pm = pluggy.PluginManager("vpkit")
+pm.add_hookspecs(hookspecs)
+#: plugin name -> distribution (name, version) it was installed from
+_distributions: dict[str, tuple[str, str]] = {}
+_loaded = False
+
+
+def load_plugins() -> pluggy.PluginManager:
+    """Register every allowed ``vpkit`` entry point once; return the plugin manager."""
+    global _loaded
+    if _loaded:
+        return pm
+    _loaded = True
+    allowed = os.environ.get(LOAD_ENV)
+    allow = None if allowed is None else {n.strip() for n in allowed.split(",") if n.strip()}
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist.name if ep.dist else ""
+        if allow is not None and ep.name not in allow and dist not in allow:
+            continue
+        if pm.get_plugin(ep.name) is not None:
+            continue
+        try:
+            module = ep.load()
+        except Exception as exc:  # a broken third-party plugin must not hide the others' errors
+            raise VpkitError(f"plugin {ep.name!r} ({ep.value}) failed to import: {exc}") from exc
+        pm.register(module, name=ep.name)
+        if ep.dist:
+            _distributions[ep.name] = (ep.dist.name, ep.dist.version)
+    return pm
+
+
+@dataclass
+class Registry:
+    """Components of one kind by name, each with the plugin that provides it."""
+
+    kind: str
+    classes: dict[str, type[Component]] = field(default_factory=dict)
+    providers: dict[str, str] = field(default_factory=dict)
+
+    def add(self, cls: type[Component], provider: str) -> None:
+        base = KINDS[self.kind]
+        if not (isinstance(cls, type) and issubclass(cls, base)):
+            raise VpkitError(f"plugin {provider!r} registered {cls!r} as a {self.kind}, but it is not a vpkit.{base.__name__}")
+        name = getattr(cls, "name", None)
+        if not isinstance(name, str) or not name:
+            raise VpkitError(f"plugin {provider!r}: {self.kind} {cls.__qualname__} has no `name`")
+        if name in self.classes:
+            raise VpkitError(
+                f"{self.kind} {name!r} is provided by both {self.providers[name]!r} and {provider!r}; "
+                f"uninstall one or restrict plugins with {LOAD_ENV}"
+            )
+        self.classes[name] = cls
+        self.providers[name] = provider
+
+    def get(self, name: str) -> type[Component]:
+        if name not in self.classes:
+            available = ", ".join(sorted(self.classes)) or "none installed"
+            raise ConfigError(f"unknown {self.kind} {name!r}{did_you_mean(name, self.classes)}; available: {available}")
+        return self.classes[name]
+
+
+def registry(kind: str) -> Registry:
+    """Ask every loaded plugin for its components of ``kind``."""
+    load_plugins()
+    reg = Registry(kind)
+    caller = getattr(pm.hook, HOOKS[kind])
+    for impl in caller.get_hookimpls():
+        impl.function(register=lambda cls, provider=impl.plugin_name: reg.add(cls, provider))
+    return reg
+
+
+def describe_plugins() -> list[dict]:
+    """Installed plugins, their versions and the components each provides (for ``vpkit plugins``)."""
+    load_plugins()
+    plugins: dict[str, dict] = {}
+    for name, plugin in pm.list_name_plugin():
+        dist, version = _distributions.get(name, (None, getattr(plugin, "__version__", None)))
+        plugins[name] = {"name": name, "distribution": dist, "version": version, "components": {}}
+    for kind in HOOKS:
+        reg = registry(kind)
+        for component, provider in sorted(reg.providers.items()):
+            plugins[provider]["components"].setdefault(kind, []).append(component)
+    return sorted(plugins.values(), key=lambda p: p["name"])

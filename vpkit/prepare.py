@@ -1,0 +1,50 @@
+"""Fill (or reuse) the clip store a run's source describes, under the cache directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from vpkit.clips import ClipStore, ClipWriter
+from vpkit.errors import VpkitError
+from vpkit.runfile import Run
+
+CACHE_ENV = "VPKIT_CACHE"
+
+
+def cache_dir(run: Run) -> Path:
+    """The run file's ``output.cache_dir``, else ``$VPKIT_CACHE``, else ``~/.cache/vpkit``."""
+    if run.config.output.cache_dir:
+        return Path(run.config.output.cache_dir).expanduser()
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "vpkit"
+
+
+def store_fingerprint(run: Run) -> dict:
+    """Everything that determines the clips: the source, its options and the clip shape."""
+    return {"source": run.source.to_dict(), "frames": run.clip.frames, "size": run.clip.size}
+
+
+def store_dir(run: Run) -> Path:
+    fingerprint = store_fingerprint(run)
+    digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:12]
+    return cache_dir(run) / "clips" / f"{run.source.cls.name}-{digest}"
+
+
+def prepare_store(run: Run) -> ClipStore:
+    """Return the run's clip store, building or finishing it first if needed (idempotent)."""
+    root = store_dir(run)
+    fingerprint = store_fingerprint(run)
+    if ClipStore.is_complete(root, fingerprint):
+        return ClipStore(root)
+    try:
+        writer = ClipWriter(root, run.clip, fingerprint)
+    except OSError as exc:
+        raise VpkitError(f"cannot write the clip store at {root}: {exc.strerror}") from None
+    source = run.source.cls(run.source.config, run.clip)
+    source.prepare(writer)
+    return writer.finish()
