@@ -39,7 +39,8 @@ class ClipWriter:
         manifest_path = self.root / MANIFEST
         if manifest_path.exists():
             self.manifest = json.loads(manifest_path.read_text())
-            if self.manifest.get("fingerprint") != fingerprint:
+            made_for = (self.manifest.get("fingerprint"), self.manifest.get("frames"), self.manifest.get("size"))
+            if made_for != (fingerprint, clip.frames, clip.size):
                 raise VpkitError(f"{self.root}: clip store was made from other settings; delete it to rebuild")
         else:
             self.manifest = {
@@ -67,6 +68,8 @@ class ClipWriter:
         expected = (self.clip.frames, self.clip.size, self.clip.size, 3)
         if clips.dtype != np.uint8 or clips.ndim != 5 or clips.shape[1:] != expected:
             raise ValueError(f"clips must be uint8 (N, {', '.join(map(str, expected))}), got {clips.dtype} {clips.shape}")
+        if len(clips) == 0:
+            raise ValueError(f"shard {key!r} has no clips; record the input with skip() instead")
         if key in self.done_keys:
             raise ValueError(f"shard {key!r} is already in the store")
         provenance = list(provenance)
@@ -74,6 +77,7 @@ class ClipWriter:
             raise ValueError("provenance needs one entry per clip")
         with atomic_path(self.root / "shards" / f"{key}.npy") as tmp:
             np.save(tmp, np.ascontiguousarray(clips))
+        self.manifest["complete"] = False
         self.manifest["shards"].append(
             {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
         )
