@@ -14,6 +14,7 @@ from vpkit.components import (
     Source,
 )
 from vpkit.errors import ConfigError, VpkitError
+from vpkit.generate import TrainedGenerator, generate, load_generator
 from vpkit.hookspecs import hookimpl
 from vpkit.video import clips_to_tensor, read_video, tensor_to_clips, write_video
 
@@ -31,9 +32,12 @@ __all__ = [
     "Metric",
     "Options",
     "Source",
+    "TrainedGenerator",
     "VpkitError",
     "clips_to_tensor",
+    "generate",
     "hookimpl",
+    "load_generator",
     "read_video",
     "tensor_to_clips",
     "write_video",
