@@ -84,13 +84,43 @@ def _write_mp4(path: Path, frames: np.ndarray, fps: float) -> None:
 
 
 def read_video(path: str | os.PathLike) -> np.ndarray:
-    """Decode every frame of a video file with decord: uint8 (T, H, W, 3)."""
+    """Decode every frame of a video file: uint8 (T, H, W, 3).
+
+    decord reads the file. For small frames decord 0.6 copies a wrongly sized buffer
+    ("DECORDArrayCopyFromTo: The size must exactly match", dmlc/decord#336); those files
+    are decoded by the ffmpeg binary that imageio-ffmpeg ships instead.
+    """
     import decord
 
     try:
         reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
-        if len(reader) == 0:
-            raise VpkitError(f"{path}: video has no frames")
+    except (decord.DECORDError, RuntimeError) as exc:
+        raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
+    if len(reader) == 0:
+        raise VpkitError(f"{path}: video has no frames")
+    try:
         return reader.get_batch(list(range(len(reader)))).asnumpy()
     except decord.DECORDError as exc:
-        raise VpkitError(f"{path}: cannot decode video ({str(exc).splitlines()[0]})") from None
+        if "DECORDArrayCopyFromTo" not in str(exc):
+            raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
+    return _read_with_ffmpeg(Path(path))
+
+
+def _read_with_ffmpeg(path: Path) -> np.ndarray:
+    import imageio_ffmpeg
+
+    try:
+        frames = imageio_ffmpeg.read_frames(str(path))
+        meta = next(frames)
+        width, height = meta["size"]
+        data = [np.frombuffer(frame, np.uint8).reshape(height, width, 3) for frame in frames]
+    except (OSError, RuntimeError) as exc:
+        raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
+    if not data:
+        raise VpkitError(f"{path}: video has no frames")
+    return np.stack(data)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,19 @@
+"""Every shipped run file starts with the command that runs it, and validates."""
+
+from pathlib import Path
+
+import pytest
+
+from vpkit.runfile import load_run
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+
+
+def test_there_are_examples():
+    assert any(p.name == "quickstart.yaml" for p in EXAMPLES)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_validates_and_says_how_to_run_it(path):
+    assert path.read_text().splitlines()[0] == f"# vpkit run examples/{path.name}"
+    load_run(path)
