@@ -88,3 +88,25 @@ def test_load_plugins_env_restricts_what_loads():
     assert {"videogan", "synthetic"} <= _plugins_in_subprocess(None)
     assert _plugins_in_subprocess("synthetic") == {"synthetic"}
     assert _plugins_in_subprocess("") == set()
+
+
+def test_plugins_can_add_commands(register_plugin, monkeypatch, capsys):
+    import click
+
+    from vpkit import cli as cli_module
+
+    class Plugin:
+        @hookimpl
+        def register_commands(self, cli):
+            @cli.command()
+            def hello():
+                """Say hello."""
+                click.echo("hello from a plugin")
+
+    register_plugin(Plugin(), "hello-plugin")
+    monkeypatch.setattr(sys, "argv", ["vpkit", "hello"])
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == "hello from a plugin\n"
+    cli_module.cli.commands.pop("hello")
