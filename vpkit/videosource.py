@@ -92,7 +92,7 @@ class VideoSource(Source):
                 progress.videos.update(1)
         finally:
             progress.close()
-            progress.note(self._summary(stored, skipped))
+        progress.note(self._summary(stored, skipped))
 
     def _add(self, writer: ClipWriter, video: Video) -> str | None:
         """Fetch, extract and store one video; return why it gave no clips, or None."""
