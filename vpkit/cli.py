@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from vpkit import __version__, plugins
+from vpkit.clips import ClipStore
 from vpkit.errors import VpkitError
 from vpkit.runfile import load_run
 
@@ -49,7 +50,7 @@ def data(run_file: Path, overrides: tuple[str, ...]) -> None:
         click.echo(line)
 
 
-def describe_store(store) -> list[str]:
+def describe_store(store: ClipStore) -> list[str]:
     """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
     summary = store.summary()
     lines = [

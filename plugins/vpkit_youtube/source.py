@@ -71,7 +71,8 @@ class YoutubeSource(VideoSource):
         super().prepare(writer)
 
     def videos(self, writer: ClipWriter) -> Iterator[Video]:
-        self.logger = ytdl.Logger(self.progress.note)  # one per run, so the JavaScript hint shows once
+        self.logger = ytdl.Logger(self.progress.note)  # one per run (fetch uses it too): the JavaScript hint shows once
+        # listing downloads nothing, so its output template is never used
         with YoutubeDL(ytdl.params(self.config, self.archive.template("listing"), self.logger, lambda d: None)) as ydl:
             lister = Lister(ydl, self.archive, writer.done_keys, self._retry, ydl.params["match_filter"])
             if self.config.urls:

@@ -45,6 +45,26 @@ def test_data_prepares_and_summarises(tmp_path, video_dir):
     assert again.stdout == result.stdout
 
 
+def test_run_prepares_the_same_store_then_trains(tmp_path, video_dir):
+    path = tmp_path / "run.yaml"
+    path.write_text(
+        f"""\
+clip: {{frames: 4, size: 16}}
+source: {{name: folder, path: {video_dir}}}
+model: {{generator: {{name: videogan, width: 0.125}}, discriminator: {{name: videogan, width: 0.125}}}}
+train: {{steps: 1, batch_size: 2, device: cpu}}
+output: {{cache_dir: {tmp_path / "cache"}}}
+"""
+    )
+    assert CliRunner().invoke(cli, ["data", str(path)]).exit_code == 0
+    [store] = (tmp_path / "cache" / "clips").iterdir()
+    before = (store / "manifest.json").read_text()
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    assert (store / "manifest.json").read_text() == before
+    assert (tmp_path / "run" / "checkpoints" / "last.pt").exists()
+
+
 def test_data_errors_are_one_short_line(tmp_path):
     result = CliRunner().invoke(cli, ["data", str(run_file(tmp_path, tmp_path / "nowhere"))])
     assert result.exit_code == 1
