@@ -105,8 +105,11 @@ def _open(path: str | os.PathLike, size: int):
     """A decord reader that decodes straight to the short side ``size``, and the crop offsets."""
     import decord
 
-    if os.path.getsize(path) == 0:
-        raise VideoError("empty file")
+    try:
+        if os.path.getsize(path) == 0:
+            raise VideoError("empty file")
+    except OSError as exc:
+        raise VideoError(f"cannot read: {exc.strerror}") from None
     try:
         probe = decord.VideoReader(str(path), ctx=decord.cpu(0))
         if len(probe) == 0:

@@ -107,6 +107,11 @@ def test_broken_files_raise_video_error(media, name, message):
     assert str(media[name].parent) not in str(info.value)  # short: no full path
 
 
+def test_missing_file_raises_video_error(tmp_path):
+    with pytest.raises(VideoError, match="cannot read"):
+        extract(tmp_path / "gone.mp4")
+
+
 def test_options_validate():
     assert ExtractOptions(fps=10).fps == [10.0]
     assert ExtractOptions(fps=[16, 8, 8]).fps == [8.0, 16.0]
