@@ -33,7 +33,9 @@ class YoutubeSource(VideoSource):
 
     class Config(ExtractOptions):
         query: str = Field(DEFAULT_QUERY, min_length=1, description="YouTube search, used when `urls` is empty.")
-        max_videos: int = Field(20, gt=0, description="Search results to take.")
+        max_videos: int = Field(
+            20, gt=0, description="Search results to take; those skipped (too long, unavailable) are not replaced."
+        )
         urls: list[str] = Field(default_factory=list, description="Video or playlist URLs, instead of a search.")
         max_duration: float | None = Field(
             600, gt=0, description="Skip videos longer than this many seconds (unknown durations pass); null: no limit."
