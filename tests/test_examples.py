@@ -10,7 +10,7 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
 
 def test_there_are_examples():
-    assert any(p.name == "quickstart.yaml" for p in EXAMPLES)
+    assert {p.name for p in EXAMPLES} >= {"quickstart.yaml", "basketball.yaml"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -3,6 +3,7 @@
 This module is the public API a plugin author imports; nothing else in ``vpkit`` is public.
 """
 
+from vpkit.atomic import atomic_path, write_json
 from vpkit.clips import ClipDataset, ClipStore, ClipWriter
 from vpkit.components import (
     ClipSpec,
@@ -14,9 +15,12 @@ from vpkit.components import (
     Source,
 )
 from vpkit.errors import ConfigError, VpkitError
+from vpkit.extract import Extraction, ExtractOptions, VideoError, extract_clips, split_for
 from vpkit.generate import TrainedGenerator, generate, load_generator
 from vpkit.hookspecs import hookimpl
+from vpkit.progress import Progress
 from vpkit.video import clips_to_tensor, read_video, tensor_to_clips, write_video
+from vpkit.videosource import SkipVideo, Video, VideoSource, shard_key
 
 __version__ = "0.1.0"
 
@@ -27,18 +31,30 @@ __all__ = [
     "ClipWriter",
     "ConfigError",
     "Discriminator",
+    "ExtractOptions",
+    "Extraction",
     "Generator",
     "GeneratorOutput",
     "Metric",
     "Options",
+    "Progress",
+    "SkipVideo",
     "Source",
     "TrainedGenerator",
+    "Video",
+    "VideoError",
+    "VideoSource",
     "VpkitError",
+    "atomic_path",
     "clips_to_tensor",
+    "extract_clips",
     "generate",
     "hookimpl",
     "load_generator",
     "read_video",
+    "shard_key",
+    "split_for",
     "tensor_to_clips",
+    "write_json",
     "write_video",
 ]

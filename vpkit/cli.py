@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from vpkit import __version__, plugins
+from vpkit.clips import ClipStore
 from vpkit.errors import VpkitError
 from vpkit.runfile import load_run
 
@@ -33,6 +35,35 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
     run_dir = run_dir or Path(spec.config.output.dir or Path("runs") / spec.stem)
     trainer = train_run(spec, run_dir, resume)
     click.echo(f"finished {trainer.step} steps; run written to {run_dir}", err=True)
+
+
+@cli.command()
+@click.argument("run_file", type=RUN_FILE)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key (repeatable).")
+def data(run_file: Path, overrides: tuple[str, ...]) -> None:
+    """Prepare the clip store of RUN_FILE's source (download, extract), without training."""
+    from vpkit.prepare import prepare_store
+
+    spec = load_run(run_file, list(overrides))
+    store = prepare_store(spec)
+    for line in describe_store(store):
+        click.echo(line)
+
+
+def describe_store(store: ClipStore) -> list[str]:
+    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
+    summary = store.summary()
+    lines = [
+        f"clip store: {store.root}",
+        f"inputs: {sum(summary.shards.values())} ok ({summary.shards['train']} train, {summary.shards['val']} val), "
+        f"{len(summary.skipped)} skipped",
+    ]
+    reasons = Counter(item["reason"] for item in summary.skipped)
+    for reason, count in reasons.most_common():
+        examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
+        lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
+    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})")
+    return lines
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""The clip store: uint8 clips on disk in memory-mappable shards, plus a JSON manifest.
+"""The clip store: uint8 clips on disk in .npy shards, plus a JSON manifest.
 
 Layout of a store directory::
 
@@ -13,6 +13,7 @@ an interrupted preparation leaves a valid store that the next run continues.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,11 +32,16 @@ _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 
 
 class ClipWriter:
-    """Adds shards to a store; created by the engine and handed to ``Source.prepare``."""
+    """Adds shards to a store; created by the engine and handed to ``Source.prepare``.
 
-    def __init__(self, root: Path, clip: ClipSpec, fingerprint: dict[str, Any]):
+    ``cache_dir`` is the run's cache directory: a source keeps there what outlives one store,
+    such as raw downloads that a store built with other settings can reuse.
+    """
+
+    def __init__(self, root: Path, clip: ClipSpec, fingerprint: dict[str, Any], cache_dir: Path | None = None):
         self.root = Path(root)
         self.clip = clip
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else self.root
         manifest_path = self.root / MANIFEST
         if manifest_path.exists():
             self.manifest = json.loads(manifest_path.read_text())
@@ -105,7 +111,7 @@ class StoreSummary:
 
 
 class ClipStore:
-    """A finished store, read through memory maps (its size does not load into memory)."""
+    """A finished store, read clip by clip (its size does not load into memory)."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -137,27 +143,46 @@ class ClipStore:
 
 
 class ClipDataset:
-    """Clips of one split as uint8 arrays (T, H, W, 3); shards are memory-mapped on first use."""
+    """Clips of one split as uint8 arrays (T, H, W, 3), read from their shard on each access.
+
+    Reads are positioned file reads, not memory maps: a mapped store counts every page it has
+    touched against the process, so a training process would appear to grow to the size of the
+    store; read this way it holds only the clips it asked for (the OS still caches the file).
+    """
 
     def __init__(self, files: list[Path], counts: list[int], clip: ClipSpec):
         self.files = files
         self.clip = clip
         self._starts = np.cumsum([0, *counts])
-        self._maps: dict[int, np.ndarray] = {}
+        self._offsets: dict[int, int] = {}
+        self._clip_bytes = clip.frames * clip.size * clip.size * 3
 
     def __len__(self) -> int:
         return int(self._starts[-1])
 
-    def _shard(self, index: int) -> np.ndarray:
-        if index not in self._maps:
-            self._maps[index] = np.load(self.files[index], mmap_mode="r")
-        return self._maps[index]
+    def _offset(self, shard: int) -> int:
+        """Where the data of ``shard``'s .npy file begins, after its header (checked once)."""
+        if shard not in self._offsets:
+            with open(self.files[shard], "rb") as f:
+                version = np.lib.format.read_magic(f)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, fortran, dtype = read_header(f)
+                expected = (self.clip.frames, self.clip.size, self.clip.size, 3)
+                if fortran or dtype != np.uint8 or shape[1:] != expected:
+                    raise VpkitError(f"{self.files[shard]}: not a shard of uint8 clips {expected}; delete the store to rebuild")
+                self._offsets[shard] = f.tell()
+        return self._offsets[shard]
 
     def __getitem__(self, i: int) -> np.ndarray:
         if not 0 <= i < len(self):
             raise IndexError(i)
         shard = int(np.searchsorted(self._starts, i, side="right") - 1)
-        return self._shard(shard)[i - self._starts[shard]]
+        offset = self._offset(shard) + (i - int(self._starts[shard])) * self._clip_bytes
+        with open(self.files[shard], "rb") as f:
+            data = os.pread(f.fileno(), self._clip_bytes, offset)
+        if len(data) != self._clip_bytes:
+            raise VpkitError(f"{self.files[shard]}: shard is shorter than its manifest says; delete the store to rebuild")
+        return np.frombuffer(data, np.uint8).reshape(self.clip.frames, self.clip.size, self.clip.size, 3)
 
     def gather(self, indices: Iterable[int]) -> np.ndarray:
         """Stack the clips at ``indices`` into one (N, T, H, W, 3) uint8 array."""

@@ -43,6 +43,10 @@ class Component:
 class Source(Component):
     """Where clips come from. ``prepare`` fills a clip store; training never decodes video."""
 
+    #: Options that change how inputs are fetched, not which clips result (left out of the
+    #: store's fingerprint, so changing them reuses the store).
+    fetch_options: ClassVar[frozenset[str]] = frozenset()
+
     def __init__(self, config: BaseModel, clip: ClipSpec):
         self.config = config
         self.clip = clip

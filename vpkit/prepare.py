@@ -25,8 +25,13 @@ def cache_dir(run: Run) -> Path:
 
 
 def store_fingerprint(run: Run) -> dict:
-    """Everything that determines the clips: the source, its options and the clip shape."""
-    return {"source": run.source.to_dict(), "frames": run.clip.frames, "size": run.clip.size}
+    """Everything that determines the clips: the source, its options and the clip shape.
+
+    Options a source lists in ``fetch_options`` (rate limits, cookies) change how inputs are
+    fetched, not which clips result, so changing them keeps the store.
+    """
+    source = {k: v for k, v in run.source.to_dict().items() if k not in run.source.cls.fetch_options}
+    return {"source": source, "frames": run.clip.frames, "size": run.clip.size}
 
 
 def store_dir(run: Run) -> Path:
@@ -42,7 +47,7 @@ def prepare_store(run: Run) -> ClipStore:
     if ClipStore.is_complete(root, fingerprint):
         return ClipStore(root)
     try:
-        writer = ClipWriter(root, run.clip, fingerprint)
+        writer = ClipWriter(root, run.clip, fingerprint, cache_dir(run))
     except OSError as exc:
         raise VpkitError(f"cannot write the clip store at {root}: {exc.strerror}") from None
     source = run.source.cls(run.source.config, run.clip)

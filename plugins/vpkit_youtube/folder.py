@@ -1,0 +1,40 @@
+"""The ``folder`` source: the video files under a directory, so users can train on their own footage."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import Field
+
+from vpkit import ClipWriter, ExtractOptions, Video, VideoSource, VpkitError, shard_key
+
+SUFFIXES = frozenset({".mp4", ".webm", ".mkv", ".avi", ".mov"})
+
+
+class FolderSource(VideoSource):
+    """Every .mp4, .webm, .mkv, .avi and .mov file under ``path``, in sorted order."""
+
+    name = "folder"
+
+    class Config(ExtractOptions):
+        path: str = Field(description="Directory of video files.")
+        recursive: bool = Field(True, description="Include subdirectories.")
+
+    def videos(self, writer: ClipWriter) -> Iterator[Video]:
+        root = Path(self.config.path).expanduser()
+        if not root.is_dir():
+            raise VpkitError(f"source.path: {root} is not a directory")
+        pattern = "**/*" if self.config.recursive else "*"
+        files = sorted(p for p in root.glob(pattern) if p.suffix.lower() in SUFFIXES and p.is_file())
+        if not files:
+            raise VpkitError(f"source.path: no video files ({', '.join(sorted(SUFFIXES))}) in {root}")
+        for path in files:
+            relative = path.relative_to(root).as_posix()
+            # the hash keeps keys distinct where unsafe characters or truncation would merge them
+            digest = hashlib.sha256(relative.encode()).hexdigest()[:8]
+            yield Video(shard_key(Path(relative).with_suffix("").as_posix()[:100], digest), relative, path.as_uri(), path.stem)
+
+    def fetch(self, video: Video) -> Path:
+        return Path(self.config.path).expanduser() / video.id
