@@ -23,14 +23,15 @@ from vpkit.atomic import write_text
 from vpkit.batches import BatchFeeder, pick_device
 from vpkit.checkpoint import load_checkpoint, save_checkpoint
 from vpkit.errors import ConfigError, VpkitError
-from vpkit.prepare import prepare_store
+from vpkit.prepare import prepare_store, store_fingerprint
 from vpkit.runfile import Run
 from vpkit.samples import gif_summary, make_grid, output_columns
 from vpkit.schedule import updates_at
 from vpkit.video import write_video
 
-#: Parts of the resolved config a resumed run must share with its checkpoint.
-SAME_ON_RESUME = ("clip", "source", "model")
+#: Parts of the resolved config a resumed run must share with its checkpoint (the source is
+#: compared through its store fingerprint, which ignores options such as rate limits).
+SAME_ON_RESUME = ("clip", "model")
 
 
 class Interrupted(VpkitError):
@@ -208,6 +209,7 @@ class Trainer:
                 "feeder": self.feeder.state_dict(),
             },
             "config": self.run.resolved_dict(),
+            "store": store_fingerprint(self.run),
             "vpkit_version": __version__,
         }
         self.tb.flush()
@@ -216,6 +218,8 @@ class Trainer:
     def _load_state(self, state: dict) -> None:
         saved, current = state.get("config", {}), self.run.resolved_dict()
         changed = [key for key in SAME_ON_RESUME if saved.get(key) != current.get(key)]
+        if state.get("store") != store_fingerprint(self.run):
+            changed.append("source")
         if changed:
             raise ConfigError(
                 f"--resume: {', '.join(changed)} differ from the checkpoint in {self.run_dir}; "

@@ -127,3 +127,12 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path):
     resumed = vpkit("run", path, "-o", run, "--resume", "--set", f"train.steps={step + 2}")
     assert resumed.returncode == 0, resumed.stderr
     assert torch.load(run / "checkpoints" / "last.pt", weights_only=True)["step"] == step + 2
+
+
+def test_resume_refuses_other_clips_but_not_a_longer_run(tiny_run, tmp_path):
+    path, run = tiny_run(steps=1), tmp_path / "run"
+    assert vpkit("run", path, "-o", run).returncode == 0
+    other = vpkit("run", path, "-o", run, "--resume", "--set", "source.seed=9")
+    assert other.returncode == 2 and "source differ from the checkpoint" in other.stderr
+    longer = vpkit("run", path, "-o", run, "--resume", "--set", "train.steps=2")
+    assert longer.returncode == 0, longer.stderr
