@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import pkgutil
 from enum import Enum
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -37,7 +38,15 @@ def run_file_reference() -> str:
 
 def api_reference() -> str:
     """One mkdocstrings block per public name, in ``vpkit.__all__`` order."""
-    return "\n".join(f"::: vpkit.{name}\n" for name in vpkit.__all__)
+    return "\n".join(f"::: {_api_path(name)}\n" for name in vpkit.__all__)
+
+
+def _api_path(name: str) -> str:
+    """``vpkit.<name>``, or where it is defined when a submodule has the same name (``vpkit.generate``)."""
+    if name not in {module.name for module in pkgutil.iter_modules(vpkit.__path__)}:
+        return f"vpkit.{name}"
+    obj = getattr(vpkit, name)
+    return f"{obj.__module__}.{obj.__qualname__}"
 
 
 def bundled_components(kind: str) -> dict[str, type]:
