@@ -17,10 +17,21 @@ import numpy as np
 import yaml
 from PIL import Image, ImageSequence
 
-from vpkit import ClipSpec, write_video
+from vpkit import ClipSpec
 
 ASSETS = Path(__file__).parent
 GREY = 96
+COLOURS = 64
+
+
+def write_gif(name: str, frames: np.ndarray, fps: float) -> Path:
+    """An animated GIF with one palette of ``COLOURS`` colours for every frame and no dithering (small files)."""
+    strip = Image.fromarray(frames.reshape(-1, *frames.shape[2:]))
+    palette = strip.quantize(COLOURS, dither=Image.Dither.NONE)
+    images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    path = ASSETS / name
+    images[0].save(path, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0, optimize=True)
+    return path
 
 
 def tile(clips: list[np.ndarray], columns: int) -> np.ndarray:
@@ -39,21 +50,21 @@ def quickstart(run_dir: str, rows: int = 4) -> Path:
     size = yaml.safe_load((Path(run_dir) / "config.yaml").read_text())["clip"]["size"]
     last = sorted((Path(run_dir) / "samples").glob("step_*.gif"))[-1]
     frames = np.stack([np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(last))])
-    return write_video(ASSETS / "quickstart-samples.gif", frames[:, : 2 + rows * (size + 2)], fps=8)
+    return write_gif("quickstart-samples.gif", frames[:, : 2 + rows * (size + 2)], fps=8)
 
 
 def synthetic() -> Path:
     from vpkit_synthetic.source import SyntheticSource
 
     source = SyntheticSource(SyntheticSource.Config(), ClipSpec(16, 32))
-    return write_video(ASSETS / "synthetic-clips.gif", tile([source.render(i) for i in range(8)], 4), fps=8)
+    return write_gif("synthetic-clips.gif", tile([source.render(i) for i in range(8)], 4), fps=8)
 
 
 def digits() -> Path:
     from vpkit_bouncing_digits.source import BouncingDigits
 
     source = BouncingDigits(BouncingDigits.Config(), ClipSpec(32, 48))
-    return write_video(ASSETS / "bouncing-digits.gif", tile([source.render(i) for i in range(4)], 4), fps=10)
+    return write_gif("bouncing-digits.gif", tile([source.render(i) for i in range(4)], 4), fps=10)
 
 
 if __name__ == "__main__":
