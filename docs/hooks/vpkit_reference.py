@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import json
 import pkgutil
-from enum import Enum
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -28,7 +27,13 @@ from vpkit.runfile import BLOCKS, ComponentBlock, RunConfig
 BUNDLED_DISTRIBUTION = "vpkit"
 #: Where each component kind is named in a run file (``metrics`` is a list of blocks).
 BLOCK_KINDS = {".".join(path): kind for path, kind in BLOCKS.items()} | {"metrics": "metric"}
-_BOUNDS = ((annotated_types.Gt, "gt", ">"), (annotated_types.Ge, "ge", "≥"), (annotated_types.Lt, "lt", "<"), (annotated_types.Le, "le", "≤"))
+#: How pydantic's numeric bounds read in the type column.
+_BOUNDS = (
+    (annotated_types.Gt, "gt", ">"),
+    (annotated_types.Ge, "ge", "≥"),
+    (annotated_types.Lt, "lt", "<"),
+    (annotated_types.Le, "le", "≤"),
+)
 
 
 def run_file_reference() -> str:
@@ -49,11 +54,11 @@ def _api_path(name: str) -> str:
     return f"{obj.__module__}.{obj.__qualname__}"
 
 
-def bundled_components(kind: str) -> dict[str, type]:
-    """Components of ``kind`` registered by the bundled plugins, by name."""
+def bundled_components(kind: str) -> dict[str, tuple[type, str]]:
+    """Components of ``kind`` registered by the bundled plugins: name -> (class, plugin)."""
     bundled = {p["name"] for p in plugins.describe_plugins() if p["distribution"] == BUNDLED_DISTRIBUTION}
     reg = plugins.registry(kind)
-    return {name: cls for name, cls in sorted(reg.classes.items()) if reg.providers[name] in bundled}
+    return {name: (cls, reg.providers[name]) for name, cls in sorted(reg.classes.items()) if reg.providers[name] in bundled}
 
 
 def anchor(path: str) -> str:
@@ -76,6 +81,7 @@ def _sections(model: type[BaseModel], path: str, level: int = 2) -> list[str]:
 
 
 def _table(model: type[BaseModel], path: str) -> list[str]:
+    """One row per field: key, type with bounds, default, description."""
     rows = ["| key | type | default | description |", "| --- | --- | --- | --- |"]
     for name, field in model.model_fields.items():
         key = f"{path}.{name}" if path else name
@@ -84,6 +90,7 @@ def _table(model: type[BaseModel], path: str) -> list[str]:
 
 
 def _type_of(field: FieldInfo, key: str) -> str:
+    """A link for component blocks and nested sections, else the type and its bounds."""
     kind = BLOCK_KINDS.get(key)
     if kind is not None:
         if get_origin(field.annotation) is list:
@@ -102,14 +109,10 @@ def _type_name(annotation: Any) -> str:
         return " or ".join(names) + (" or null" if NoneType in args else "")
     if origin is Literal:
         return "one of " + ", ".join(f"`{a}`" for a in args)
-    if origin in (list, tuple, set):
-        if origin is tuple and args and args[-1] is not Ellipsis:
-            return "[" + ", ".join(_type_name(a) for a in args) + "]"
-        return f"list of {_type_name(args[0])}" if args else "list"
-    if origin is dict:
-        return f"mapping of {_type_name(args[0])} to {_type_name(args[1])}" if args else "mapping"
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return "one of " + ", ".join(f"`{m.value}`" for m in annotation)
+    if origin is tuple and args and args[-1] is not Ellipsis:
+        return "[" + ", ".join(_type_name(a) for a in args) + "]"
+    if origin in (list, tuple):
+        return f"list of {_type_name(args[0])}"
     return getattr(annotation, "__name__", str(annotation))
 
 
@@ -123,8 +126,6 @@ def _default(field: FieldInfo) -> str:
     value = field.get_default(call_default_factory=True)
     if isinstance(value, BaseModel):
         return ""
-    if isinstance(value, Enum):
-        value = value.value
     return f"`{value}`" if isinstance(value, str) else f"`{json.dumps(value, default=str)}`"
 
 
@@ -152,17 +153,16 @@ def _components() -> list[str]:
         lines += [f"## {kind.capitalize()}s {{ #{anchor(kind)}s }}", ""]
         if not found:
             lines += [f"No bundled plugin provides a {kind} yet.", ""]
-        for name, cls in found.items():
-            lines += _component(kind, name, cls)
+        for name, (cls, provider) in found.items():
+            lines += _component(kind, name, cls, provider)
     return lines
 
 
-def _component(kind: str, name: str, cls: type) -> list[str]:
-    provider = plugins.registry(kind).providers[name]
-    doc = inspect.getdoc(cls) or ""
+def _component(kind: str, name: str, cls: type, provider: str) -> list[str]:
+    """A heading, the class's own docstring, its traits and its options."""
     lines = [f"### `{name}` {{ #{anchor(kind)}-{anchor(name)} }}", "", f"*{kind}, from the `{provider}` plugin.*", ""]
-    if doc and doc != inspect.getdoc(cls.__mro__[1]):
-        lines += [doc, ""]
+    if cls.__doc__:
+        lines += [inspect.cleandoc(cls.__doc__), ""]
     lines += _traits(kind, cls)
     if not cls.Config.model_fields:
         return [*lines, "No options besides `name`.", ""]
