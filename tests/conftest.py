@@ -59,6 +59,8 @@ def write_yaml(tmp_path: Path):
     return write
 
 
+# The docs (Writing plugins) show this fixture from here, between the snippet markers.
+# --8<-- [start:register_plugin]
 @pytest.fixture
 def register_plugin():
     """Register a throwaway plugin object for one test and unregister it after."""
@@ -75,6 +77,7 @@ def register_plugin():
     yield register
     for name in names:
         plugins.pm.unregister(name=name)
+# --8<-- [end:register_plugin]
 
 
 def ffmpeg(*args: str) -> None:

@@ -94,10 +94,16 @@ def list_plugins(as_json: bool) -> None:
             click.echo(f"  {kind}s: {', '.join(names)}")
 
 
+def add_plugin_commands() -> click.Group:
+    """Let every loaded plugin add its commands to ``cli`` (used by ``main`` and the docs build)."""
+    plugins.load_plugins().hook.register_commands(cli=cli)
+    return cli
+
+
 def main() -> None:
     """Entry point: plugins may add commands before click parses the arguments."""
     try:
-        plugins.load_plugins().hook.register_commands(cli=cli)
+        add_plugin_commands()
     except VpkitError as exc:
         exc.show()
         raise SystemExit(exc.exit_code) from None

@@ -19,6 +19,8 @@ from vpkit.runfile import Run, load_run
 
 @dataclass
 class TrainedGenerator:
+    """A run's generator with trained weights: the validated run, the model, its step and checkpoint."""
+
     run: Run
     generator: Generator
     step: int

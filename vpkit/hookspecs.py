@@ -10,6 +10,7 @@ import pluggy
 
 hookspec = pluggy.HookspecMarker("vpkit")
 hookimpl = pluggy.HookimplMarker("vpkit")
+"""Marks a plugin's hook implementations: ``@hookimpl`` above ``def register_generators(register)``."""
 
 
 @hookspec

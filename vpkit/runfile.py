@@ -48,8 +48,8 @@ class ComponentBlock(Section):
 
 
 class ModelConfig(Section):
-    generator: ComponentBlock
-    discriminator: ComponentBlock
+    generator: ComponentBlock = Field(description="`name:` of a registered generator, plus its options.")
+    discriminator: ComponentBlock = Field(description="`name:` of a registered discriminator, plus its options.")
 
 
 class ScheduleConfig(Section):
@@ -62,7 +62,7 @@ class ScheduleConfig(Section):
 
 class TrainConfig(Section):
     steps: int = Field(1000, gt=0, description="Training steps.")
-    batch_size: int = Field(16, gt=0)
+    batch_size: int = Field(16, gt=0, description="Clips per batch.")
     lr: float = Field(2e-4, gt=0, description="Adam learning rate for both networks.")
     betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas.")
     schedule: ScheduleConfig = Field(
@@ -92,13 +92,13 @@ class OutputConfig(Section):
 
 
 class RunConfig(Section):
-    seed: int = 0
-    clip: ClipConfig = Field(default_factory=ClipConfig)
-    source: ComponentBlock
-    model: ModelConfig
-    train: TrainConfig = Field(default_factory=TrainConfig)
-    metrics: list[ComponentBlock] = Field(default_factory=list)
-    output: OutputConfig = Field(default_factory=OutputConfig)
+    seed: int = Field(0, description="Seeds the model initialisation, the batch order and the sample latents.")
+    clip: ClipConfig = Field(default_factory=ClipConfig, description="Clip length and size, shared by the source and the models.")
+    source: ComponentBlock = Field(description="`name:` of a registered source, plus its options.")
+    model: ModelConfig = Field(description="The generator and the discriminator.")
+    train: TrainConfig = Field(default_factory=TrainConfig, description="Optimisation, update schedule, logging and checkpoints.")
+    metrics: list[ComponentBlock] = Field(default_factory=list, description="Metrics, each a `name:` plus its options.")
+    output: OutputConfig = Field(default_factory=OutputConfig, description="Where the run and the clip stores are written.")
 
 
 @dataclass

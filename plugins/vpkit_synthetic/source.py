@@ -19,11 +19,11 @@ class SyntheticSource(Source):
     name = "synthetic"
 
     class Config(Options):
-        train_clips: int = Field(512, gt=0)
-        val_clips: int = Field(64, ge=0)
-        seed: int = Field(0, ge=0)
-        clips_per_shard: int = Field(64, gt=0)
-        max_players: int = Field(2, ge=1, le=4, description="each clip has 1 to this many players")
+        train_clips: int = Field(512, gt=0, description="Clips in the train split.")
+        val_clips: int = Field(64, ge=0, description="Clips in the val split.")
+        seed: int = Field(0, ge=0, description="Rendering seed: the same seed gives the same clips.")
+        clips_per_shard: int = Field(64, gt=0, description="Clips per shard file in the clip store.")
+        max_players: int = Field(2, ge=1, le=4, description="Each clip has 1 to this many players.")
 
     @classmethod
     def check_clip(cls, config: Config, clip: ClipSpec) -> None:

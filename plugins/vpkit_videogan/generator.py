@@ -50,7 +50,7 @@ class VideoGANGenerator(Generator):
     default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
     class Config(Options):
-        latent_dim: int = Field(100, gt=0)
+        latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
         width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
         mask_penalty: float = Field(
             0.1,

@@ -1,0 +1,71 @@
+"""Make the pictures in docs/assets/ from real runs and real sources (run from the repository root).
+
+They are kept at their real size; docs/stylesheets/extra.css enlarges them without blurring.
+
+    vpkit run examples/quickstart.yaml --set train.steps=300 -o /tmp/docrun
+    python docs/assets/make.py quickstart /tmp/docrun   # quickstart-samples.gif: the run's last sample grid
+    python docs/assets/make.py synthetic                # synthetic-clips.gif: clips of the synthetic source
+    PYTHONPATH=examples/vpkit-bouncing-digits/src python docs/assets/make.py digits   # bouncing-digits.gif
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+from PIL import Image, ImageSequence
+
+from vpkit import ClipSpec
+
+ASSETS = Path(__file__).parent
+GREY = 96
+COLOURS = 64
+
+
+def write_gif(name: str, frames: np.ndarray, fps: float) -> Path:
+    """An animated GIF with one palette of ``COLOURS`` colours for every frame and no dithering (small files)."""
+    strip = Image.fromarray(frames.reshape(-1, *frames.shape[2:]))
+    palette = strip.quantize(COLOURS, dither=Image.Dither.NONE)
+    images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    path = ASSETS / name
+    images[0].save(path, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0, optimize=True)
+    return path
+
+
+def tile(clips: list[np.ndarray], columns: int) -> np.ndarray:
+    """Clips (T, H, W, 3) in a grid with grey gaps, as one video (T, H', W', 3)."""
+    frames, height, width, _ = clips[0].shape
+    rows = -(-len(clips) // columns)
+    grid = np.full((frames, 2 + rows * (height + 2), 2 + columns * (width + 2), 3), GREY, dtype=np.uint8)
+    for i, clip in enumerate(clips):
+        y, x = 2 + (i // columns) * (height + 2), 2 + (i % columns) * (width + 2)
+        grid[:, y : y + height, x : x + width] = clip
+    return grid
+
+
+def quickstart(run_dir: str, rows: int = 4) -> Path:
+    """The first ``rows`` rows of the run's last sample grid (a row: video, mask, background)."""
+    size = yaml.safe_load((Path(run_dir) / "config.yaml").read_text())["clip"]["size"]
+    last = sorted((Path(run_dir) / "samples").glob("step_*.gif"))[-1]
+    frames = np.stack([np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(last))])
+    return write_gif("quickstart-samples.gif", frames[:, : 2 + rows * (size + 2)], fps=8)
+
+
+def synthetic() -> Path:
+    from vpkit_synthetic.source import SyntheticSource
+
+    source = SyntheticSource(SyntheticSource.Config(), ClipSpec(16, 32))
+    return write_gif("synthetic-clips.gif", tile([source.render(i) for i in range(8)], 4), fps=8)
+
+
+def digits() -> Path:
+    from vpkit_bouncing_digits.source import BouncingDigits
+
+    source = BouncingDigits(BouncingDigits.Config(), ClipSpec(32, 48))
+    return write_gif("bouncing-digits.gif", tile([source.render(i) for i in range(4)], 4), fps=10)
+
+
+if __name__ == "__main__":
+    print({"quickstart": quickstart, "synthetic": synthetic, "digits": digits}[sys.argv[1]](*sys.argv[2:]))

@@ -1,0 +1,31 @@
+"""mkdocs hooks that fill the generated parts of the site from the installed code.
+
+A page holding one of the markers in ``MARKERS`` gets the generated Markdown in its place
+before it is rendered. Plugin commands are added to the ``vpkit`` click group first, so the
+CLI reference (mkdocs-click) lists them beside the core commands.
+"""
+
+from __future__ import annotations
+
+from vpkit_reference import api_reference, run_file_reference
+
+MARKERS = {
+    "<!-- vpkit:run-file-reference -->": run_file_reference,
+    "<!-- vpkit:api-reference -->": api_reference,
+}
+
+
+def on_config(config):
+    """Register plugin commands before mkdocs-click reads ``vpkit.cli:cli``."""
+    from vpkit.cli import add_plugin_commands
+
+    add_plugin_commands()
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Replace each marker in the page with the Markdown generated for it."""
+    for marker, render in MARKERS.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, render())
+    return markdown
