@@ -13,6 +13,7 @@ from vpkit.components import (
     Options,
     Source,
 )
+from vpkit.download import cached_download, default_cache_dir, sha256_of
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.generate import TrainedGenerator, generate, load_generator
 from vpkit.hookspecs import hookimpl
@@ -34,11 +35,14 @@ __all__ = [
     "Source",
     "TrainedGenerator",
     "VpkitError",
+    "cached_download",
     "clips_to_tensor",
+    "default_cache_dir",
     "generate",
     "hookimpl",
     "load_generator",
     "read_video",
+    "sha256_of",
     "tensor_to_clips",
     "write_video",
 ]
