@@ -9,6 +9,7 @@ videos. The backbone's ImageNet weights are torchvision's, fetched on first use 
 from __future__ import annotations
 
 import urllib.error
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,7 +41,9 @@ def load_lpips(net: str):
 
     path, url = backbone_file(net)
     try:
-        return lpips.LPIPS(net=net, version="0.1", verbose=False).eval()
+        with warnings.catch_warnings():  # lpips calls torchvision with the deprecated pretrained=True
+            warnings.filterwarnings("ignore", category=UserWarning, module="torchvision")
+            return lpips.LPIPS(net=net, version="0.1", verbose=False).eval()
     except (urllib.error.URLError, OSError) as exc:
         if path.is_file():
             raise

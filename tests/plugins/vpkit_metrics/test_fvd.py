@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+import torch
+
+from vpkit import ClipSpec
+from vpkit_metrics.fvd import FVD, preprocess
+
+
+def _videos(seed, count=2, frames=9, size=16):
+    rng = torch.Generator().manual_seed(seed)
+    return torch.rand(count, 3, frames, size, size, generator=rng) * 2 - 1
+
+
+@pytest.fixture
+def fvd(i3d_weights):
+    return FVD(FVD.Config(weights=str(i3d_weights), warn_below=4), ClipSpec(9, 16))
+
+
+def test_short_clips_are_refused_up_front():
+    with pytest.raises(ValueError, match="FVD's I3D needs clips of at least 9 frames, got 4"):
+        FVD.check_clip(FVD.Config(), ClipSpec(4, 16))
+
+
+def test_preprocessing_quantises_resizes_and_rescales():
+    video = torch.full((1, 3, 2, 8, 8), 0.5)
+    out = preprocess(video)
+    assert out.shape == (1, 3, 2, 224, 224)
+    torch.testing.assert_close(out, torch.full_like(out, round(1.5 * 127.5) / 127.5 - 1))
+
+
+def test_fvd_result_and_cached_real_statistics(fvd, i3d_weights):
+    real, generated = _videos(0), _videos(1)
+    fvd.update(real, generated)
+    first = fvd.compute()
+    assert first["fvd"] >= 0 and first["real_videos"] == 2 and first["generated_videos"] == 2
+    assert first["covariance"] == "unbiased (N - 1)"
+    assert "biased upwards" in first["warning"] and "differ from the pinned reference" in first["warning"]
+    state = fvd.real_state()
+    assert fvd.real_key()["weights_sha256"] == first["weights_sha256"]
+
+    again = FVD(FVD.Config(weights=str(i3d_weights)), ClipSpec(9, 16))
+    again.load_real_state({k: np.asarray(v) for k, v in state.items()})
+    again.update(None, generated)  # the real side comes from the cache
+    assert again.compute()["fvd"] == pytest.approx(first["fvd"], rel=1e-9, abs=1e-12)
+
