@@ -84,7 +84,15 @@ def _write_mp4(path: Path, frames: np.ndarray, fps: float) -> None:
 
 
 def read_video(path: str | os.PathLike) -> np.ndarray:
-    """Decode every frame of a video file with decord: uint8 (T, H, W, 3)."""
+    """Decode every frame of a video file: uint8 (T, H, W, 3).
+
+    decord first; GIFs (what vpkit writes for samples) with Pillow, since decord cannot
+    measure their length; and ffmpeg where decord fails on a frame width it mis-strides
+    (48 pixels, for one).
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".gif":
+        return _read_gif(path)
     import decord
 
     try:
@@ -92,5 +100,30 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
         if len(reader) == 0:
             raise VpkitError(f"{path}: video has no frames")
         return reader.get_batch(list(range(len(reader)))).asnumpy()
-    except decord.DECORDError as exc:
-        raise VpkitError(f"{path}: cannot decode video ({str(exc).splitlines()[0]})") from None
+    except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
+        frames = _read_ffmpeg(path)
+        if frames is None:
+            raise VpkitError(f"{path}: cannot decode video ({str(exc).splitlines()[0]})") from None
+        return frames
+
+
+def _read_ffmpeg(path: Path) -> np.ndarray | None:
+    import imageio_ffmpeg
+
+    try:
+        stream = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+        width, height = next(stream)["size"]
+        frames = [np.frombuffer(frame, np.uint8).reshape(height, width, 3) for frame in stream]
+    except (OSError, RuntimeError, StopIteration):
+        return None
+    return np.stack(frames) if frames else None
+
+
+def _read_gif(path: Path) -> np.ndarray:
+    from PIL import Image, ImageSequence
+
+    try:
+        with Image.open(path) as image:
+            return np.stack([np.asarray(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)])
+    except OSError as exc:
+        raise VpkitError(f"{path}: cannot decode GIF ({exc})") from None
