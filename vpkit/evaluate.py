@@ -93,7 +93,8 @@ class Evaluator:
         self.metrics, self.split, self.count = metrics, split, count
         self.dataset: ClipDataset = store.split(split)
         if count > len(self.dataset):
-            raise ConfigError(f"the {split} split of {store.root} has {len(self.dataset)} clips; evaluate at most that many videos")
+            raise ConfigError(f"the {split} split of {store.root} has {len(self.dataset)} clips, fewer than the {count} videos "
+                              f"asked for; lower -n or evaluation.videos to at most {len(self.dataset)}")
         self.clips_key = {"store": store.manifest["fingerprint"], "frames": store.clip.frames, "size": store.clip.size,
                           "split": split, "count": count}
         self.stats_dir, self.batch_size, self.seed = Path(stats_dir), batch_size, seed

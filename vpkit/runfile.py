@@ -240,7 +240,7 @@ def _apply_overrides(data: dict, overrides: list[str]) -> dict[tuple, str]:
         if isinstance(node, list) and not (isinstance(parts[-1], int) and parts[-1] < len(node)):
             raise ConfigError(f"--set {key}: index out of range")
         node[parts[-1]] = value
-        if parts[-1] == "name" or parts in BLOCKS:
+        if parts[-1] == "name" or parts in BLOCKS or parts[:1] == ("metrics",):
             _normalise_blocks(data)
         overridden[parts] = key.strip()
     return overridden

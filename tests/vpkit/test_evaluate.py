@@ -10,6 +10,7 @@ from torch import nn
 from vpkit import Generator, GeneratorOutput, hookimpl
 from vpkit.cli import cli
 from vpkit.errors import ConfigError
+from vpkit.evaluate import build_metrics
 from vpkit.runfile import load_run
 
 
@@ -74,7 +75,7 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
 
     refused = _cli("evaluate", run_dir, "--metrics", "ssim", code=2).output
     assert "ssim is a paired metric: it needs a conditional generator" in refused and "Traceback" not in refused
-    assert "has 4 clips" in _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 5, env=env, code=2).output
+    assert "has 4 clips, fewer than the 5 videos" in _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 5, env=env, code=2).output
 
 
 def _still_run(write_yaml, tmp_path, extra=""):
@@ -130,3 +131,21 @@ def test_run_file_checks_metrics_against_the_generator(still, tmp_path, write_ya
         """, "short.yaml")
     with pytest.raises(ConfigError, match="FVD's I3D needs clips of at least 9 frames, got 8"):
         load_run(short)
+
+
+def test_resumed_training_keeps_one_metrics_history(still, tmp_path, write_yaml):
+    run_dir = tmp_path / "run"
+    run_file = _still_run(write_yaml, tmp_path)
+    _cli("run", run_file, "-o", run_dir)
+    _cli("run", run_file, "-o", run_dir, "--resume", "--set", "train.steps=3")
+    steps = [json.loads(line)["step"] for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert steps == [1, 2, 3]
+
+
+def test_default_metrics_skip_what_the_run_cannot_serve(tiny_run):
+    run = load_run(tiny_run(), ["clip.frames=12"])
+    metrics, notes = build_metrics(run, None, conditional=False)
+    assert [m.name for m in metrics] == ["fvd"]
+    assert [n.split(":")[0] for n in notes] == ["skipped lpips", "skipped psnr", "skipped ssim"]
+    with pytest.raises(ConfigError, match="--metrics fvd: FVD's I3D needs clips of at least 9 frames, got 4"):
+        build_metrics(load_run(tiny_run()), ["fvd"], conditional=False)
