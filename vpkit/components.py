@@ -122,6 +122,9 @@ class Metric(Component):
         self.device = torch.device(device)
         return self
 
+    def prepare(self) -> None:
+        """Load networks and weights (downloading them if needed) before any work starts."""
+
     def reset(self) -> None:
         raise NotImplementedError
 

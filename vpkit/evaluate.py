@@ -99,6 +99,8 @@ class Evaluator:
                           "split": split, "count": count}
         self.stats_dir, self.batch_size, self.seed = Path(stats_dir), batch_size, seed
         self.protocol = Protocol(split, count, store.clip.frames, store.clip.size, seed)
+        for metric in metrics:  # a missing weights file fails here, not after training or generating
+            metric.prepare()
 
     def __call__(self, generator: Generator) -> dict[str, dict[str, Any]]:
         device = next(generator.parameters()).device

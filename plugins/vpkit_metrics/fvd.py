@@ -63,6 +63,9 @@ class FVD(Metric):
         self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}
         self._real_cached: Gaussian | None = None
 
+    def prepare(self) -> None:
+        self.network()
+
     def network(self) -> InceptionI3d:
         if self._network is None:
             path = weights_path(self.config.weights, self.config.weights_url, self.config.weights_sha256)

@@ -73,6 +73,9 @@ class LPIPS(Metric):
     def reset(self) -> None:
         self._scores: list[float] = []
 
+    def prepare(self) -> None:
+        self.network()
+
     def network(self):
         if self._network is None:
             self._network = load_lpips(self.config.net)

@@ -149,3 +149,12 @@ def test_default_metrics_skip_what_the_run_cannot_serve(tiny_run):
     assert [n.split(":")[0] for n in notes] == ["skipped lpips", "skipped psnr", "skipped ssim"]
     with pytest.raises(ConfigError, match="--metrics fvd: FVD's I3D needs clips of at least 9 frames, got 4"):
         build_metrics(load_run(tiny_run()), ["fvd"], conditional=False)
+
+
+def test_missing_weights_stop_training_before_it_starts(tmp_path, tiny_run):
+    run_dir = tmp_path / "run"
+    env = {"VPKIT_I3D_WEIGHTS": str(tmp_path / "absent.pt")}
+    out = _cli("run", tiny_run(), "-o", run_dir, "--set", "clip.frames=12", "--set", "metrics=[fvd]",
+               "--set", "evaluation.videos=2", env=env, code=1).output
+    assert "absent.pt: no I3D weights file there (from $VPKIT_I3D_WEIGHTS)" in out
+    assert not (run_dir / "checkpoints").exists()
