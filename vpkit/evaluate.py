@@ -90,7 +90,7 @@ class Evaluator:
 
     def __init__(self, metrics: list[Metric], store: ClipStore, split: str, count: int, stats_dir: Path,
                  batch_size: int = 16, seed: int = 0):
-        self.metrics, self.split, self.count = metrics, split, count
+        self.metrics, self.count = metrics, count
         self.dataset: ClipDataset = store.split(split)
         if count > len(self.dataset):
             raise ConfigError(f"the {split} split of {store.root} has {len(self.dataset)} clips, fewer than the {count} videos "
@@ -123,9 +123,9 @@ class Evaluator:
             generator.train(was_training)
         results = {}
         for metric in self.metrics:
+            results[metric.name] = {**_compute(metric), "protocol": asdict(self.protocol)}
             if not cached[metric.name]:
                 self._save_real_state(metric)
-            results[metric.name] = {**_compute(metric), "protocol": asdict(self.protocol)}
         return results
 
     @staticmethod

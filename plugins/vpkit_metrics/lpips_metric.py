@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from pydantic import Field
 
-from vpkit import ClipSpec, Metric, Options, VpkitError
+from vpkit import ClipSpec, Metric, Options, VpkitError, sha256_of
 
 #: Smallest frame side each backbone's pooling layers can take.
 MIN_SIZE = {"alex": 31, "vgg": 16}
@@ -68,6 +68,7 @@ class LPIPS(Metric):
     def __init__(self, config: LPIPSConfig, clip: ClipSpec):
         super().__init__(config, clip)
         self._network = None
+        self.backbone_sha256 = ""
         self.reset()
 
     def reset(self) -> None:
@@ -79,6 +80,7 @@ class LPIPS(Metric):
     def network(self):
         if self._network is None:
             self._network = load_lpips(self.config.net)
+            self.backbone_sha256 = sha256_of(backbone_file(self.config.net)[0])
         return self._network.to(self.device)
 
     @torch.no_grad()
@@ -101,4 +103,5 @@ class LPIPS(Metric):
         if not self._scores:
             raise ValueError("LPIPS got no videos")
         return {self.name: float(np.mean(self._scores)), "videos": len(self._scores), "std": float(np.std(self._scores)),
-                "net": self.config.net, "version": "0.1", "inputs": "RGB frames in [-1, 1]"}
+                "net": self.config.net, "version": "0.1", "backbone_sha256": self.backbone_sha256,
+                "inputs": "RGB frames in [-1, 1]"}

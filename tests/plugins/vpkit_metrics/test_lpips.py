@@ -2,7 +2,7 @@ import pytest
 import torch
 import torchvision
 
-from vpkit import ClipSpec, VpkitError
+from vpkit import ClipSpec, VpkitError, sha256_of
 from vpkit_metrics.lpips_metric import LPIPS, backbone_file, load_lpips
 
 
@@ -46,6 +46,7 @@ def test_identical_is_zero_and_distortion_grows(alexnet_weights):
         scores.append(result["lpips"])
     assert 0 < scores[0] < scores[1]
     assert result["videos"] == 2 and result["net"] == "alex"
+    assert result["backbone_sha256"] == sha256_of(alexnet_weights)
 
 
 def test_offline_error_names_the_file_and_the_folder(torch_home):
