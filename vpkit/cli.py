@@ -52,14 +52,16 @@ def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
 @click.option("--metrics", "metric_names", metavar="NAMES", help="Comma-separated metrics (default: the run file's, else all that apply).")
 @click.option("-n", "--videos", type=click.IntRange(min=2), help="Videos to generate and real clips to compare with (default: evaluation.videos).")
 @click.option("--split", type=click.Choice(["train", "val"]), help="Split of the real clips (default: evaluation.split).")
+@click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path), help="Checkpoint to evaluate (default: checkpoints/last.pt; checkpoints/best.pt is the best one).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
-def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, device: str) -> None:
+def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
+             device: str) -> None:
     """Score the run in RUN_DIR: print a table and write metrics.json there."""
     from vpkit.evaluate import evaluate_run
     from vpkit.score import parse_metrics
 
     names = parse_metrics(metric_names) if metric_names is not None else None
-    document, notes = evaluate_run(run_dir, names, videos, split, device)
+    document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     protocol = next(iter(document["metrics"].values()))["protocol"]

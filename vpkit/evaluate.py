@@ -169,12 +169,13 @@ def _compute(metric: Metric) -> dict[str, Any]:
 
 
 def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: int | None = None,
-                 split: str | None = None, device: str = "auto") -> tuple[dict[str, Any], list[str]]:
-    """Evaluate the run's last checkpoint; write ``metrics.json`` into the run directory.
+                 split: str | None = None, device: str = "auto", checkpoint: Path | None = None
+                 ) -> tuple[dict[str, Any], list[str]]:
+    """Evaluate a checkpoint of the run (default its last); write ``metrics.json`` into the run directory.
 
     Returns the written document and notes on skipped metrics for the user.
     """
-    trained = load_generator(run_dir, device=device)
+    trained = load_generator(run_dir, checkpoint, device)
     run, cfg = trained.run, trained.run.config.evaluation
     metrics, notes = build_metrics(run, names, trained.generator.conditional)
     store = prepare_store(run)

@@ -105,11 +105,13 @@ def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml)
     assert lines[best - 1]["psnr"] == max(line["psnr"] for line in lines)
     assert any(p.name.startswith("events") for p in (run_dir / "tensorboard").iterdir())
 
-    # vpkit evaluate defaults to the run file's metrics
-    out = _cli("evaluate", run_dir, "-n", 3).output
+    # vpkit evaluate defaults to the run file's metrics; --checkpoint picks the best one
+    out = _cli("evaluate", run_dir, "-n", 3, "--checkpoint", run_dir / "checkpoints" / "best.pt").output
     assert "ssim" in out and "psnr" in out
-    results = json.loads((run_dir / "metrics.json").read_text())["metrics"]
-    assert set(results) == {"ssim", "psnr"} and results["psnr"]["videos"] == 3
+    document = json.loads((run_dir / "metrics.json").read_text())
+    assert set(document["metrics"]) == {"ssim", "psnr"} and document["metrics"]["psnr"]["videos"] == 3
+    assert document["step"] == best and document["checkpoint"].endswith("best.pt")
+    assert document["metrics"]["psnr"]["psnr"] == pytest.approx(lines[best - 1]["psnr"])
 
 
 def test_run_file_checks_metrics_against_the_generator(still, tmp_path, write_yaml):
