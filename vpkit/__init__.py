@@ -14,6 +14,7 @@ from vpkit.components import (
     Options,
     Source,
 )
+from vpkit.download import cached_download, default_cache_dir, sha256_of
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.extract import Extraction, ExtractOptions, VideoError, extract_clips, split_for
 from vpkit.generate import TrainedGenerator, generate, load_generator
@@ -46,12 +47,15 @@ __all__ = [
     "VideoSource",
     "VpkitError",
     "atomic_path",
+    "cached_download",
     "clips_to_tensor",
+    "default_cache_dir",
     "extract_clips",
     "generate",
     "hookimpl",
     "load_generator",
     "read_video",
+    "sha256_of",
     "shard_key",
     "split_for",
     "tensor_to_clips",

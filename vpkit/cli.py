@@ -78,6 +78,56 @@ def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
     )
 
 
+@cli.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--metrics", "metric_names", metavar="NAMES", help="Comma-separated metrics (default: the run file's, else all that apply).")
+@click.option("-n", "--videos", type=click.IntRange(min=2), help="Videos to generate and real clips to compare with (default: evaluation.videos).")
+@click.option("--split", type=click.Choice(["train", "val"]), help="Split of the real clips (default: evaluation.split).")
+@click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path), help="Checkpoint to evaluate (default: checkpoints/last.pt; checkpoints/best.pt is the best one).")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
+def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
+             device: str) -> None:
+    """Score the run in RUN_DIR: print a table and write metrics.json there."""
+    from vpkit.evaluate import evaluate_run
+    from vpkit.score import parse_metrics
+
+    names = parse_metrics(metric_names) if metric_names is not None else None
+    document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    protocol = next(iter(document["metrics"].values()))["protocol"]
+    click.echo(f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
+               f"{protocol['frames']}x{protocol['size']}x{protocol['size']}")
+    _table(document["metrics"])
+    click.echo(f"written to {Path(run_dir) / 'metrics.json'}", err=True)
+
+
+@cli.command()
+@click.argument("real", type=click.Path(path_type=Path))
+@click.argument("fake", type=click.Path(path_type=Path))
+@click.option("--metrics", "metric_names", default="ssim,psnr,lpips,fvd", show_default=True, metavar="NAMES", help="Comma-separated metrics.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"metric": value, ...} on stdout.')
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
+def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str) -> None:
+    """Score the videos in FAKE against REAL (two video files, or two folders paired by file name)."""
+    from vpkit.score import parse_metrics, score as score_videos
+
+    results = score_videos(real, fake, parse_metrics(metric_names), device)
+    if as_json:
+        click.echo(json.dumps({name: result[name] for name, result in results.items()}))
+        return
+    _table(results)
+
+
+def _table(results: dict) -> None:
+    click.echo(f"{'metric':<8} {'value':>12}  videos")
+    for name, result in results.items():
+        count = result.get("videos") or f"{result.get('real_videos')} real / {result.get('generated_videos')} generated"
+        click.echo(f"{name:<8} {result[name]:>12.4f}  {count}")
+        if "warning" in result:
+            click.echo(f"warning: {name}: {result['warning']}", err=True)
+
+
 @cli.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 def list_plugins(as_json: bool) -> None:

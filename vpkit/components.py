@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict
 from torch import nn
@@ -105,7 +106,10 @@ class Metric(Component):
     """Accumulates over (real, generated) batches and computes at the end.
 
     ``paired`` metrics compare each prediction with its own ground truth; distributional
-    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W).
+    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W). A
+    distributional metric also accepts ``None`` for either side of ``update``, so the two
+    sets may differ in size and a real set whose statistics were loaded from the cache
+    (see :meth:`real_key`) is not fed again.
     """
 
     paired: ClassVar[bool] = False
@@ -115,15 +119,38 @@ class Metric(Component):
     def __init__(self, config: BaseModel, clip: ClipSpec):
         self.config = config
         self.clip = clip
+        self.device = torch.device("cpu")
+
+    def to(self, device: torch.device | str) -> Metric:
+        """Run whatever network the metric uses on ``device`` (the engine passes the generator's)."""
+        self.device = torch.device(device)
+        return self
+
+    def prepare(self) -> None:
+        """Load networks and weights (downloading them if needed) before any work starts."""
 
     def reset(self) -> None:
         raise NotImplementedError
 
-    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+    def update(self, real: torch.Tensor | None, generated: torch.Tensor | None) -> None:
         raise NotImplementedError
 
     def compute(self) -> dict[str, Any]:
         """The result: at least ``{self.name: value}``, plus what it was computed on."""
+        raise NotImplementedError
+
+    # Optional, for distributional metrics: the engine caches the real set's statistics on
+    # disk, keyed by the clips (store, split, count) and by what this method returns.
+    def real_key(self) -> dict[str, Any] | None:
+        """What besides the real clips determines :meth:`real_state` (extractor, weights hash); None: no cache."""
+        return None
+
+    def real_state(self) -> dict[str, np.ndarray]:
+        """Statistics of the real videos fed so far, as arrays."""
+        raise NotImplementedError
+
+    def load_real_state(self, state: dict[str, np.ndarray]) -> None:
+        """Take the real set's statistics from the cache instead of from ``update``."""
         raise NotImplementedError
 
 

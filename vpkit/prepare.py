@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from vpkit.clips import ClipStore, ClipWriter
+from vpkit.download import default_cache_dir
 from vpkit.errors import VpkitError
 from vpkit.runfile import Run
-
-CACHE_ENV = "VPKIT_CACHE"
-
 
 def cache_dir(run: Run) -> Path:
     """The run file's ``output.cache_dir``, else ``$VPKIT_CACHE``, else ``~/.cache/vpkit``."""
     if run.config.output.cache_dir:
         return Path(run.config.output.cache_dir).expanduser()
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "vpkit"
+    return default_cache_dir()
 
 
 def store_fingerprint(run: Run) -> dict:

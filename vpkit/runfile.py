@@ -86,6 +86,14 @@ class TrainConfig(Section):
         return value
 
 
+class EvaluationConfig(Section):
+    every: int = Field(1000, gt=0, description="Steps between evaluations of the run's metrics during training (and after the last step).")
+    videos: int = Field(256, gt=0, description="Videos generated, and real clips used, per evaluation.")
+    split: Literal["train", "val"] = Field("val", description="Split whose clips are the real set (and the first frames of predictions).")
+    best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
+    batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
+
+
 class OutputConfig(Section):
     dir: str | None = Field(None, description="Run directory; default runs/<run file stem>.")
     cache_dir: str | None = Field(None, description="Clip stores and downloads; default $VPKIT_CACHE or ~/.cache/vpkit.")
@@ -98,6 +106,9 @@ class RunConfig(Section):
     model: ModelConfig = Field(description="The generator and the discriminator.")
     train: TrainConfig = Field(default_factory=TrainConfig, description="Optimisation, update schedule, logging and checkpoints.")
     metrics: list[ComponentBlock] = Field(default_factory=list, description="Metrics, each a `name:` plus its options.")
+    evaluation: EvaluationConfig = Field(
+        default_factory=EvaluationConfig, description="When and on what the metrics are evaluated during training."
+    )
     output: OutputConfig = Field(default_factory=OutputConfig, description="Where the run and the clip stores are written.")
 
 
@@ -190,6 +201,7 @@ def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
     generator = _resolve(errors, "generator", config.model.generator, ("model", "generator"), clip)
     discriminator = _resolve(errors, "discriminator", config.model.discriminator, ("model", "discriminator"), clip)
     metrics = [_resolve(errors, "metric", m, ("metrics", i), clip) for i, m in enumerate(config.metrics)]
+    _check_metrics(errors, config, generator, metrics)
     errors.raise_if_any()
     _fill_schedule(config.train.schedule, generator.cls)
     return Run(path, config, clip, source, generator, discriminator, metrics)
@@ -230,7 +242,7 @@ def _apply_overrides(data: dict, overrides: list[str]) -> dict[tuple, str]:
         if isinstance(node, list) and not (isinstance(parts[-1], int) and parts[-1] < len(node)):
             raise ConfigError(f"--set {key}: index out of range")
         node[parts[-1]] = value
-        if parts[-1] == "name" or parts in BLOCKS:
+        if parts[-1] == "name" or parts in BLOCKS or parts[:1] == ("metrics",):
             _normalise_blocks(data)
         overridden[parts] = key.strip()
     return overridden
@@ -259,6 +271,19 @@ def _resolve(errors: _Errors, kind: str, block: ComponentBlock, loc: tuple, clip
         errors.add(("clip",), f"{kind} {cls.name!r} cannot make these clips: {exc}")
         return None
     return Resolved(cls, config)
+
+
+def _check_metrics(errors: _Errors, config: RunConfig, generator: Resolved | None, metrics: list[Resolved | None]) -> None:
+    """Paired metrics need a conditional generator; ``evaluation.best`` names a listed metric."""
+    names = [block.name for block in config.metrics]
+    for i, metric in enumerate(metrics):
+        if metric and generator and metric.cls.paired and not getattr(generator.cls, "conditional", False):
+            errors.add(("metrics", i, "name"), f"{metric.cls.name} is a paired metric: it needs a conditional generator "
+                       f"(one that predicts from a first frame), and {generator.cls.name!r} is unconditional")
+    best = config.evaluation.best
+    if best is not None and best not in names:
+        listed = ", ".join(names) or "none"
+        errors.add(("evaluation", "best"), f"{best!r} is not one of the run's metrics{did_you_mean(best, names)}; listed: {listed}")
 
 
 def _fill_schedule(schedule: ScheduleConfig, generator: type[Component]) -> None:

@@ -27,6 +27,7 @@ from vpkit.prepare import prepare_store, store_fingerprint
 from vpkit.runfile import Run
 from vpkit.samples import gif_summary, make_grid, output_columns
 from vpkit.schedule import updates_at
+from vpkit.train_metrics import TrainingEvaluation
 from vpkit.video import write_video
 
 #: Parts of the resolved config a resumed run must share with its checkpoint (the source is
@@ -45,6 +46,7 @@ class Trainer:
         self.run_dir = Path(run_dir)
         self.resume = resume
         self.checkpoint_path = self.run_dir / "checkpoints" / "last.pt"
+        self.best_path = self.run_dir / "checkpoints" / "best.pt"
         self.step = 0
         self._stop_requested = False
 
@@ -81,6 +83,7 @@ class Trainer:
         self.tb = SummaryWriter(str(self.run_dir / "tensorboard"), purge_step=self.step + 1 if self.resume else None)
         self.log_path = self.run_dir / "log.jsonl"
         self._trim_log()
+        self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
 
     def _make_run_dir(self) -> None:
         try:
@@ -111,6 +114,9 @@ class Trainer:
                     self._log(stats)
                 if self.step % self.cfg.sample_every == 0 or self.step == self.cfg.steps:
                     self.write_samples()
+                if self.evaluation and self.evaluation.due(self.step, self.cfg.steps):
+                    if self.evaluation(self.G, self.step, self.tb):
+                        self.save_checkpoint(self.best_path)
                 if self.step % self.cfg.checkpoint_every == 0 or self.step == self.cfg.steps:
                     self.save_checkpoint()
                 if self._stop_requested:
@@ -197,7 +203,7 @@ class Trainer:
         return path
 
     # --- checkpoints: everything an exact resume needs
-    def save_checkpoint(self) -> Path:
+    def save_checkpoint(self, path: Path | None = None) -> Path:
         state = {
             "generator": self.G.state_dict(),
             "discriminator": self.D.state_dict(),
@@ -213,7 +219,7 @@ class Trainer:
             "vpkit_version": __version__,
         }
         self.tb.flush()
-        return save_checkpoint(self.checkpoint_path, state)
+        return save_checkpoint(path or self.checkpoint_path, state)
 
     def _load_state(self, state: dict) -> None:
         saved, current = state.get("config", {}), self.run.resolved_dict()

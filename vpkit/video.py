@@ -86,10 +86,13 @@ def _write_mp4(path: Path, frames: np.ndarray, fps: float) -> None:
 def read_video(path: str | os.PathLike) -> np.ndarray:
     """Decode every frame of a video file: uint8 (T, H, W, 3).
 
-    decord reads the file. For small frames decord 0.6 copies a wrongly sized buffer
-    ("DECORDArrayCopyFromTo: The size must exactly match", dmlc/decord#336); those files
-    are decoded by the ffmpeg binary that imageio-ffmpeg ships instead.
+    decord first; GIFs (what vpkit writes for samples) with Pillow, since decord cannot
+    measure their length; and ffmpeg where decord fails on a frame width it mis-strides
+    (48 pixels, for one).
     """
+    path = Path(path)
+    if path.suffix.lower() == ".gif":
+        return _read_gif(path)
     import decord
 
     try:
@@ -100,25 +103,33 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
         raise VpkitError(f"{path}: video has no frames")
     try:
         return reader.get_batch(list(range(len(reader)))).asnumpy()
-    except decord.DECORDError as exc:
-        if "DECORDArrayCopyFromTo" not in str(exc):
+    except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
+        frames = _read_ffmpeg(path)
+        if frames is None:
             raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
-    return _read_with_ffmpeg(Path(path))
+        return frames
 
 
-def _read_with_ffmpeg(path: Path) -> np.ndarray:
+def _read_ffmpeg(path: Path) -> np.ndarray | None:
     import imageio_ffmpeg
 
     try:
-        frames = imageio_ffmpeg.read_frames(str(path))
-        meta = next(frames)
-        width, height = meta["size"]
-        data = [np.frombuffer(frame, np.uint8).reshape(height, width, 3) for frame in frames]
-    except (OSError, RuntimeError) as exc:
-        raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
-    if not data:
-        raise VpkitError(f"{path}: video has no frames")
-    return np.stack(data)
+        stream = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+        width, height = next(stream)["size"]
+        frames = [np.frombuffer(frame, np.uint8).reshape(height, width, 3) for frame in stream]
+    except (OSError, RuntimeError, StopIteration):
+        return None
+    return np.stack(frames) if frames else None
+
+
+def _read_gif(path: Path) -> np.ndarray:
+    from PIL import Image, ImageSequence
+
+    try:
+        with Image.open(path) as image:
+            return np.stack([np.asarray(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)])
+    except OSError as exc:
+        raise VpkitError(f"{path}: cannot decode GIF ({exc})") from None
 
 
 def _first_line(exc: BaseException) -> str:

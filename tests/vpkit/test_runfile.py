@@ -114,3 +114,13 @@ def test_set_unknown_key_is_an_error(write_yaml):
 
 def test_bad_device(write_yaml):
     assert "expected auto, cpu, cuda or cuda:N" in error_of(write_yaml(GOOD), ["train.device=gpu0"])
+
+
+def test_set_metrics_as_a_list_of_names(write_yaml):
+    path = write_yaml("""\
+        clip: {frames: 16, size: 32}
+        source: synthetic
+        model: {generator: videogan, discriminator: videogan}
+        """)
+    run = load_run(path, ["metrics=[fvd]", "evaluation.videos=8"])
+    assert [m.cls.name for m in run.metrics] == ["fvd"] and run.config.evaluation.videos == 8

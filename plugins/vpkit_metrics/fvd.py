@@ -1,0 +1,128 @@
+"""Fréchet Video Distance (Unterthiner et al. 2018) with the reference's preprocessing.
+
+Protocol, as the TF reference (google-research ``frechet_video_distance``): videos as 8-bit
+RGB (inputs in [-1, 1] are quantised to 8 bits first, as a saved video would be), every
+frame resized to 224 x 224 with TF1 bilinear resizing (:mod:`vpkit_metrics.tf_resize`),
+values scaled to [-1, 1], features are the 400 Kinetics logits of I3D averaged over time,
+and the distance is the Fréchet distance between Gaussians with unbiased (N - 1)
+covariances (:mod:`vpkit_metrics.frechet`). Clips need at least 9 frames. FVD is biased
+upwards at small N; results below ``warn_below`` videos per set carry a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from pydantic import Field
+
+from vpkit import ClipSpec, Metric, Options
+from vpkit_metrics.frechet import Gaussian, frechet_distance
+from vpkit_metrics.i3d import INPUT_SIZE, MIN_FRAMES, InceptionI3d
+from vpkit_metrics.i3d_weights import SHA256, load_i3d, weights_path
+from vpkit_metrics.tf_resize import resize_bilinear
+
+PREPROCESSING = "8-bit RGB, TF1 bilinear resize to 224x224, scaled to [-1, 1]"
+
+
+class FVDConfig(Options):
+    weights: str | None = Field(
+        None, description="i3d_pretrained_400.pt to use; default $VPKIT_I3D_WEIGHTS, else downloaded once into the cache."
+    )
+    weights_url: str | None = Field(None, description="Download from this URL instead of the pinned mirrors.")
+    weights_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="Expected SHA-256 of a download from weights_url.")
+    batch_size: int = Field(8, gt=0, description="Videos per I3D forward pass.")
+    warn_below: int = Field(256, ge=0, description="Warn when either set has fewer videos than this.")
+
+
+def preprocess(videos: torch.Tensor) -> torch.Tensor:
+    """(B, 3, T, H, W) in [-1, 1] -> I3D input (B, 3, T, 224, 224) in [-1, 1]."""
+    levels = videos.float().add(1).mul(127.5).round().clamp(0, 255)
+    return resize_bilinear(levels, (INPUT_SIZE, INPUT_SIZE)).div(127.5).sub(1)
+
+
+class FVD(Metric):
+    name = "fvd"
+    paired = False
+    lower_is_better = True
+    Config = FVDConfig
+
+    @classmethod
+    def check_clip(cls, config: FVDConfig, clip: ClipSpec) -> None:
+        if clip.frames < MIN_FRAMES:
+            raise ValueError(f"FVD's I3D needs clips of at least {MIN_FRAMES} frames, got {clip.frames}")
+
+    def __init__(self, config: FVDConfig, clip: ClipSpec):
+        super().__init__(config, clip)
+        self._network: InceptionI3d | None = None
+        self.weights_sha256 = ""
+        self.reset()
+
+    def reset(self) -> None:
+        self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}
+        self._real_cached: Gaussian | None = None
+
+    def prepare(self) -> None:
+        self.network()
+
+    def network(self) -> InceptionI3d:
+        if self._network is None:
+            path = weights_path(self.config.weights, self.config.weights_url, self.config.weights_sha256)
+            self._network, self.weights_sha256 = load_i3d(path, self.device)
+        return self._network.to(self.device)
+
+    @torch.no_grad()
+    def features(self, videos: torch.Tensor) -> np.ndarray:
+        """I3D logits averaged over time, (B, 400) float64."""
+        if videos.shape[2] < MIN_FRAMES:
+            raise ValueError(f"FVD's I3D needs clips of at least {MIN_FRAMES} frames, got {videos.shape[2]}")
+        network = self.network()
+        out = []
+        for start in range(0, len(videos), self.config.batch_size):
+            batch = preprocess(videos[start : start + self.config.batch_size].to(self.device))
+            out.append(network(batch).double().cpu().numpy())
+        return np.concatenate(out)
+
+    def update(self, real: torch.Tensor | None, generated: torch.Tensor | None) -> None:
+        for side, videos in (("real", real), ("generated", generated)):
+            if videos is not None and len(videos):
+                self._features[side].append(self.features(videos))
+
+    def real_key(self) -> dict[str, Any]:
+        self.network()
+        return {"features": "i3d-kinetics-400 logits, mean over time", "preprocessing": PREPROCESSING,
+                "weights_sha256": self.weights_sha256}
+
+    def real_state(self) -> dict[str, np.ndarray]:
+        real = self._gaussian("real")
+        return {"mean": real.mean, "cov": real.cov, "count": np.array(real.count)}
+
+    def load_real_state(self, state: dict[str, np.ndarray]) -> None:
+        self._real_cached = Gaussian(np.asarray(state["mean"]), np.asarray(state["cov"]), int(state["count"]))
+
+    def _gaussian(self, side: str) -> Gaussian:
+        if side == "real" and self._real_cached is not None:
+            return self._real_cached
+        if not self._features[side]:
+            raise ValueError(f"FVD got no {side} videos")
+        return Gaussian.fit(np.concatenate(self._features[side]))
+
+    def compute(self) -> dict[str, Any]:
+        real, generated = self._gaussian("real"), self._gaussian("generated")
+        result: dict[str, Any] = {
+            self.name: frechet_distance(real, generated),
+            "real_videos": real.count,
+            "generated_videos": generated.count,
+            "features": "i3d-kinetics-400 logits, mean over time",
+            "preprocessing": PREPROCESSING,
+            "covariance": "unbiased (N - 1)",
+            "weights_sha256": self.weights_sha256,
+        }
+        if self.weights_sha256 != SHA256:
+            result["warning"] = "I3D weights differ from the pinned reference file; FVD is not comparable with published numbers"
+        smallest = min(real.count, generated.count)
+        if smallest < self.config.warn_below:
+            note = f"FVD from {smallest} videos is biased upwards; compare only at equal N (>= {self.config.warn_below} advised)"
+            result["warning"] = f"{result['warning']}; {note}" if "warning" in result else note
+        return result

@@ -1,0 +1,25 @@
+"""What SSIM and PSNR are computed on: 8-bit luma frames, one video at a time.
+
+Videos in [-1, 1] are quantised to 8 bits (as a saved video would be), then converted to
+luma with ITU-R BT.601 weights, Y = 0.2989 R + 0.5870 G + 0.1140 B
+(``skvideo.utils.rgb2gray``), kept as floats on the 0-255 scale (data range 255).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from vpkit import tensor_to_clips
+
+WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
+
+
+def luma(videos: torch.Tensor) -> np.ndarray:
+    """(B, 3, T, H, W) in [-1, 1] -> (B, T, H, W, 1) float64 luma in [0, 255]."""
+    return (tensor_to_clips(videos).astype(np.float64) @ WEIGHTS)[..., None]
+
+
+def check_pair(real: torch.Tensor, generated: torch.Tensor) -> None:
+    if real.shape != generated.shape:
+        raise ValueError(f"paired videos differ in shape: {tuple(real.shape)} and {tuple(generated.shape)}")

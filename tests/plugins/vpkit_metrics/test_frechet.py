@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+import scipy.linalg
+
+from vpkit_metrics.frechet import Gaussian, frechet_distance, psd_sqrt
+
+
+def _random_gaussian(rng, dim=6):
+    a = rng.normal(size=(dim, dim))
+    return Gaussian(rng.normal(size=dim), a @ a.T + 0.1 * np.eye(dim), 100)
+
+
+def test_closed_form_for_diagonal_gaussians():
+    # For commuting (here diagonal) covariances: |mu1 - mu2|^2 + sum (sqrt(s1) - sqrt(s2))^2.
+    a = Gaussian(np.array([0.0, 1.0, 2.0]), np.diag([1.0, 4.0, 9.0]), 10)
+    b = Gaussian(np.array([1.0, 1.0, 0.0]), np.diag([4.0, 1.0, 1.0]), 10)
+    assert frechet_distance(a, b) == pytest.approx(1 + 0 + 4 + (1 - 2) ** 2 + (2 - 1) ** 2 + (3 - 1) ** 2, rel=1e-12)
+
+
+def test_closed_form_in_one_dimension():
+    a = Gaussian(np.array([3.0]), np.array([[2.0]]), 5)
+    b = Gaussian(np.array([-1.0]), np.array([[8.0]]), 5)
+    assert frechet_distance(a, b) == pytest.approx(16 + (np.sqrt(2) - np.sqrt(8)) ** 2, rel=1e-12)
+
+
+def test_matches_the_scipy_sqrtm_formula():
+    rng = np.random.default_rng(0)
+    a, b = _random_gaussian(rng), _random_gaussian(rng)
+    covmean = scipy.linalg.sqrtm(a.cov @ b.cov).real
+    expected = np.sum((a.mean - b.mean) ** 2) + np.trace(a.cov + b.cov - 2 * covmean)
+    assert frechet_distance(a, b) == pytest.approx(expected, rel=1e-9)
+
+
+def test_symmetric_and_zero_for_identical_sets():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(50, 8)), rng.normal(1.0, 2.0, size=(40, 8))
+    a, b = Gaussian.fit(x), Gaussian.fit(y)
+    assert frechet_distance(a, b) == pytest.approx(frechet_distance(b, a), rel=1e-10)
+    assert frechet_distance(a, Gaussian.fit(x.copy())) == pytest.approx(0, abs=1e-9)
+
+
+def test_singular_covariances_fewer_samples_than_dimensions():
+    rng = np.random.default_rng(2)
+    a, b = Gaussian.fit(rng.normal(size=(5, 20))), Gaussian.fit(rng.normal(size=(5, 20)))
+    value = frechet_distance(a, b)
+    assert np.isfinite(value) and value > 0
+
+
+def test_fit_is_float64_with_the_unbiased_covariance():
+    x = np.arange(12, dtype=np.float32).reshape(4, 3) ** 1.5
+    g = Gaussian.fit(x)
+    assert g.cov.dtype == np.float64 and g.count == 4
+    np.testing.assert_allclose(g.cov, (x - x.mean(0)).T @ (x - x.mean(0)) / 3)
+    with pytest.raises(ValueError, match="at least 2 feature vectors"):
+        Gaussian.fit(x[:1])
+
+
+def test_psd_sqrt_squares_back():
+    rng = np.random.default_rng(3)
+    cov = _random_gaussian(rng).cov
+    root = psd_sqrt(cov)
+    np.testing.assert_allclose(root @ root, cov, atol=1e-10)

@@ -1,0 +1,63 @@
+import pytest
+import torch
+import torchvision
+
+from vpkit import ClipSpec, VpkitError, sha256_of
+from vpkit_metrics.lpips_metric import LPIPS, backbone_file, load_lpips
+
+
+@pytest.fixture
+def torch_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    # Nothing may leave this machine: any download attempt goes to a closed local port.
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    return tmp_path / "torch"
+
+
+@pytest.fixture
+def alexnet_weights(torch_home):
+    """The backbone file torchvision looks for, written from a seeded, randomly initialised AlexNet."""
+    path, _ = backbone_file("alex")
+    path.parent.mkdir(parents=True)
+    torch.manual_seed(0)
+    torch.save(torchvision.models.alexnet().state_dict(), path)
+    return path
+
+
+def _videos(seed, size=32):
+    rng = torch.Generator().manual_seed(seed)
+    return torch.rand(2, 3, 3, size, size, generator=rng) * 2 - 1
+
+
+def test_identical_is_zero_and_distortion_grows(alexnet_weights):
+    metric = LPIPS(LPIPS.Config(), ClipSpec(3, 32))
+    real = _videos(0)
+    metric.update(real, real)
+    assert metric.compute()["lpips"] == pytest.approx(0, abs=1e-7)
+    scores = []
+    for strength in (0.05, 0.3):
+        metric.reset()
+        noise = torch.randn(real.shape, generator=torch.Generator().manual_seed(1))
+        metric.update(real, (real + strength * noise).clamp(-1, 1))
+        result = metric.compute()
+        scores.append(result["lpips"])
+    assert 0 < scores[0] < scores[1]
+    assert result["videos"] == 2 and result["net"] == "alex"
+    assert result["backbone_sha256"] == sha256_of(alexnet_weights)
+
+
+def test_offline_error_names_the_file_and_the_folder(torch_home):
+    path, url = backbone_file("alex")
+    with pytest.raises(VpkitError) as err:
+        load_lpips("alex")
+    message = err.value.message
+    assert path.name in message and str(path.parent) in message and url in message
+
+
+def test_frames_too_small_for_alexnet():
+    with pytest.raises(ValueError, match="LPIPS \\(alex\\) needs frames of at least 31 pixels, got 16"):
+        LPIPS.check_clip(LPIPS.Config(), ClipSpec(4, 16))
+    LPIPS.check_clip(LPIPS.Config(net="vgg"), ClipSpec(4, 16))
