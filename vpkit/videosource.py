@@ -101,7 +101,7 @@ class VideoSource(Source):
             path = self.fetch(video)
             extraction = extract_clips(path, self.clip, self.config)
         except (SkipVideo, VideoError) as exc:
-            return str(exc)
+            return str(exc) or type(exc).__name__
         finally:
             if path is not None:
                 self.release(video, path)

@@ -118,7 +118,9 @@ def with_retries(action: Callable[[], T], retries: int, backoff: float) -> T:
 
 def reason(exc: BaseException) -> str:
     """yt-dlp's error as a short reason: no ``ERROR:`` prefix, no extractor tag, one line."""
-    text = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-    text = re.sub(r"^(ERROR:\s*)?(\[[\w:]+\]\s*)?([\w.-]+:\s+)?", "", text.strip())
+    line = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    text = re.sub(r"^(ERROR:\s*)?(\[[\w:]+\]\s*)?([\w.-]+:\s+)?", "", line)
     text = re.sub(r"\s*\(caused by <.*>\)$", "", text)
-    return re.sub(r";\s*please report this issue.*$", "", text)[:200]
+    text = re.sub(r";\s*please report this issue.*$", "", text)
+    # A reason is never empty: an empty one would count the video as stored.
+    return (text or line or type(exc).__name__)[:200]

@@ -39,7 +39,9 @@ def test_the_search_reaches_youtube_search(tmp_path, closed_port):
         prepare(tmp_path, query="dunk contest", max_videos=3, retries=1, proxy=f"http://127.0.0.1:{closed_port}")
     message = info.value.message
     assert message.startswith("youtube: search 'ytsearch3:dunk contest' failed:")
-    assert 'query "dunk contest"' in message and "Connection refused" in message
+    assert 'query "dunk contest"' in message
+    # yt-dlp words it per request handler: urllib says "refused", requests "Failed to establish".
+    assert "Connection refused" in message or "Failed to establish a new connection" in message
     assert "\n" not in message
 
 
@@ -113,3 +115,13 @@ def test_fetch_options_do_not_change_the_store(tmp_path):
     same = load_run(path, ["source.rate_limit=50K", "source.keep_raw=false"])
     other = load_run(path, ["source.max_videos=3"])
     assert store_dir(load_run(path)) == store_dir(same) != store_dir(other)
+
+
+def test_a_skip_reason_is_never_empty():
+    from yt_dlp.utils import DownloadError
+
+    from vpkit_youtube.ytdl import reason
+
+    assert reason(DownloadError("ERROR: [generic] abc: Unsupported URL: http://x")) == "Unsupported URL: http://x"
+    assert reason(DownloadError("ERROR: [download] ")) == "ERROR: [download]"
+    assert reason(DownloadError("")) == "DownloadError"
