@@ -47,14 +47,7 @@ def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
     )
 
 
-RUN_DIR = click.Path(file_okay=False, path_type=Path)
-CHECKPOINT = click.option(
-    "--checkpoint", type=click.Path(dir_okay=False, path_type=Path), help="Checkpoint to load (default: RUN_DIR/checkpoints/last.pt)."
-)
-DEVICE = click.option("--device", default="auto", show_default=True, callback=lambda ctx, param, value: _device(value), help="auto, cpu, cuda or cuda:N.")
-
-
-def _device(value: str) -> str:
+def _device(ctx: click.Context, param: click.Parameter, value: str) -> str:
     import torch
 
     if value != "auto":
@@ -63,6 +56,13 @@ def _device(value: str) -> str:
         except RuntimeError:
             raise click.BadParameter(f"expected auto, cpu, cuda or cuda:N, got {value!r}") from None
     return value
+
+
+RUN_DIR = click.Path(file_okay=False, path_type=Path)
+CHECKPOINT = click.option(
+    "--checkpoint", type=click.Path(dir_okay=False, path_type=Path), help="Checkpoint to load (default: RUN_DIR/checkpoints/last.pt)."
+)
+DEVICE = click.option("--device", default="auto", show_default=True, callback=_device, help="auto, cpu, cuda or cuda:N.")
 
 
 @cli.command()

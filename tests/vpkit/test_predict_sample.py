@@ -199,3 +199,9 @@ def test_one_output_file_for_several_images(future_run, tmp_path):
 
 def test_sample_more_than_the_clips(future_run, tmp_path):
     assert_user_error(invoke("sample", future_run, "-n", 100, "-o", tmp_path / "x.gif"), "only 6 clips")
+
+
+def test_unknown_device(future_run, tmp_path):
+    result = invoke("sample", future_run, "--device", "gpu0", "-o", tmp_path / "x.gif")
+    assert result.exit_code == 2 and "expected auto, cpu, cuda or cuda:N, got 'gpu0'" in result.output
+    assert not (tmp_path / "x.gif").exists()
