@@ -1,4 +1,8 @@
-"""Sample grids: each generated video in a row, with the generator's named parts beside it."""
+"""Sample grids: each generated video in a row, with the generator's named parts beside it.
+
+For a conditional generator the row starts with the input frame and puts the real
+continuation right after the prediction.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,20 @@ def output_columns(output: GeneratorOutput) -> tuple[list[str], list[torch.Tenso
             names.append(name)
             columns.append(as_video(part, frames))
     return names, columns
+
+
+def sample_columns(output: GeneratorOutput, real: torch.Tensor | None = None) -> tuple[list[str], list[torch.Tensor]]:
+    """The columns of a sample grid: :func:`output_columns`, or, given the real clips whose
+    first frames conditioned ``output``, input frame | prediction | real continuation | parts.
+    """
+    names, columns = output_columns(output)
+    if real is None:
+        return names, columns
+    frames = output.video.shape[2]
+    return (
+        ["input", names[0], "real", *names[1:]],
+        [as_video(real[:, :, 0], frames), columns[0], real, *columns[1:]],
+    )
 
 
 def make_grid(columns: list[torch.Tensor]) -> np.ndarray:

@@ -25,10 +25,10 @@ from vpkit.checkpoint import load_checkpoint, save_checkpoint
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.prepare import prepare_store, store_fingerprint
 from vpkit.runfile import Run
-from vpkit.samples import gif_summary, make_grid, output_columns
+from vpkit.samples import gif_summary, make_grid, sample_columns
 from vpkit.schedule import updates_at
 from vpkit.train_metrics import TrainingEvaluation
-from vpkit.video import write_video
+from vpkit.video import clips_to_tensor, write_video
 
 #: Parts of the resolved config a resumed run must share with its checkpoint (the source is
 #: compared through its store fingerprint, which ignores options such as rate limits).
@@ -187,14 +187,12 @@ class Trainer:
     def write_samples(self) -> Path:
         self.G.eval()
         try:
-            condition = None
-            if self.fixed_real is not None:
-                real = self.fixed_real.to(self.device)
-                condition = real.permute(0, 4, 1, 2, 3).float().div(127.5).sub(1)[:, :, 0]
-            output = self.G(self.fixed_z[: len(condition) if condition is not None else None], condition)
+            real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
+            condition = real[:, :, 0] if real is not None else None
+            output = self.G(self.fixed_z[: len(real) if real is not None else None], condition)
         finally:
             self.G.train()
-        _, columns = output_columns(output)
+        _, columns = sample_columns(output, real)
         grid = make_grid(columns)
         path = self.run_dir / "samples" / f"step_{self.step:06d}.gif"
         write_video(path, grid, self.cfg.fps)

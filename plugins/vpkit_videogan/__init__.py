@@ -1,15 +1,18 @@
-"""VideoGAN (Vondrick et al., NIPS 2016) as a vpkit plugin: generator and discriminator."""
+"""VideoGAN (Vondrick et al., NIPS 2016) as a vpkit plugin: generators (unconditional and
+future-from-one-frame) and the discriminator."""
 
 from vpkit import hookimpl
 from vpkit_videogan.discriminator import VideoGANDiscriminator
+from vpkit_videogan.future import VideoGANFutureGenerator
 from vpkit_videogan.generator import VideoGANGenerator
 
-__all__ = ["VideoGANDiscriminator", "VideoGANGenerator"]
+__all__ = ["VideoGANDiscriminator", "VideoGANFutureGenerator", "VideoGANGenerator"]
 
 
 @hookimpl
 def register_generators(register):
     register(VideoGANGenerator)
+    register(VideoGANFutureGenerator)
 
 
 @hookimpl

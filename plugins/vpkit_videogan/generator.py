@@ -14,32 +14,8 @@ from torch import nn
 
 from vpkit import ClipSpec, Generator, GeneratorOutput, Options
 from vpkit_videogan.init import init_weights
+from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
-
-_LAYERS = {
-    2: (nn.ConvTranspose2d, nn.BatchNorm2d),
-    3: (nn.ConvTranspose3d, nn.BatchNorm3d),
-}
-
-
-def _trunk(dims: int, latent_dim: int, channels: list[int], first_kernel: tuple[int, ...]) -> nn.Sequential:
-    """Latent -> ``channels[0]`` at the core size, then upsample x2 per remaining level."""
-    conv, norm = _LAYERS[dims]
-    layers: list[nn.Module] = [
-        conv(latent_dim, channels[0], first_kernel, bias=False),
-        norm(channels[0]),
-        nn.ReLU(True),
-    ]
-    for c_in, c_out in zip(channels, channels[1:]):
-        layers += [conv(c_in, c_out, 4, 2, 1, bias=False), norm(c_out), nn.ReLU(True)]
-    return nn.Sequential(*layers)
-
-
-def _head(dims: int, c_in: int, c_out: int, activation: nn.Module) -> nn.Sequential:
-    """The last x2 upsampling straight to pixels (no batch norm, so it keeps its bias)."""
-    conv, _ = _LAYERS[dims]
-    return nn.Sequential(conv(c_in, c_out, 4, 2, 1), activation)
-
 
 class VideoGANGenerator(Generator):
     """Unconditional two-stream generator; for 32 frames of 64 x 64 it is the paper's network."""
@@ -66,12 +42,12 @@ class VideoGANGenerator(Generator):
         super().__init__(config, clip)
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)
-        self.foreground = _trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE))
-        self.foreground_head = _head(3, channels[-1], 3, nn.Tanh())
-        self.mask_head = _head(3, channels[-1], 1, nn.Sigmoid())
+        self.foreground = trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE))
+        self.foreground_head = head(3, channels[-1], 3, nn.Tanh())
+        self.mask_head = head(3, channels[-1], 1, nn.Sigmoid())
         self.background = nn.Sequential(
-            _trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE)),
-            _head(2, channels[-1], 3, nn.Tanh()),
+            trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE)),
+            head(2, channels[-1], 3, nn.Tanh()),
         )
         self.apply(init_weights)
 

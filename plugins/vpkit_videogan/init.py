@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import nn
 
-_CONVS = (nn.Conv3d, nn.ConvTranspose2d, nn.ConvTranspose3d)
+_CONVS = (nn.Conv2d, nn.Conv3d, nn.ConvTranspose2d, nn.ConvTranspose3d)
 _NORMS = (nn.BatchNorm2d, nn.BatchNorm3d)
 
 

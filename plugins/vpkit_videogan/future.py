@@ -1,0 +1,94 @@
+"""The conditional VideoGAN: the future of a single frame (Vondrick et al., NIPS 2016, section 4.3).
+
+An encoder turns the input frame into a ``c x 4 x 4`` code. A 2-D stream decodes the code
+into a static background ``b``; a 3-D stream views the code as ``c x 1 x 4 x 4``, stretches
+it over time with a ``t0 x 1 x 1`` transposed convolution and decodes a moving foreground
+``f`` and a mask ``m``; the video is ``m * f + (1 - m) * b``. As in the reference code
+(``main_conditional.lua``) the model takes no noise: the prediction is a function of the
+frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import torch
+from pydantic import Field
+from torch import nn
+
+from vpkit import ClipSpec, Generator, GeneratorOutput, Options
+from vpkit_videogan.init import init_weights
+from vpkit_videogan.layers import encoder, head, trunk, upsample
+from vpkit_videogan.shapes import Pyramid
+
+
+class VideoGANFutureGenerator(Generator):
+    """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
+
+    name = "videogan_future"
+    conditional = True
+    default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
+
+    class Config(Options):
+        width: float = Field(
+            2.0,
+            gt=0,
+            description="Channel-width multiplier; 2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2).",
+        )
+        lambda_rec: float = Field(
+            10.0,
+            ge=0,
+            description="Weight of mean |first generated frame - input frame|; 0 disables it.",
+        )
+        mask_penalty: float = Field(
+            0.0,
+            ge=0,
+            description="Weight of the L1 sparsity penalty on the mask; off by default, as in the reference code.",
+        )
+
+    @classmethod
+    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
+        Pyramid.of(clip)
+
+    def __init__(self, config: Config, clip: ClipSpec):
+        super().__init__(config, clip)
+        pyramid = Pyramid.of(clip)
+        channels = pyramid.channels(config.width)
+        code = channels[0]
+        self.encoder = encoder(channels[::-1])
+        self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1))
+        self.foreground_head = head(3, channels[-1], 3, nn.Tanh())
+        self.mask_head = head(3, channels[-1], 1, nn.Sigmoid())
+        self.background = nn.Sequential(*upsample(2, channels), head(2, channels[-1], 3, nn.Tanh()))
+        self.apply(init_weights)
+
+    def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """No noise: an empty ``(batch_size, 0)`` latent on the model's device."""
+        return torch.empty(batch_size, 0, device=next(self.parameters()).device)
+
+    def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
+        """Predict the clip that starts at ``condition`` (B, 3, H, W) in [-1, 1]; ``z`` is unused.
+
+        ``losses["reconstruction"]`` is ``lambda_rec * mean |video[:, :, 0] - condition|``;
+        ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)`` when the penalty is on.
+        """
+        if condition is None:
+            raise ValueError(f"{self.name} is conditional: forward needs the first frame")
+        code = self.encoder(condition)
+        hidden = self.foreground(code.unsqueeze(2))
+        f = self.foreground_head(hidden)
+        m = self.mask_head(hidden)
+        b = self.background(code)
+        video = m * f + (1 - m) * b.unsqueeze(2)
+        losses = {}
+        if self.config.lambda_rec:
+            losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(video, condition)
+        if self.config.mask_penalty:
+            losses["mask_l1"] = self.config.mask_penalty * m.abs().mean()
+        parts = {"foreground": f, "mask": m, "background": b}
+        return GeneratorOutput(video=video, parts=parts, losses=losses)
+
+
+def reconstruction_error(video: torch.Tensor, frame: torch.Tensor) -> torch.Tensor:
+    """Mean absolute difference between each video's first frame and ``frame`` (B, 3, H, W)."""
+    return (video[:, :, 0] - frame).abs().mean()

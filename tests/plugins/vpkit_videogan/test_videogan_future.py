@@ -1,0 +1,112 @@
+import pydantic
+import pytest
+import torch
+from torch import nn
+
+from vpkit import ClipSpec
+from vpkit_videogan import VideoGANDiscriminator, VideoGANFutureGenerator
+from vpkit_videogan.future import reconstruction_error
+
+
+def make(frames=4, size=16, **options):
+    options.setdefault("width", 0.25)
+    return VideoGANFutureGenerator(VideoGANFutureGenerator.Config(**options), ClipSpec(frames, size))
+
+
+def frames(count=2, size=16, seed=0):
+    return torch.rand(count, 3, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+
+
+@pytest.mark.parametrize("clip_frames, size", [(4, 16), (16, 32), (32, 32)])
+def test_output_shapes_and_ranges(clip_frames, size):
+    model = make(clip_frames, size).eval()
+    with torch.no_grad():
+        out = model(model.sample_latent(2), frames(2, size))
+    assert out.video.shape == (2, 3, clip_frames, size, size)
+    assert out.parts["foreground"].shape == (2, 3, clip_frames, size, size)
+    assert out.parts["mask"].shape == (2, 1, clip_frames, size, size)
+    assert out.parts["background"].shape == (2, 3, size, size)
+    assert out.video.min() >= -1 and out.video.max() <= 1
+    f, m, b = out.parts["foreground"], out.parts["mask"], out.parts["background"]
+    assert torch.allclose(out.video, m * f + (1 - m) * b.unsqueeze(2))
+
+
+def test_paper_network_at_64():
+    """Width 2 at 32 x 64 x 64 is the reference network: 1024 x 4 x 4 code, 1024 x 2 x 4 x 4 after the first 3-D layer."""
+    model = VideoGANFutureGenerator(VideoGANFutureGenerator.Config(), ClipSpec(32, 64)).eval()
+    encoder_convs = [m for m in model.encoder if isinstance(m, nn.Conv2d)]
+    assert [(c.in_channels, c.out_channels) for c in encoder_convs] == [(3, 128), (128, 256), (256, 512), (512, 1024)]
+    assert not isinstance(model.encoder[1], nn.BatchNorm2d)  # no batch norm on the layer that sees pixels
+    first = model.foreground[0]
+    assert (first.in_channels, first.out_channels, first.kernel_size) == (1024, 1024, (2, 1, 1))
+    background_convs = [m for m in model.background.modules() if isinstance(m, nn.ConvTranspose2d)]
+    assert [(c.in_channels, c.out_channels) for c in background_convs] == [(1024, 512), (512, 256), (256, 128), (128, 3)]
+    with torch.no_grad():
+        code = model.encoder(frames(1, 64))
+        assert code.shape == (1, 1024, 4, 4)
+        assert model.foreground[:3](code.unsqueeze(2)).shape == (1, 1024, 2, 4, 4)
+
+
+def test_discriminator_of_width_2_is_the_conditional_papers():
+    model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=2.0), ClipSpec(32, 64))
+    convs = [m for m in model.net if isinstance(m, nn.Conv3d)]
+    assert [(c.in_channels, c.out_channels) for c in convs] == [(3, 128), (128, 256), (256, 512), (512, 1024), (1024, 1)]
+
+
+def test_no_noise():
+    model = make()
+    assert model.sample_latent(5, torch.Generator().manual_seed(0)).shape == (5, 0)
+    model.eval()
+    with torch.no_grad():
+        condition = frames()
+        assert torch.equal(model(model.sample_latent(2), condition).video, model(model.sample_latent(2), condition).video)
+
+
+def test_needs_a_condition():
+    model = make()
+    with pytest.raises(ValueError, match="needs the first frame"):
+        model(model.sample_latent(2))
+
+
+def test_reconstruction_zero_when_first_frame_equals_input_and_grows_otherwise():
+    video = torch.rand(2, 3, 4, 16, 16) * 2 - 1
+    first = video[:, :, 0].clone()
+    assert reconstruction_error(video, first) == 0
+    errors = [reconstruction_error(video, first + shift).item() for shift in (0.1, 0.2, 0.4)]
+    assert errors == pytest.approx([0.1, 0.2, 0.4])
+
+
+def test_reconstruction_loss_is_weighted_and_reaches_the_encoder():
+    model = make(lambda_rec=3.0)
+    condition = frames()
+    out = model(model.sample_latent(2), condition)
+    assert set(out.losses) == {"reconstruction"}
+    expected = 3.0 * (out.video[:, :, 0] - condition).abs().mean()
+    assert torch.allclose(out.losses["reconstruction"], expected)
+    out.losses["reconstruction"].backward()
+    assert model.encoder[0].weight.grad.abs().sum() > 0
+
+
+def test_losses_are_configurable():
+    condition = frames()
+    out = make(lambda_rec=0.0, mask_penalty=0.5)(torch.empty(2, 0), condition)
+    assert set(out.losses) == {"mask_l1"}
+    assert torch.allclose(out.losses["mask_l1"], 0.5 * out.parts["mask"].mean())
+
+
+def test_defaults_are_the_reference_code():
+    config = VideoGANFutureGenerator.Config()
+    assert (config.width, config.lambda_rec, config.mask_penalty) == (2.0, 10.0, 0.0)
+    assert VideoGANFutureGenerator.conditional is True
+    assert VideoGANFutureGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
+
+
+@pytest.mark.parametrize("options", [{"width": 0}, {"lambda_rec": -1}, {"mask_penalty": -0.1}, {"latent_dim": 100}])
+def test_config_rejects_bad_values(options):
+    with pytest.raises(pydantic.ValidationError):
+        VideoGANFutureGenerator.Config(**options)
+
+
+def test_rejects_bad_clip():
+    with pytest.raises(ValueError, match="power of two"):
+        VideoGANFutureGenerator.check_clip(VideoGANFutureGenerator.Config(), ClipSpec(32, 48))
