@@ -68,7 +68,7 @@ def test_vpkit_plugins_lists_the_example_from_its_distribution(digits_env):
 
 def test_example_validates_and_trains(digits_env, tiny_run, tmp_path):
     path = tiny_run(steps=2, name="digits.yaml")
-    path.write_text(path.read_text().replace("name: synthetic", "name: bouncing_digits") + "metrics: [motion_gap]\n")
+    path.write_text(path.read_text().replace("name: synthetic", "name: bouncing_digits") + "metrics: [motion_gap]\nevaluation: {videos: 4}\n")
     validated = vpkit(digits_env, "validate", path)
     assert validated.returncode == 0, validated.stderr
     assert "source bouncing_digits" in validated.stdout
