@@ -136,3 +136,10 @@ def test_resume_refuses_other_clips_but_not_a_longer_run(tiny_run, tmp_path):
     assert other.returncode == 2 and "source differ from the checkpoint" in other.stderr
     longer = vpkit("run", path, "-o", run, "--resume", "--set", "train.steps=2")
     assert longer.returncode == 0, longer.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
+def test_asking_for_cuda_without_it_is_a_short_error(tiny_run, tmp_path):
+    result = vpkit("run", tiny_run(), "-o", tmp_path / "run", "--set", "train.device=cuda")
+    assert result.returncode == 1
+    assert "has no usable CUDA; use auto or cpu" in result.stderr and "Traceback" not in result.stderr

@@ -4,7 +4,6 @@ import json
 
 import torch
 
-from vpkit import hookimpl
 from vpkit.checkpoint import load_checkpoint
 from vpkit.runfile import load_run
 from vpkit.train import Trainer, train_run
