@@ -11,14 +11,28 @@ import numpy as np
 import torch
 
 from vpkit.clips import ClipDataset
+from vpkit.errors import VpkitError
 from vpkit.video import clips_to_tensor
 
 
+def check_device(name: str) -> str:
+    """Raise ``ValueError`` unless ``name`` is ``auto`` or a device torch can parse."""
+    if name != "auto":
+        try:
+            torch.device(name)
+        except RuntimeError:
+            raise ValueError(f"expected auto, cpu, cuda or cuda:N, got {name!r}") from None
+    return name
+
+
 def pick_device(name: str) -> torch.device:
-    """``auto`` is CUDA when present, else CPU."""
+    """``auto`` is CUDA when present, else CPU; asking for CUDA without it is a user error."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise VpkitError(f"device {name!r} asked for, but this machine has no usable CUDA; use auto or cpu")
+    return device
 
 
 class BatchFeeder:

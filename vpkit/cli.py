@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import click
 
 from vpkit import __version__, plugins
-from vpkit.clips import ClipStore
 from vpkit.errors import VpkitError
 from vpkit.runfile import load_run
 
@@ -42,28 +40,12 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key (repeatable).")
 def data(run_file: Path, overrides: tuple[str, ...]) -> None:
     """Prepare the clip store of RUN_FILE's source (download, extract), without training."""
-    from vpkit.prepare import prepare_store
+    from vpkit.prepare import describe_store, prepare_store
 
     spec = load_run(run_file, list(overrides))
     store = prepare_store(spec)
     for line in describe_store(store):
         click.echo(line)
-
-
-def describe_store(store: ClipStore) -> list[str]:
-    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
-    summary = store.summary()
-    lines = [
-        f"clip store: {store.root}",
-        f"inputs: {sum(summary.shards.values())} ok ({summary.shards['train']} train, {summary.shards['val']} val), "
-        f"{len(summary.skipped)} skipped",
-    ]
-    reasons = Counter(item["reason"] for item in summary.skipped)
-    for reason, count in reasons.most_common():
-        examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
-        lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
-    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})")
-    return lines
 
 
 @cli.command()
@@ -79,14 +61,12 @@ def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
 
 
 def _device(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    import torch
+    from vpkit.batches import check_device
 
-    if value != "auto":
-        try:
-            torch.device(value)
-        except RuntimeError:
-            raise click.BadParameter(f"expected auto, cpu, cuda or cuda:N, got {value!r}") from None
-    return value
+    try:
+        return check_device(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 RUN_DIR = click.Path(file_okay=False, path_type=Path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 from vpkit.clips import ClipStore, ClipWriter
@@ -47,3 +48,19 @@ def prepare_store(run: Run) -> ClipStore:
     source = run.source.cls(run.source.config, run.clip)
     source.prepare(writer)
     return writer.finish()
+
+
+def describe_store(store: ClipStore) -> list[str]:
+    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
+    summary = store.summary()
+    lines = [
+        f"clip store: {store.root}",
+        f"inputs: {sum(summary.shards.values())} ok ({summary.shards['train']} train, {summary.shards['val']} val), "
+        f"{len(summary.skipped)} skipped",
+    ]
+    reasons = Counter(item["reason"] for item in summary.skipped)
+    for reason, count in reasons.most_common():
+        examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
+        lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
+    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})")
+    return lines

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
-import torch
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from vpkit import plugins
+from vpkit.batches import check_device
 from vpkit.components import ClipSpec, Component
 from vpkit.errors import ConfigError
 from vpkit.suggest import did_you_mean
@@ -78,12 +78,7 @@ class TrainConfig(Section):
     @field_validator("device")
     @classmethod
     def _known_device(cls, value: str) -> str:
-        if value != "auto":
-            try:
-                torch.device(value)
-            except RuntimeError:
-                raise ValueError(f"expected auto, cpu, cuda or cuda:N, got {value!r}") from None
-        return value
+        return check_device(value)
 
 
 class EvaluationConfig(Section):
