@@ -67,6 +67,8 @@ def params(config: Any, outtmpl: Path, logger: Logger, hook: Callable[[dict], No
         "fixup": "never",  # single-file formats need no ffmpeg fix-ups
         "overwrites": False,
         "continuedl": True,
+        # yt-dlp enables only deno by default; node works as well (deno is still preferred).
+        "js_runtimes": {"deno": {}, "node": {}},
     }
     if config.cookies:
         options["cookiefile"] = str(Path(config.cookies).expanduser())

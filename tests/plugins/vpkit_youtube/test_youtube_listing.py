@@ -125,3 +125,12 @@ def test_a_skip_reason_is_never_empty():
     assert reason(DownloadError("ERROR: [generic] abc: Unsupported URL: http://x")) == "Unsupported URL: http://x"
     assert reason(DownloadError("ERROR: [download] ")) == "ERROR: [download]"
     assert reason(DownloadError("")) == "DownloadError"
+
+
+def test_node_is_enabled_beside_deno(tmp_path):
+    from yt_dlp import YoutubeDL
+
+    config = YoutubeSource.Config(urls=["http://127.0.0.1:9/v.mp4"])
+    options = ytdl.params(config, tmp_path / "x.mp4", ytdl.Logger(print), lambda status: None)
+    with YoutubeDL(options) as ydl:  # yt-dlp accepts the runtimes (it rejects unknown ones)
+        assert list(ydl.params["js_runtimes"]) == ["deno", "node"]
