@@ -7,10 +7,12 @@ luma with ITU-R BT.601 weights, Y = 0.2989 R + 0.5870 G + 0.1140 B
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
-from vpkit import tensor_to_clips
+from vpkit import Metric, tensor_to_clips
 
 WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 
@@ -23,3 +25,34 @@ def luma(videos: torch.Tensor) -> np.ndarray:
 def check_pair(real: torch.Tensor, generated: torch.Tensor) -> None:
     if real.shape != generated.shape:
         raise ValueError(f"paired videos differ in shape: {tuple(real.shape)} and {tuple(generated.shape)}")
+
+
+class LumaFrameMetric(Metric):
+    """A paired metric scored per luma frame, averaged over frames, then over videos."""
+
+    paired = True
+    lower_is_better = False
+    #: How the score was computed, reported beside it.
+    convention: str
+
+    def __init__(self, config, clip):
+        super().__init__(config, clip)
+        self.reset()
+
+    def reset(self) -> None:
+        self._scores: list[float] = []
+
+    def score_frames(self, real: np.ndarray, generated: np.ndarray) -> np.ndarray:
+        """Per-frame scores of one video pair, each (T, H, W, 1) luma."""
+        raise NotImplementedError
+
+    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+        check_pair(real, generated)
+        for ref, dist in zip(luma(real), luma(generated)):
+            self._scores.append(float(np.mean(self.score_frames(ref, dist))))
+
+    def compute(self) -> dict[str, Any]:
+        if not self._scores:
+            raise ValueError(f"{self.name.upper()} got no videos")
+        return {self.name: float(np.mean(self._scores)), "videos": len(self._scores),
+                "std": float(np.std(self._scores)), "on": self.convention}
