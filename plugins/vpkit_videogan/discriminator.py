@@ -8,20 +8,16 @@ from torch import nn
 
 from vpkit import ClipSpec, Discriminator, Options
 from vpkit_videogan.init import init_weights
-from vpkit_videogan.shapes import CORE_SIZE, Pyramid
+from vpkit_videogan.shapes import CORE_SIZE, Pyramid, PyramidClips
 
 
-class VideoGANDiscriminator(Discriminator):
+class VideoGANDiscriminator(PyramidClips, Discriminator):
     """Halves time, height and width per level, then one logit from the ``t0 x 4 x 4`` core."""
 
     name = "videogan"
 
     class Config(Options):
         width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
-
-    @classmethod
-    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
-        Pyramid.of(clip)
 
     def __init__(self, config: Config, clip: ClipSpec):
         super().__init__(config, clip)

@@ -19,10 +19,10 @@ from torch import nn
 from vpkit import ClipSpec, Generator, GeneratorOutput, Options
 from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import encoder, head, trunk, upsample
-from vpkit_videogan.shapes import Pyramid
+from vpkit_videogan.shapes import Pyramid, PyramidClips
 
 
-class VideoGANFutureGenerator(Generator):
+class VideoGANFutureGenerator(PyramidClips, Generator):
     """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
 
     name = "videogan_future"
@@ -45,10 +45,6 @@ class VideoGANFutureGenerator(Generator):
             ge=0,
             description="Weight of the L1 sparsity penalty on the mask; off by default, as in the reference code.",
         )
-
-    @classmethod
-    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
-        Pyramid.of(clip)
 
     def __init__(self, config: Config, clip: ClipSpec):
         super().__init__(config, clip)

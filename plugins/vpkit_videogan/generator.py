@@ -15,9 +15,9 @@ from torch import nn
 from vpkit import ClipSpec, Generator, GeneratorOutput, Options
 from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import head, trunk
-from vpkit_videogan.shapes import CORE_SIZE, Pyramid
+from vpkit_videogan.shapes import CORE_SIZE, Pyramid, PyramidClips
 
-class VideoGANGenerator(Generator):
+class VideoGANGenerator(PyramidClips, Generator):
     """Unconditional two-stream generator; for 32 frames of 64 x 64 it is the paper's network."""
 
     name = "videogan"
@@ -33,10 +33,6 @@ class VideoGANGenerator(Generator):
             ge=0,
             description="Weight of the L1 sparsity penalty on the mask; 0 disables it.",
         )
-
-    @classmethod
-    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
-        Pyramid.of(clip)
 
     def __init__(self, config: Config, clip: ClipSpec):
         super().__init__(config, clip)

@@ -40,3 +40,11 @@ class Pyramid:
     def channels(self, width: float) -> list[int]:
         """Channels per level, innermost (widest) first: 512, 256, 128, 64 for size 64."""
         return [max(1, round(BASE_CHANNELS * 2**i * width)) for i in reversed(range(self.levels))]
+
+
+class PyramidClips:
+    """Mixin for the VideoGAN networks: a clip is usable when :meth:`Pyramid.of` accepts it."""
+
+    @classmethod
+    def check_clip(cls, config, clip: ClipSpec) -> None:
+        Pyramid.of(clip)
