@@ -63,8 +63,5 @@ def predict_images(
         condition = clips_to_tensor(frames[start : start + BATCH, None])[:, :, 0]
         videos = tensor_to_clips(generate(generator, len(condition), condition).video)
         for video, target in zip(videos, targets[start : start + BATCH]):
-            try:
-                write_video(target, video, fps)
-            except OSError as exc:
-                raise VpkitError(f"{target}: cannot write the video ({exc.strerror or exc})") from None
+            write_video(target, video, fps)
     return targets

@@ -12,6 +12,7 @@ from vpkit.download import default_cache_dir
 from vpkit.errors import VpkitError
 from vpkit.runfile import Run
 
+
 def cache_dir(run: Run) -> Path:
     """The run file's ``output.cache_dir``, else ``$VPKIT_CACHE``, else ``~/.cache/vpkit``."""
     if run.config.output.cache_dir:

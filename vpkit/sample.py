@@ -16,7 +16,7 @@ from vpkit.generate import generate, load_generator
 from vpkit.prepare import prepare_store
 from vpkit.runfile import Run
 from vpkit.samples import make_grid, sample_columns
-from vpkit.video import VIDEO_SUFFIXES, clips_to_tensor, write_video
+from vpkit.video import check_video_path, clips_to_tensor, write_video
 
 
 def real_clips(run: Run, count: int, seed: int | None) -> np.ndarray:
@@ -40,8 +40,7 @@ def sample_grid(
     device: str = "auto",
 ) -> Path:
     """Write a grid of ``count`` generated videos (one per row, parts beside) to ``output``."""
-    if output.suffix.lower() not in VIDEO_SUFFIXES:
-        raise VpkitError(f"{output}: unknown video extension {output.suffix!r}; use .gif or .mp4")
+    check_video_path(output)
     trained = load_generator(run_dir, checkpoint, device)
     real = condition = None
     if trained.generator.conditional:
@@ -49,7 +48,4 @@ def sample_grid(
         condition = real[:, :, 0]
     generated = generate(trained.generator, count, condition, seed)
     _, columns = sample_columns(generated, real)
-    try:
-        return write_video(output, make_grid(columns), trained.run.config.train.fps)
-    except OSError as exc:
-        raise VpkitError(f"{output}: cannot write the grid ({exc.strerror or exc})") from None
+    return write_video(output, make_grid(columns), trained.run.config.train.fps)

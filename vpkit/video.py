@@ -33,23 +33,32 @@ def tensor_to_clips(video: torch.Tensor) -> np.ndarray:
     return scaled.round().to(torch.uint8).permute(0, 2, 3, 4, 1).cpu().numpy()
 
 
+def check_video_path(path: str | os.PathLike) -> Path:
+    """``path`` if its suffix names a format :func:`write_video` writes, else a user error."""
+    path = Path(path)
+    if path.suffix.lower() not in VIDEO_SUFFIXES:
+        raise VpkitError(f"{path}: unknown video extension {path.suffix!r}; use .gif or .mp4")
+    return path
+
+
 def write_video(path: str | os.PathLike, frames: np.ndarray, fps: float = 8.0) -> Path:
     """Write uint8 frames (T, H, W, 3) as an animated GIF or an H.264 MP4, chosen by suffix.
 
-    The file appears atomically: a reader never sees a half-written video.
+    The file appears atomically: a reader never sees a half-written video. A path that
+    cannot be written is a user error, not a traceback.
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in VIDEO_SUFFIXES:
-        raise VpkitError(f"{path}: unknown video extension {path.suffix!r}; use .gif or .mp4")
+    path = check_video_path(path)
     frames = np.ascontiguousarray(frames, dtype=np.uint8)
     if frames.ndim != 4 or frames.shape[-1] != 3:
         raise ValueError(f"frames must be (T, H, W, 3), got {frames.shape}")
-    with atomic_path(path) as tmp:
-        if suffix == ".gif":
-            _write_gif(tmp, frames, fps)
-        else:
-            _write_mp4(tmp, frames, fps)
+    try:
+        with atomic_path(path) as tmp:
+            if path.suffix.lower() == ".gif":
+                _write_gif(tmp, frames, fps)
+            else:
+                _write_mp4(tmp, frames, fps)
+    except OSError as exc:
+        raise VpkitError(f"{path}: cannot write the video ({exc.strerror or exc})") from None
     return path
 
 

@@ -57,3 +57,11 @@ def test_grid_shows_parts_beside_the_video():
     assert grid.shape == (4, 2 + 2 * 10, 2 + 3 * 10, 3)
     assert grid[0, 2, 12].tolist() == [255, 255, 255]  # mask of ones shown white
     assert grid[0, 2, 22].tolist() == [0, 0, 0]  # background at -1 shown black
+
+
+def test_unwritable_path_is_a_user_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(VpkitError, match="cannot write the video"):
+        write_video(blocker / "a.gif", moving_square())
+    assert blocker.read_text() == "not a folder"
