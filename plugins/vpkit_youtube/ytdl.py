@@ -119,10 +119,16 @@ def with_retries(action: Callable[[], T], retries: int, backoff: float) -> T:
 
 
 def reason(exc: BaseException) -> str:
-    """yt-dlp's error as a short reason: no ``ERROR:`` prefix, no extractor tag, one line."""
+    """yt-dlp's error as a short reason: no ``ERROR:`` prefix, no extractor tag, one line.
+
+    A reason is never empty (an empty one would count the video as stored): when yt-dlp's
+    message says nothing, the exception it wraps names the failure.
+    """
     line = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
     text = re.sub(r"^(ERROR:\s*)?(\[[\w:]+\]\s*)?([\w.-]+:\s+)?", "", line)
     text = re.sub(r"\s*\(caused by <.*>\)$", "", text)
     text = re.sub(r";\s*please report this issue.*$", "", text)
-    # A reason is never empty: an empty one would count the video as stored.
-    return (text or line or type(exc).__name__)[:200]
+    if not text:
+        cause = (getattr(exc, "exc_info", None) or (None, None, None))[1]
+        text = f"{type(cause).__name__}: {cause}".rstrip(": ") if cause is not None else type(exc).__name__
+    return text[:200]

@@ -123,7 +123,9 @@ def test_a_skip_reason_is_never_empty():
     from vpkit_youtube.ytdl import reason
 
     assert reason(DownloadError("ERROR: [generic] abc: Unsupported URL: http://x")) == "Unsupported URL: http://x"
-    assert reason(DownloadError("ERROR: [download] ")) == "ERROR: [download]"
+    cause = ConnectionResetError(104, "Connection reset by peer")
+    assert reason(DownloadError("ERROR: ", (type(cause), cause, None))) == "ConnectionResetError: [Errno 104] Connection reset by peer"
+    assert reason(DownloadError("ERROR: [download] ")) == "DownloadError"
     assert reason(DownloadError("")) == "DownloadError"
 
 
