@@ -5,34 +5,33 @@ import pytest
 from vpkit import VpkitError, cached_download, default_cache_dir, sha256_of
 
 
-def _file(tmp_path, data=b"weights" * 1000):
-    folder = tmp_path / "served"
-    folder.mkdir()
-    (folder / "w.pt").write_bytes(data)
-    return folder, hashlib.sha256(data).hexdigest()
+DATA = b"weights" * 1000
+SHA = hashlib.sha256(DATA).hexdigest()
 
 
-def test_downloads_checks_and_caches(tmp_path, serve_files):
-    folder, sha = _file(tmp_path)
-    url = serve_files(folder) + "/w.pt"
+def serve_weights(http_server) -> str:
+    return http_server.serve("/w.pt", body=DATA, content_type="application/octet-stream")
+
+
+def test_downloads_checks_and_caches(tmp_path, http_server):
+    url = serve_weights(http_server)
     dest = tmp_path / "cache" / "w.pt"
-    assert cached_download([url], sha, dest, "test weights") == dest
-    assert sha256_of(dest) == sha
-    (folder / "w.pt").unlink()  # the second call must not need the server
-    assert cached_download([url], sha, dest, "test weights") == dest
+    assert cached_download([url], SHA, dest, "test weights") == dest
+    assert sha256_of(dest) == SHA
+    del http_server.routes["/w.pt"]  # the second call must not need the server
+    assert cached_download([url], SHA, dest, "test weights") == dest
+    assert http_server.requests("/w.pt") == 1
 
 
-def test_falls_back_to_the_next_mirror(tmp_path, serve_files):
-    folder, sha = _file(tmp_path)
-    base = serve_files(folder)
+def test_falls_back_to_the_next_mirror(tmp_path, http_server):
+    url = serve_weights(http_server)
     dest = tmp_path / "cache" / "w.pt"
-    cached_download([base + "/missing.pt", base + "/w.pt"], sha, dest, "test weights")
+    cached_download([http_server.url("/missing.pt"), url], SHA, dest, "test weights")
     assert dest.is_file()
 
 
-def test_wrong_hash_leaves_nothing_in_the_cache(tmp_path, serve_files):
-    folder, _ = _file(tmp_path)
-    url = serve_files(folder) + "/w.pt"
+def test_wrong_hash_leaves_nothing_in_the_cache(tmp_path, http_server):
+    url = serve_weights(http_server)
     dest = tmp_path / "cache" / "w.pt"
     with pytest.raises(VpkitError, match=r"cannot download test weights:\n  .*w.pt: downloaded file has SHA-256 [0-9a-f]{64}, expected 0{64}"):
         cached_download([url], "0" * 64, dest, "test weights")

@@ -39,10 +39,10 @@ def test_explicit_path_then_environment(monkeypatch, tmp_path, i3d_weights):
         weights_path()
 
 
-def test_download_into_the_cache_checked_by_sha256(monkeypatch, tmp_path, i3d_weights, serve_files):
+def test_download_into_the_cache_checked_by_sha256(monkeypatch, tmp_path, i3d_weights, http_server):
     monkeypatch.delenv("VPKIT_I3D_WEIGHTS", raising=False)
     monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
-    url = serve_files(i3d_weights.parent) + "/" + i3d_weights.name
+    url = http_server.serve("/" + i3d_weights.name, body=i3d_weights.read_bytes(), content_type="application/octet-stream")
     sha = sha256_of(i3d_weights)
     with pytest.raises(VpkitError, match="expected 0000"):
         weights_path(url=url, sha256="0" * 64)
