@@ -55,7 +55,7 @@ output: {{cache_dir: {root / 'cache'}}}
 
 
 def bench_extraction(run) -> tuple[object, dict]:
-    from vpkit.prepare import prepare_store
+    from vpkit.data.prepare import prepare_store
 
     wall, cpu = time.perf_counter(), time.process_time()
     store = prepare_store(run)
@@ -69,7 +69,7 @@ def bench_delivery(dataset, batch: int, batches: int = 200) -> tuple[float, floa
     ``BatchFeeder`` hands the trainer (on the CPU; on a GPU the conversion runs on the device)."""
     import torch
 
-    from vpkit.batches import BatchFeeder
+    from vpkit.data.batches import BatchFeeder
 
     feeder = BatchFeeder(dataset, batch, torch.device("cpu"), seed=0)
     feeder.next()
@@ -86,7 +86,7 @@ def bench_delivery(dataset, batch: int, batches: int = 200) -> tuple[float, floa
 def bench_training(run, root: Path, steps: int) -> float:
     """Clips/s a training step consumes: real clips drawn per second over ``steps`` steps (the
     VideoGAN schedule: one discriminator and one or two generator updates each)."""
-    from vpkit.train import Trainer
+    from vpkit.engine.trainer import Trainer
 
     trainer = Trainer(run, root / "run")
     trainer.setup()
@@ -117,7 +117,7 @@ def memory_child(store_root: str, batch: int) -> None:
     import torch
 
     from vpkit import ClipStore
-    from vpkit.batches import BatchFeeder
+    from vpkit.data.batches import BatchFeeder
 
     dataset = ClipStore(Path(store_root)).split("train")
     feeder = BatchFeeder(dataset, batch, torch.device("cpu"), seed=0)
@@ -157,7 +157,7 @@ def main() -> None:
 
     import torch
 
-    from vpkit.runfile import load_run
+    from vpkit.config.runfile import load_run
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="vpkit-bench-") as tmp:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
-from vpkit import ClipSpec, ClipWriter
-from vpkit.batches import pick_device
-from vpkit.evaluate import Evaluator
 from vpkit_metrics.fvd import FVD
 from vpkit_metrics.i3d import InceptionI3d
 from vpkit_videogan import VideoGANGenerator
+
+from vpkit import ClipSpec, ClipWriter
+from vpkit.data.batches import pick_device
+from vpkit.engine.evaluation import Evaluator
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 import torch
 
 from vpkit import clips_to_tensor, load_generator
-from vpkit.prepare import prepare_store
-from vpkit.runfile import load_run
-from vpkit.train import train_run
+from vpkit.config.runfile import load_run
+from vpkit.data.prepare import prepare_store
+from vpkit.engine.trainer import train_run
 
 
 @torch.no_grad()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import textwrap
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -132,7 +132,6 @@ def i3d_weights(tmp_path_factory) -> Path:
     """A real I3D weights file in the i3d_pretrained_400.pt layout, written from the network's
     own (seeded, randomly initialised) state dict, without the BN counters the conversion lacks."""
     import torch
-
     from vpkit_metrics.i3d import InceptionI3d
 
     torch.manual_seed(0)

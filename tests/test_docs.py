@@ -20,8 +20,9 @@ from pydantic import BaseModel
 
 import vpkit
 from vpkit import hookspecs, plugins
-from vpkit.cli import add_plugin_commands, cli
-from vpkit.runfile import ComponentBlock, RunConfig
+from vpkit.commands.cli import add_plugin_commands, cli
+from vpkit.components import KINDS
+from vpkit.config.schema import ComponentBlock, RunConfig
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -87,7 +88,7 @@ def test_run_file_reference_lists_every_bundled_component_option():
     page = sections(reference.run_file_reference())
     bundled_plugins = {ep.name for ep in metadata.entry_points(group="vpkit") if ep.dist and ep.dist.name == "vpkit"}
     bundled = 0
-    for kind in plugins.HOOKS:
+    for kind in KINDS:
         reg = plugins.registry(kind)
         for name, cls in reg.classes.items():
             if reg.providers[name] not in bundled_plugins:

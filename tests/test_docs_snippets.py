@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from vpkit.cli import add_plugin_commands, cli
+from vpkit.commands.cli import add_plugin_commands, cli
 
 SNIPPETS = Path(__file__).parent.parent / "docs" / "snippets"
 

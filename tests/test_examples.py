@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from vpkit.runfile import load_run
+from vpkit.config.runfile import load_run
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 

@@ -4,9 +4,8 @@ This module is the public API a plugin author imports; nothing else in ``vpkit``
 """
 
 from vpkit.atomic import atomic_path, write_json
-from vpkit.clips import ClipDataset, ClipStore, ClipWriter
+from vpkit.clip_spec import ClipSpec
 from vpkit.components import (
-    ClipSpec,
     Discriminator,
     Generator,
     GeneratorOutput,
@@ -14,14 +13,21 @@ from vpkit.components import (
     Options,
     Source,
 )
-from vpkit.download import cached_download, default_cache_dir, sha256_of
+from vpkit.data.clips import ClipDataset, ClipStore, ClipWriter
+from vpkit.data.download import cached_download, default_cache_dir, sha256_of
+from vpkit.data.videosource import SkipVideo, Video, VideoSource, shard_key
+from vpkit.engine.generate import TrainedGenerator, generate, load_generator
 from vpkit.errors import ConfigError, VpkitError
-from vpkit.extract import Extraction, ExtractOptions, VideoError, extract_clips, split_for
-from vpkit.generate import TrainedGenerator, generate, load_generator
 from vpkit.hookspecs import hookimpl
 from vpkit.progress import Progress
-from vpkit.video import clips_to_tensor, read_video, tensor_to_clips, write_video
-from vpkit.videosource import SkipVideo, Video, VideoSource, shard_key
+from vpkit.video.extract import (
+    Extraction,
+    ExtractOptions,
+    VideoError,
+    extract_clips,
+    split_for,
+)
+from vpkit.video.files import clips_to_tensor, read_video, tensor_to_clips, write_video
 
 __version__ = "0.1.0"
 

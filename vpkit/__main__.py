@@ -1,3 +1,3 @@
-from vpkit.cli import main
+from vpkit.commands.cli import main
 
 main()

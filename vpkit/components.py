@@ -6,6 +6,7 @@ Every component class has a ``name`` (how a run file refers to it) and a pydanti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,22 +15,17 @@ import torch
 from pydantic import BaseModel, ConfigDict
 from torch import nn
 
+from vpkit import hookspecs
+from vpkit.clip_spec import ClipSpec
+
 if TYPE_CHECKING:  # pragma: no cover
-    from vpkit.clips import ClipWriter
+    from vpkit.data.clips import ClipWriter
 
 
 class Options(BaseModel):
     """Base class for component ``Config`` models: unknown keys are an error."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-@dataclass(frozen=True)
-class ClipSpec:
-    """Length and size of every clip in a run, stated once and shared by all components."""
-
-    frames: int
-    size: int
 
 
 class Component:
@@ -121,6 +117,14 @@ class Metric(Component):
         self.clip = clip
         self.device = torch.device("cpu")
 
+    @classmethod
+    def cannot_score(cls, generator: type[Generator]) -> str | None:
+        """Why this metric cannot score ``generator``'s videos, or None when it can."""
+        if cls.paired and not generator.conditional:
+            return (f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
+                    f"first frame), and {generator.name!r} is unconditional")
+        return None
+
     def to(self, device: torch.device | str) -> Metric:
         """Run whatever network the metric uses on ``device`` (the engine passes the generator's)."""
         self.device = torch.device(device)
@@ -154,9 +158,24 @@ class Metric(Component):
         raise NotImplementedError
 
 
-KINDS: dict[str, type[Component]] = {
-    "source": Source,
-    "generator": Generator,
-    "discriminator": Discriminator,
-    "metric": Metric,
+@dataclass(frozen=True)
+class Kind:
+    """A component kind, declared once: its base class, the hook that registers it, and where a
+    run file names it (``many``: a list of blocks, as ``metrics:`` is, rather than one)."""
+
+    name: str
+    base: type[Component]
+    hook: Callable[..., None]
+    run_file: tuple[str, ...]
+    many: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("source", Source, hookspecs.register_sources, ("source",)),
+        Kind("generator", Generator, hookspecs.register_generators, ("model", "generator")),
+        Kind("discriminator", Discriminator, hookspecs.register_discriminators, ("model", "discriminator")),
+        Kind("metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
+    )
 }

@@ -20,12 +20,6 @@ from vpkit.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "vpkit"
 LOAD_ENV = "VPKIT_LOAD_PLUGINS"
-HOOKS = {
-    "source": "register_sources",
-    "generator": "register_generators",
-    "discriminator": "register_discriminators",
-    "metric": "register_metrics",
-}
 
 pm = pluggy.PluginManager("vpkit")
 pm.add_hookspecs(hookspecs)
@@ -67,7 +61,7 @@ class Registry:
     providers: dict[str, str] = field(default_factory=dict)
 
     def add(self, cls: type[Component], provider: str) -> None:
-        base = KINDS[self.kind]
+        base = KINDS[self.kind].base
         if not (isinstance(cls, type) and issubclass(cls, base)):
             raise VpkitError(f"plugin {provider!r} registered {cls!r} as a {self.kind}, but it is not a vpkit.{base.__name__}")
         name = getattr(cls, "name", None)
@@ -92,7 +86,7 @@ def registry(kind: str) -> Registry:
     """Ask every loaded plugin for its components of ``kind``."""
     load_plugins()
     reg = Registry(kind)
-    caller = getattr(pm.hook, HOOKS[kind])
+    caller = getattr(pm.hook, KINDS[kind].hook.__name__)
     for impl in caller.get_hookimpls():
         impl.function(register=lambda cls, provider=impl.plugin_name: reg.add(cls, provider))
     return reg
@@ -105,7 +99,7 @@ def describe_plugins() -> list[dict]:
     for name, plugin in pm.list_name_plugin():
         dist, version = _distributions.get(name, (None, getattr(plugin, "__version__", None)))
         plugins[name] = {"name": name, "distribution": dist, "version": version, "components": {}}
-    for kind in HOOKS:
+    for kind in KINDS:
         reg = registry(kind)
         for component, provider in sorted(reg.providers.items()):
             plugins[provider]["components"].setdefault(kind, []).append(component)

@@ -16,8 +16,8 @@ MARKERS = {
 
 
 def on_config(config):
-    """Register plugin commands before mkdocs-click reads ``vpkit.cli:cli``."""
-    from vpkit.cli import add_plugin_commands
+    """Register plugin commands before mkdocs-click reads ``vpkit.commands.cli:cli``."""
+    from vpkit.commands.cli import add_plugin_commands
 
     add_plugin_commands()
     return config

@@ -1,7 +1,7 @@
 """The generated parts of the documentation, rendered from the code so they cannot drift.
 
 ``run_file_reference`` documents the run file's core sections (the pydantic models in
-:mod:`vpkit.runfile`) and the options of every component the bundled plugins register;
+:mod:`vpkit.config.runfile`) and the options of every component the bundled plugins register;
 ``api_reference`` lists one mkdocstrings block per name in ``vpkit.__all__``. Both return
 Markdown and need nothing beyond vpkit itself, so tests call them directly.
 """
@@ -20,13 +20,14 @@ from pydantic.fields import FieldInfo
 
 import vpkit
 from vpkit import plugins
-from vpkit.runfile import BLOCKS, ComponentBlock, RunConfig
+from vpkit.components import KINDS
+from vpkit.config.schema import ComponentBlock, RunConfig
 
 #: The distribution whose plugins are "bundled"; third-party plugins installed where the
 #: site is built are left out of the reference.
 BUNDLED_DISTRIBUTION = "vpkit"
 #: Where each component kind is named in a run file (``metrics`` is a list of blocks).
-BLOCK_KINDS = {".".join(path): kind for path, kind in BLOCKS.items()} | {"metrics": "metric"}
+BLOCK_KINDS = {".".join(kind.run_file): kind.name for kind in KINDS.values()}
 #: How pydantic's numeric bounds read in the type column.
 _BOUNDS = (
     (annotated_types.Gt, "gt", ">"),
@@ -47,7 +48,7 @@ def api_reference() -> str:
 
 
 def _api_path(name: str) -> str:
-    """``vpkit.<name>``, or where it is defined when a submodule has the same name (``vpkit.generate``)."""
+    """``vpkit.<name>``, or where it is defined when a submodule has the same name (``vpkit.engine.generate``)."""
     if name not in {module.name for module in pkgutil.iter_modules(vpkit.__path__)}:
         return f"vpkit.{name}"
     obj = getattr(vpkit, name)
@@ -148,7 +149,7 @@ def _cell(text: str) -> str:
 
 def _components() -> list[str]:
     lines = []
-    for kind in plugins.HOOKS:
+    for kind in KINDS:
         found = bundled_components(kind)
         lines += [f"## {kind.capitalize()}s {{ #{anchor(kind)}s }}", ""]
         if not found:

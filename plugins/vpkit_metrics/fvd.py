@@ -17,10 +17,11 @@ import numpy as np
 import torch
 from pydantic import Field
 
-from vpkit import ClipSpec, Metric, Options
+from vpkit import ClipSpec, Options
 from vpkit_metrics.frechet import Gaussian, frechet_distance
-from vpkit_metrics.i3d import INPUT_SIZE, MIN_FRAMES, InceptionI3d
+from vpkit_metrics.i3d import INPUT_SIZE, InceptionI3d, check_frames
 from vpkit_metrics.i3d_weights import SHA256, load_i3d, weights_path
+from vpkit_metrics.pretrained import PretrainedNetworkMetric
 from vpkit_metrics.tf_resize import resize_bilinear
 
 PREPROCESSING = "8-bit RGB, TF1 bilinear resize to 224x224, scaled to [-1, 1]"
@@ -42,7 +43,7 @@ def preprocess(videos: torch.Tensor) -> torch.Tensor:
     return resize_bilinear(levels, (INPUT_SIZE, INPUT_SIZE)).div(127.5).sub(1)
 
 
-class FVD(Metric):
+class FVD(PretrainedNetworkMetric):
     name = "fvd"
     paired = False
     lower_is_better = True
@@ -50,33 +51,20 @@ class FVD(Metric):
 
     @classmethod
     def check_clip(cls, config: FVDConfig, clip: ClipSpec) -> None:
-        if clip.frames < MIN_FRAMES:
-            raise ValueError(f"FVD's I3D needs clips of at least {MIN_FRAMES} frames, got {clip.frames}")
+        check_frames(clip.frames)
 
-    def __init__(self, config: FVDConfig, clip: ClipSpec):
-        super().__init__(config, clip)
-        self._network: InceptionI3d | None = None
-        self.weights_sha256 = ""
-        self.reset()
 
     def reset(self) -> None:
         self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}
         self._real_cached: Gaussian | None = None
 
-    def prepare(self) -> None:
-        self.network()
-
-    def network(self) -> InceptionI3d:
-        if self._network is None:
-            path = weights_path(self.config.weights, self.config.weights_url, self.config.weights_sha256)
-            self._network, self.weights_sha256 = load_i3d(path, self.device)
-        return self._network.to(self.device)
+    def load_network(self) -> tuple[InceptionI3d, str]:
+        path = weights_path(self.config.weights, self.config.weights_url, self.config.weights_sha256)
+        return load_i3d(path, self.device)
 
     @torch.no_grad()
     def features(self, videos: torch.Tensor) -> np.ndarray:
         """I3D logits averaged over time, (B, 400) float64."""
-        if videos.shape[2] < MIN_FRAMES:
-            raise ValueError(f"FVD's I3D needs clips of at least {MIN_FRAMES} frames, got {videos.shape[2]}")
         network = self.network()
         out = []
         for start in range(0, len(videos), self.config.batch_size):

@@ -25,6 +25,13 @@ BN_EPS = 1e-3
 MIN_FRAMES = 9
 INPUT_SIZE = 224
 
+
+def check_frames(frames: int) -> None:
+    """Raise ``ValueError`` unless clips of ``frames`` frames survive I3D's temporal pooling."""
+    if frames < MIN_FRAMES:
+        raise ValueError(f"FVD's I3D needs clips of at least {MIN_FRAMES} frames, got {frames}")
+
+
 #: Inception block output widths: b0, b1a, b1b, b2a, b2b, b3b (TF-Hub I3D).
 MIXED = {
     "Mixed_3b": (192, (64, 96, 128, 16, 32, 32)),
@@ -37,6 +44,7 @@ MIXED = {
     "Mixed_5b": (832, (256, 160, 320, 32, 128, 128)),
     "Mixed_5c": (832, (384, 192, 384, 48, 128, 128)),
 }
+
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
@@ -114,8 +122,7 @@ class InceptionI3d(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 5 or x.shape[1] != 3:
             raise ValueError(f"I3D takes (B, 3, T, H, W), got {tuple(x.shape)}")
-        if x.shape[2] < MIN_FRAMES:
-            raise ValueError(f"I3D needs clips of at least {MIN_FRAMES} frames, got {x.shape[2]}")
+        check_frames(x.shape[2])
         for name, layer in self.named_children():
             if name == "logits":
                 break

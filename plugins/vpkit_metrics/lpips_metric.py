@@ -17,10 +17,17 @@ import numpy as np
 import torch
 from pydantic import Field
 
-from vpkit import ClipSpec, Metric, Options, VpkitError, sha256_of
+from vpkit import ClipSpec, Options, VpkitError, sha256_of
+from vpkit_metrics.paired import check_pair
+from vpkit_metrics.pretrained import PretrainedNetworkMetric
 
 #: Smallest frame side each backbone's pooling layers can take.
 MIN_SIZE = {"alex": 31, "vgg": 16}
+
+
+def check_size(net: str, size: int) -> None:
+    if size < MIN_SIZE[net]:
+        raise ValueError(f"LPIPS ({net}) needs frames of at least {MIN_SIZE[net]} pixels, got {size}")
 
 
 class LPIPSConfig(Options):
@@ -54,7 +61,7 @@ def load_lpips(net: str):
         ) from None
 
 
-class LPIPS(Metric):
+class LPIPS(PretrainedNetworkMetric):
     name = "lpips"
     paired = True
     lower_is_better = True
@@ -62,33 +69,18 @@ class LPIPS(Metric):
 
     @classmethod
     def check_clip(cls, config: LPIPSConfig, clip: ClipSpec) -> None:
-        if clip.size < MIN_SIZE[config.net]:
-            raise ValueError(f"LPIPS ({config.net}) needs frames of at least {MIN_SIZE[config.net]} pixels, got {clip.size}")
-
-    def __init__(self, config: LPIPSConfig, clip: ClipSpec):
-        super().__init__(config, clip)
-        self._network = None
-        self.backbone_sha256 = ""
-        self.reset()
+        check_size(config.net, clip.size)
 
     def reset(self) -> None:
         self._scores: list[float] = []
 
-    def prepare(self) -> None:
-        self.network()
-
-    def network(self):
-        if self._network is None:
-            self._network = load_lpips(self.config.net)
-            self.backbone_sha256 = sha256_of(backbone_file(self.config.net)[0])
-        return self._network.to(self.device)
+    def load_network(self):
+        return load_lpips(self.config.net), sha256_of(backbone_file(self.config.net)[0])
 
     @torch.no_grad()
     def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
-        if real.shape != generated.shape:
-            raise ValueError(f"paired videos differ in shape: {tuple(real.shape)} and {tuple(generated.shape)}")
-        if min(real.shape[-2:]) < MIN_SIZE[self.config.net]:
-            raise ValueError(f"LPIPS ({self.config.net}) needs frames of at least {MIN_SIZE[self.config.net]} pixels, got {tuple(real.shape[-2:])}")
+        check_pair(real, generated)
+        check_size(self.config.net, min(real.shape[-2:]))
         network = self.network()
         b, c, t, h, w = real.shape
         frames = [x.transpose(1, 2).reshape(b * t, c, h, w) for x in (real, generated)]
@@ -103,5 +95,5 @@ class LPIPS(Metric):
         if not self._scores:
             raise ValueError("LPIPS got no videos")
         return {self.name: float(np.mean(self._scores)), "videos": len(self._scores), "std": float(np.std(self._scores)),
-                "net": self.config.net, "version": "0.1", "backbone_sha256": self.backbone_sha256,
+                "net": self.config.net, "version": "0.1", "backbone_sha256": self.weights_sha256,
                 "inputs": "RGB frames in [-1, 1]"}

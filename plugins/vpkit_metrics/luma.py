@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from vpkit import Metric, tensor_to_clips
+from vpkit_metrics.paired import check_pair
 
 WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 
@@ -20,11 +21,6 @@ WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 def luma(videos: torch.Tensor) -> np.ndarray:
     """(B, 3, T, H, W) in [-1, 1] -> (B, T, H, W, 1) float64 luma in [0, 255]."""
     return (tensor_to_clips(videos).astype(np.float64) @ WEIGHTS)[..., None]
-
-
-def check_pair(real: torch.Tensor, generated: torch.Tensor) -> None:
-    if real.shape != generated.shape:
-        raise ValueError(f"paired videos differ in shape: {tuple(real.shape)} and {tuple(generated.shape)}")
 
 
 class LumaFrameMetric(Metric):

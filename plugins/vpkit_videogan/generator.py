@@ -17,6 +17,7 @@ from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid, PyramidClips
 
+
 class VideoGANGenerator(PyramidClips, Generator):
     """Unconditional two-stream generator; for 32 frames of 64 x 64 it is the paper's network."""
 

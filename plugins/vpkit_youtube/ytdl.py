@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from yt_dlp.networking.exceptions import HTTPError, TransportError
-from yt_dlp.utils import ContentTooShortError, DownloadError, ExtractorError, match_filter_func
+from yt_dlp.utils import (
+    ContentTooShortError,
+    DownloadError,
+    ExtractorError,
+    match_filter_func,
+)
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from vpkit import Generator, hookimpl
-from vpkit.cli import cli
+from vpkit.commands.cli import cli
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.plugins import registry
 
@@ -93,7 +93,7 @@ def test_load_plugins_env_restricts_what_loads():
 def test_plugins_can_add_commands(register_plugin, monkeypatch, capsys):
     import click
 
-    from vpkit import cli as cli_module
+    from vpkit.commands import cli as cli_module
 
     class Plugin:
         @hookimpl

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import scipy.linalg
-
 from vpkit_metrics.frechet import Gaussian, frechet_distance, psd_sqrt
 
 

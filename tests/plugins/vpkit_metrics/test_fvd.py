@@ -1,8 +1,8 @@
 import pytest
 import torch
+from vpkit_metrics.fvd import FVD, preprocess
 
 from vpkit import ClipSpec
-from vpkit_metrics.fvd import FVD, preprocess
 
 
 def _videos(seed, count=2, frames=9, size=16):

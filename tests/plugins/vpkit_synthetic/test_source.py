@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from pydantic import ValidationError
-
 import vpkit_synthetic
-from vpkit import ClipSpec, ClipStore, ClipWriter
+from pydantic import ValidationError
 from vpkit_synthetic.source import SyntheticSource
+
+from vpkit import ClipSpec, ClipStore, ClipWriter
 
 SPEC = ClipSpec(16, 32)
 

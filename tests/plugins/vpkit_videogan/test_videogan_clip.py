@@ -1,8 +1,8 @@
 import pytest
-
-from vpkit import ClipSpec
 from vpkit_videogan import VideoGANDiscriminator, VideoGANGenerator
 from vpkit_videogan.shapes import Pyramid
+
+from vpkit import ClipSpec
 
 MODELS = [VideoGANGenerator, VideoGANDiscriminator]
 

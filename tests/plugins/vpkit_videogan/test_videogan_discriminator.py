@@ -1,8 +1,8 @@
 import torch
 from torch import nn
+from vpkit_videogan import VideoGANDiscriminator, VideoGANGenerator
 
 from vpkit import ClipSpec
-from vpkit_videogan import VideoGANDiscriminator, VideoGANGenerator
 
 SMALL = ClipSpec(16, 32)
 

@@ -2,10 +2,10 @@ import pydantic
 import pytest
 import torch
 from torch import nn
-
-from vpkit import ClipSpec
 from vpkit_videogan import VideoGANDiscriminator, VideoGANFutureGenerator
 from vpkit_videogan.future import reconstruction_error
+
+from vpkit import ClipSpec
 
 
 def make(frames=4, size=16, **options):

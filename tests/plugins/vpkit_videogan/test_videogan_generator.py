@@ -1,9 +1,9 @@
 import pydantic
 import pytest
 import torch
+from vpkit_videogan import VideoGANGenerator
 
 from vpkit import ClipSpec
-from vpkit_videogan import VideoGANGenerator
 
 
 def make(frames=16, size=32, **options):

@@ -1,4 +1,5 @@
 import vpkit_videogan
+
 from vpkit import Discriminator, Generator
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from vpkit import ClipStore
-from vpkit.cli import cli
+from vpkit.commands.cli import cli
 
 RUN = """\
 # vpkit data run.yaml

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 import vpkit_youtube
-from vpkit import ClipSpec, ClipWriter, VpkitError
 from vpkit_youtube.folder import FolderSource
 from vpkit_youtube.source import YoutubeSource
+
+from vpkit import ClipSpec, ClipWriter, VpkitError
 
 CLIP = ClipSpec(8, 32)
 

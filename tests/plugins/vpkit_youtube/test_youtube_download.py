@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-
-import numpy as np
-import pytest
+from vpkit_youtube.source import YoutubeSource
 
 from vpkit import ClipSpec, ClipStore, ClipWriter
-from vpkit_youtube.source import YoutubeSource
 
 CLIP = ClipSpec(8, 32)
 

@@ -6,11 +6,11 @@ import socket
 
 import pytest
 from pydantic import ValidationError
-
-from vpkit import ClipSpec, ClipWriter, VpkitError
 from vpkit_youtube import ytdl
 from vpkit_youtube.listing import search_url, url_key
 from vpkit_youtube.source import DEFAULT_QUERY, YoutubeSource
+
+from vpkit import ClipSpec, ClipWriter, VpkitError
 
 CLIP = ClipSpec(8, 32)
 
@@ -107,8 +107,8 @@ def test_missing_cookies_file_is_a_short_error(tmp_path):
 
 
 def test_fetch_options_do_not_change_the_store(tmp_path):
-    from vpkit.prepare import store_dir
-    from vpkit.runfile import load_run
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import store_dir
 
     path = tmp_path / "run.yaml"
     path.write_text("source: {name: youtube, rate_limit: 1M}\nmodel: {generator: videogan, discriminator: videogan}\n")
@@ -118,9 +118,8 @@ def test_fetch_options_do_not_change_the_store(tmp_path):
 
 
 def test_a_skip_reason_is_never_empty():
-    from yt_dlp.utils import DownloadError
-
     from vpkit_youtube.ytdl import reason
+    from yt_dlp.utils import DownloadError
 
     assert reason(DownloadError("ERROR: [generic] abc: Unsupported URL: http://x")) == "Unsupported URL: http://x"
     cause = ConnectionResetError(104, "Connection reset by peer")

@@ -1,0 +1,34 @@
+"""The import contracts in pyproject.toml (layers that import only downwards, a core that never
+imports a plugin, plugins that use only the public API), checked by import-linter."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def lint_imports(*args: str) -> subprocess.CompletedProcess:
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    return subprocess.run([command, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_every_import_contract_is_kept():
+    result = lint_imports()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 kept, 0 broken" in result.stdout
+
+
+def test_a_core_module_importing_a_plugin_breaks_a_contract(tmp_path):
+    """The contracts bite: a copy of the project with one upward import fails them."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "site", "runs", "__pycache__", "docs", "tests"))
+    errors = copy / "vpkit" / "errors.py"
+    errors.write_text(errors.read_text() + "\nimport vpkit.engine.trainer  # an upward import\n")
+    env_path = f"{copy}:{copy / 'plugins'}"
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    result = subprocess.run([command], cwd=copy, capture_output=True, text=True, timeout=300,
+                            env={"PATH": str(Path(sys.executable).parent), "PYTHONPATH": env_path})
+    assert result.returncode != 0
+    assert "The foundation modules import no layer BROKEN" in result.stdout

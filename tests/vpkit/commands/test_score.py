@@ -1,0 +1,58 @@
+"""``vpkit score``: videos made elsewhere, as files or folders paired by name."""
+
+import json
+
+import numpy as np
+from click.testing import CliRunner
+
+from vpkit import write_video
+from vpkit.commands.cli import cli
+
+
+def _clip(seed, frames=6, size=32):
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 256, (1, size // 4, size // 4, 3))
+    return np.repeat(np.repeat(base, 4, 1), 4, 2).repeat(frames, 0).astype(np.uint8)  # blocky, codec-friendly
+
+
+def _score(*args, code=0):
+    result = CliRunner().invoke(cli, ["score", *map(str, args)])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def test_folders_are_paired_by_name_and_json_goes_to_stdout(tmp_path):
+    for name, seed in (("a.mp4", 0), ("b.mp4", 1)):
+        clip = _clip(seed)
+        write_video(tmp_path / "real" / name, clip)
+        noisy = clip.astype(int) + np.random.default_rng(seed + 10).integers(-20, 21, clip.shape)
+        write_video(tmp_path / "fake" / name, np.clip(noisy, 0, 255).astype(np.uint8)[:4])  # shorter: 4 frames
+    out = _score(tmp_path / "real", tmp_path / "fake", "--metrics", "ssim,psnr", "--json").stdout
+    scores = json.loads(out)
+    assert set(scores) == {"ssim", "psnr"}
+    assert 0 < scores["ssim"] < 1 and 10 < scores["psnr"] < 100
+
+
+def test_identical_files(tmp_path):
+    write_video(tmp_path / "x.gif", _clip(3))
+    out = _score(tmp_path / "x.gif", tmp_path / "x.gif", "--metrics", "ssim,psnr", "--json").stdout
+    assert json.loads(out) == {"ssim": 1.0, "psnr": 100.0}
+
+
+def test_unpaired_names_and_sizes_are_errors(tmp_path):
+    write_video(tmp_path / "real" / "a.mp4", _clip(0))
+    write_video(tmp_path / "real" / "b.mp4", _clip(1))
+    write_video(tmp_path / "fake" / "a.mp4", _clip(0))
+    write_video(tmp_path / "fake" / "c.mp4", _clip(1))
+    out = _score(tmp_path / "real", tmp_path / "fake", "--metrics", "ssim", code=1).output
+    assert "pair files by name; 2 have no counterpart: b.mp4, c.mp4" in out and "Traceback" not in out
+    write_video(tmp_path / "small.mp4", _clip(0, size=48))
+    out = _score(tmp_path / "real" / "a.mp4", tmp_path / "small.mp4", "--metrics", "psnr", code=1).output
+    assert "same size" in out
+    assert "no such file or folder" in _score(tmp_path / "nope", tmp_path / "real", code=1).output
+
+
+def test_unreadable_video_is_a_short_error(tmp_path):
+    (tmp_path / "bad.mp4").write_bytes(b"not a video")
+    out = _score(tmp_path / "bad.mp4", tmp_path / "bad.mp4", "--metrics", "ssim", code=1).output
+    assert "bad.mp4: cannot decode video" in out and "Traceback" not in out

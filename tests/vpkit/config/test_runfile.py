@@ -1,0 +1,126 @@
+import pytest
+
+from vpkit.config.runfile import load_run
+from vpkit.errors import ConfigError
+
+GOOD = """\
+clip: {frames: 16, size: 32}
+source: synthetic
+model:
+  generator: {name: videogan, width: 0.25}
+  discriminator: videogan
+train:
+  steps: 10
+  batch_size: 4
+"""
+
+
+def error_of(path, overrides=()):
+    with pytest.raises(ConfigError) as err:
+        load_run(path, list(overrides))
+    assert err.value.exit_code == 2
+    return err.value.message
+
+
+def test_valid_file_resolves_components_and_defaults(write_yaml):
+    run = load_run(write_yaml(GOOD))
+    assert run.generator.cls.name == "videogan" and run.generator.config.width == 0.25
+    assert run.discriminator.config.width == 1.0  # bare string is shorthand for {name: ...}
+    assert (run.clip.frames, run.clip.size) == (16, 32)
+    assert run.config.train.lr == 2e-4 and run.config.train.betas == (0.5, 0.999)
+    resolved = run.resolved_dict()
+    assert resolved["model"]["generator"] == {"name": "videogan", "latent_dim": 100, "width": 0.25, "mask_penalty": 0.1}
+
+
+def test_schedule_defaults_to_the_generators_and_keys_override_it(write_yaml):
+    schedule = load_run(write_yaml(GOOD)).config.train.schedule
+    assert (schedule.d_steps, schedule.g_steps, schedule.g_extra_every) == (1, 1, 3)
+    schedule = load_run(write_yaml(GOOD), ["train.schedule.g_extra_every=0", "train.schedule.d_steps=2"]).config.train.schedule
+    assert (schedule.d_steps, schedule.g_steps, schedule.g_extra_every) == (2, 1, 0)
+
+
+def test_bound_error_names_file_line_and_path(write_yaml):
+    path = write_yaml(GOOD.replace("batch_size: 4", "batch_size: 0"))
+    assert error_of(path) == "run.yaml:8: train.batch_size: must be > 0, got 0"
+
+
+def test_unknown_top_level_and_nested_keys_suggest(write_yaml):
+    path = write_yaml(GOOD + "trian: {}\n")
+    assert error_of(path).startswith("run.yaml:9: trian: unknown key 'trian' (did you mean 'train'?)")
+    path = write_yaml(GOOD.replace("steps: 10", "stpes: 10"))
+    assert error_of(path).startswith("run.yaml:7: train.stpes: unknown key 'stpes' (did you mean 'steps'?)")
+
+
+def test_unknown_component_option_suggests(write_yaml):
+    path = write_yaml(GOOD.replace("width: 0.25", "widht: 0.25"))
+    message = error_of(path)
+    assert message.startswith("run.yaml:4: model.generator.widht: unknown key 'widht' (did you mean 'width'?)")
+
+
+def test_unknown_plugin_name(write_yaml):
+    path = write_yaml(GOOD.replace("{name: videogan, width", "{name: videogna, width"))
+    assert error_of(path) == (
+        "run.yaml:4: model.generator.name: unknown generator 'videogna' (did you mean 'videogan'?); available: videogan, videogan_future"
+    )
+
+
+def test_wrong_type(write_yaml):
+    path = write_yaml(GOOD.replace("steps: 10", "steps: ten"))
+    message = error_of(path)
+    assert message.startswith("run.yaml:7: train.steps: input should be a valid integer")
+    assert "'ten'" in message
+
+
+def test_missing_section_and_missing_name(write_yaml):
+    assert error_of(write_yaml("source: synthetic\n")) == "run.yaml:1: missing required key 'model'"
+    path = write_yaml(GOOD.replace("source: synthetic", "source: {train_clips: 3}"))
+    assert error_of(path) == "run.yaml:2: source: missing required key 'name'"
+
+
+def test_impossible_shape_points_at_clip(write_yaml):
+    path = write_yaml(GOOD.replace("frames: 16", "frames: 20"))
+    message = error_of(path)
+    assert message.startswith("run.yaml:1: clip: generator 'videogan' cannot make these clips: frames must be")
+
+
+def test_every_error_is_reported_at_once(write_yaml):
+    path = write_yaml(GOOD.replace("batch_size: 4", "batch_size: -1").replace("steps: 10", "steps: 0"))
+    assert len(error_of(path).splitlines()) == 2
+
+
+def test_yaml_syntax_error_has_a_line(write_yaml):
+    path = write_yaml("source: synthetic\nmodel: [unclosed\n")
+    assert error_of(path).startswith("run.yaml:3: invalid YAML")
+
+
+def test_missing_file_and_non_mapping(tmp_path, write_yaml):
+    assert error_of(tmp_path / "nope.yaml").endswith("nope.yaml: no such run file")
+    assert "a run file is a mapping" in error_of(write_yaml("- a\n- b\n"))
+
+
+def test_set_overrides_typed_by_yaml(write_yaml):
+    run = load_run(write_yaml(GOOD), ["train.lr=1e-4", "model.discriminator.width=0.5", "train.device=cpu"])
+    assert run.config.train.lr == 1e-4
+    assert run.discriminator.config.width == 0.5
+    assert run.config.train.device == "cpu"
+
+
+def test_set_unknown_key_is_an_error(write_yaml):
+    assert error_of(write_yaml(GOOD), ["train.lrr=1"]).startswith("--set train.lrr: unknown key 'lrr' (did you mean 'lr'?)")
+    assert error_of(write_yaml(GOOD), ["train.batch_size=0"]) == "--set train.batch_size: must be > 0, got 0"
+    assert "expected KEY=VALUE" in error_of(write_yaml(GOOD), ["train.lr"])
+    assert "is not a section" in error_of(write_yaml(GOOD), ["train.steps.x=1"])
+
+
+def test_bad_device(write_yaml):
+    assert "expected auto, cpu, cuda or cuda:N" in error_of(write_yaml(GOOD), ["train.device=gpu0"])
+
+
+def test_set_metrics_as_a_list_of_names(write_yaml):
+    path = write_yaml("""\
+        clip: {frames: 16, size: 32}
+        source: synthetic
+        model: {generator: videogan, discriminator: videogan}
+        """)
+    run = load_run(path, ["metrics=[fvd]", "evaluation.videos=8"])
+    assert [m.cls.name for m in run.metrics] == ["fvd"] and run.config.evaluation.videos == 8

@@ -1,0 +1,72 @@
+"""Trainer: seeded determinism, exact resume, schedule counts, run directory contents."""
+
+import json
+
+import torch
+
+from vpkit.config.runfile import load_run
+from vpkit.engine.checkpoint import load_checkpoint
+from vpkit.engine.trainer import Trainer, train_run
+
+
+def losses(run_dir):
+    return [(r["loss_d"], r["loss_g"]) for r in map(json.loads, (run_dir / "log.jsonl").read_text().splitlines())]
+
+
+def test_same_seed_gives_identical_losses(tiny_run, tmp_path):
+    path = tiny_run(steps=4)
+    train_run(load_run(path), tmp_path / "a")
+    train_run(load_run(path), tmp_path / "b")
+    assert losses(tmp_path / "a") == losses(tmp_path / "b")
+    assert len(losses(tmp_path / "a")) == 4
+
+
+def test_resumed_run_ends_with_the_same_weights(tiny_run, tmp_path):
+    path = tiny_run(steps=6)
+    train_run(load_run(path), tmp_path / "straight")
+    train_run(load_run(path, ["train.steps=3"]), tmp_path / "stopped")
+    assert load_checkpoint(tmp_path / "stopped" / "checkpoints" / "last.pt")["step"] == 3
+    train_run(load_run(path), tmp_path / "stopped", resume=True)
+
+    a = load_checkpoint(tmp_path / "straight" / "checkpoints" / "last.pt")
+    b = load_checkpoint(tmp_path / "stopped" / "checkpoints" / "last.pt")
+    assert a["step"] == b["step"] == 6
+    for net in ("generator", "discriminator"):
+        assert a[net].keys() == b[net].keys()
+        for key in a[net]:
+            assert torch.equal(a[net][key], b[net][key]), f"{net}.{key} differs after resume"
+    assert losses(tmp_path / "straight") == losses(tmp_path / "stopped")
+
+
+def test_checkpoint_holds_full_state_and_loads_weights_only(tiny_run, tmp_path):
+    train_run(load_run(tiny_run(steps=2)), tmp_path / "run")
+    state = torch.load(tmp_path / "run" / "checkpoints" / "last.pt", weights_only=True)
+    assert {"generator", "discriminator", "optimizers", "step", "rng", "config"} <= state.keys()
+    assert set(state["optimizers"]) == {"generator", "discriminator"}
+    assert state["config"]["model"]["generator"]["name"] == "videogan"
+    assert {"torch", "feeder"} <= state["rng"].keys()
+
+
+def test_updates_follow_the_schedule(tiny_run, tmp_path):
+    """Count real optimiser steps over 6 training steps with the every-third-step schedule."""
+    run = load_run(tiny_run(steps=6))
+    trainer = Trainer(run, tmp_path / "run")
+    trainer.setup()
+    counts = {"d": 0, "g": 0}
+    trainer.opt_d.register_step_post_hook(lambda *_: counts.__setitem__("d", counts["d"] + 1))
+    trainer.opt_g.register_step_post_hook(lambda *_: counts.__setitem__("g", counts["g"] + 1))
+    try:
+        trainer.train()
+    finally:
+        trainer.cleanup()
+    assert counts == {"d": 6, "g": 8}  # one extra generator update on steps 3 and 6
+
+
+def test_generator_losses_join_the_objective(tiny_run, tmp_path):
+    run = load_run(tiny_run(steps=1))
+    trainer = Trainer(run, tmp_path / "run")
+    trainer.setup()
+    stats = trainer.train_step(1)
+    trainer.cleanup()
+    assert abs(stats["loss_g"] - (stats["loss_g_adv"] + stats["loss_g_mask_l1"])) < 1e-6
+    assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1

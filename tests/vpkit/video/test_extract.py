@@ -1,0 +1,136 @@
+"""Clip extraction on real video files made with ffmpeg (see the ``media`` fixture)."""
+
+from __future__ import annotations
+
+import decord
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, split_for
+from vpkit.video.extract import plan_windows
+from vpkit.video.scenecut import cut_scores
+
+CLIP = ClipSpec(8, 32)
+
+
+def extract(path, clip=CLIP, **options):
+    return extract_clips(path, clip, ExtractOptions(**options))
+
+
+@pytest.mark.parametrize("fps, clips, starts", [(24, 9, [0, 1 / 3, 2 / 3]), (8, 3, [0, 1, 2]), (4, 1, [0])])
+def test_clip_counts_and_starts_at_each_rate(media, fps, clips, starts):
+    # plain.mp4: 3 s at 24 fps = 72 frames; 8-frame clips, no overlap
+    result = extract(media["plain"], fps=fps)
+    assert result.clips.shape == (clips, 8, 32, 32, 3)
+    assert result.clips.dtype == np.uint8
+    assert [w.start for w in result.windows][:3] == pytest.approx(starts, abs=1e-3)
+    assert all(w.fps == fps for w in result.windows)
+
+
+def test_several_rates_give_clips_at_each(media):
+    result = extract(media["plain"], fps=[4, 8, 24])
+    assert [w.fps for w in result.windows].count(8) == 3
+    assert len(result.clips) == 1 + 3 + 9
+
+
+def test_lower_rates_take_every_kth_frame(media):
+    every = extract(media["plain"], fps=24).clips.reshape(72, 32, 32, 3)
+    third = extract(media["plain"], fps=8).clips.reshape(24, 32, 32, 3)
+    assert np.array_equal(third, every[::3])
+
+
+def test_stride_overlaps_clips(media):
+    assert len(extract(media["plain"], fps=24, stride=4).clips) == 17  # starts 0, 4, ..., 64
+
+
+def test_cap_spreads_clips_through_the_video(media):
+    result = extract(media["plain"], fps=24, stride=1, max_clips_per_video=5)
+    assert [round(w.start * 24) for w in result.windows] == [0, 16, 32, 48, 64]
+
+
+def test_short_side_resized_and_centre_cropped(media):
+    native = decord.VideoReader(str(media["wide"])).get_batch(list(range(8))).asnumpy()  # 48x96
+    clip = extract(media["wide"], clip=ClipSpec(8, 48), fps=24).clips[0]
+    assert clip.shape == (8, 48, 48, 3)
+    assert np.array_equal(clip, native[:, :, 24:72])
+    assert extract(media["wide"], clip=ClipSpec(8, 16), fps=24).clips.shape[2:] == (16, 16, 3)
+
+
+def test_real_footage(media):
+    # Big Buck Bunny: 1280x720, 25 fps, 132 frames; its shots have no hard cuts in these clips
+    result = extract(media["bunny"], clip=ClipSpec(32, 64), fps=25)
+    assert result.clips.shape == (4, 32, 64, 64, 3)
+    assert result.dropped_cuts == 0
+
+
+def test_clips_across_a_scene_cut_are_dropped(media):
+    # cut.mp4: a hard cut at 1.5 s = frame 36, inside the fifth 8-frame clip (frames 32-39)
+    kept = extract(media["cut"], fps=24)
+    assert len(kept.clips) == 8 and kept.dropped_cuts == 1
+    assert 32 / 24 not in [w.start for w in kept.windows]
+    assert len(extract(media["cut"], fps=24, drop_scene_cuts=False).clips) == 9
+    assert len(extract(media["cut"], fps=24, scene_cut_threshold=0.95).clips) == 9
+
+
+def test_cut_scores_see_the_cut_and_not_the_motion(media):
+    frames = decord.VideoReader(str(media["cut"])).get_batch(list(range(72))).asnumpy()
+    scores = cut_scores(frames)
+    assert scores.argmax() == 35
+    assert scores[35] > 0.5 and np.delete(scores, 35).max() < 0.2
+
+
+def test_short_video_is_padded_with_its_last_frame(media):
+    # short.mp4: 0.25 s = 6 frames, fewer than one 8-frame clip
+    native = decord.VideoReader(str(media["short"])).get_batch(list(range(6))).asnumpy()[:, :, 8:56]
+    [clip] = extract(media["short"], clip=ClipSpec(8, 48), fps=24).clips
+    assert np.array_equal(clip, native[[0, 1, 2, 3, 4, 5, 5, 5]])
+
+
+def test_short_video_can_be_skipped(media):
+    with pytest.raises(VideoError, match="shorter than one clip"):
+        extract(media["short"], fps=24, short_videos="skip")
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("truncated", "cannot decode"),
+        ("truncated_faststart", "cannot decode"),
+        ("empty", "empty file"),
+        ("text", "cannot decode"),
+    ],
+)
+def test_broken_files_raise_video_error(media, name, message):
+    with pytest.raises(VideoError, match=message) as info:
+        extract(media[name])
+    assert str(media[name].parent) not in str(info.value)  # short: no full path
+
+
+def test_missing_file_raises_video_error(tmp_path):
+    with pytest.raises(VideoError, match="cannot read"):
+        extract(tmp_path / "gone.mp4")
+
+
+def test_options_validate():
+    assert ExtractOptions(fps=10).fps == [10.0]
+    assert ExtractOptions(fps=[16, 8, 8]).fps == [8.0, 16.0]
+    for bad in ({"fps": []}, {"fps": [0]}, {"stride": 0}, {"val_fraction": 1}, {"short_videos": "loop"}):
+        with pytest.raises(ValidationError):
+            ExtractOptions(**bad)
+
+
+def test_plan_pads_per_rate():
+    windows = plan_windows(10, 10.0, ClipSpec(8, 32), ExtractOptions(fps=[5, 10]))
+    assert [(w.fps, list(w.frames)) for w in windows] == [
+        (5.0, [0, 2, 4, 6, 8, 8, 8, 8]),
+        (10.0, [0, 1, 2, 3, 4, 5, 6, 7]),
+    ]
+
+
+def test_split_is_by_key_and_stable():
+    keys = [f"video-{i}" for i in range(2000)]
+    share = sum(split_for(k, 0.25) == "val" for k in keys) / len(keys)
+    assert 0.22 < share < 0.28
+    assert [split_for(k, 0.25) for k in keys[:50]] == [split_for(k, 0.25) for k in keys[:50]]
+    assert {split_for(k, 0.0) for k in keys} == {"train"}

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from vpkit.errors import VpkitError
+from vpkit.video.images import find_images, load_frame
+
+
+def picture(width=60, height=40):
+    """Left third red, middle green, right third blue: the centre crop keeps only green columns."""
+    pixels = np.zeros((height, width, 3), np.uint8)
+    pixels[:, : width // 3, 0] = 255
+    pixels[:, width // 3 : 2 * width // 3, 1] = 255
+    pixels[:, 2 * width // 3 :, 2] = 255
+    return Image.fromarray(pixels)
+
+
+@pytest.mark.parametrize("name", ["a.png", "a.jpg", "a.bmp", "a.webp"])
+def test_reads_common_formats_to_rgb_square(tmp_path, name):
+    path = tmp_path / name
+    picture(30, 20).save(path)
+    frame = load_frame(path, 16)
+    assert frame.shape == (16, 16, 3) and frame.dtype == np.uint8
+
+
+def test_short_side_resized_then_centre_cropped(tmp_path):
+    path = tmp_path / "wide.png"
+    picture(60, 20).save(path)  # resized to 48 x 16, cropped to columns 16..31: the green third
+    frame = load_frame(path, 16).astype(int)
+    assert frame[:, 2:-2, 1].min() > 200 and frame[:, 2:-2, [0, 2]].max() < 60
+
+
+def test_greyscale_and_palette_become_rgb(tmp_path):
+    picture().convert("L").save(tmp_path / "grey.png")
+    picture().convert("P").save(tmp_path / "palette.gif")
+    grey = load_frame(tmp_path / "grey.png", 16)
+    assert grey.shape == (16, 16, 3)
+    assert np.array_equal(grey[..., 0], grey[..., 1]) and np.array_equal(grey[..., 1], grey[..., 2])
+    assert load_frame(tmp_path / "palette.gif", 16).shape == (16, 16, 3)
+
+
+def test_transparent_pixels_are_white(tmp_path):
+    rgba = np.zeros((32, 32, 4), np.uint8)
+    rgba[..., 0] = 255  # red, but fully transparent
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "clear.png")
+    assert load_frame(tmp_path / "clear.png", 16).min() == 255
+
+
+def test_not_an_image(tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_text("not a picture")
+    with pytest.raises(VpkitError, match=r"notes\.png: not an image"):
+        load_frame(path, 16)
+
+
+@pytest.mark.parametrize("name", ["cut.png", "cut.jpg"])
+def test_truncated_image(tmp_path, name):
+    path = tmp_path / name
+    picture().save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(VpkitError, match=rf"{name}: cannot read the image \("):
+        load_frame(path, 16)
+
+
+def test_find_images_expands_folders(tmp_path):
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    for name in ("b.jpg", "a.png", "readme.txt"):
+        (folder / name).write_bytes(b"")
+    (folder / "nested").mkdir()
+    single = tmp_path / "c.png"
+    single.write_bytes(b"")
+    assert find_images([folder, single]) == [folder / "a.png", folder / "b.jpg", single]
+
+
+def test_find_images_errors(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("")
+    with pytest.raises(VpkitError, match="empty: no images in this folder"):
+        find_images([tmp_path / "empty"])
+    with pytest.raises(VpkitError, match="missing.png: no such file or folder"):
+        find_images([tmp_path / "missing.png"])

@@ -1,0 +1,32 @@
+"""``vpkit evaluate``: score a run's checkpoint and write ``metrics.json`` into its run directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from vpkit.atomic import write_json
+from vpkit.data.prepare import cache_dir, prepare_store
+from vpkit.engine.evaluation import Evaluator, build_metrics
+from vpkit.engine.generate import load_generator
+
+RESULTS = "metrics.json"
+
+
+def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: int | None = None,
+                 split: str | None = None, device: str = "auto", checkpoint: Path | None = None
+                 ) -> tuple[dict[str, Any], list[str]]:
+    """Evaluate a checkpoint of the run (default its last); write ``metrics.json`` into the run directory.
+
+    Returns the written document and notes on skipped metrics for the user.
+    """
+    trained = load_generator(run_dir, checkpoint, device)
+    run, cfg = trained.run, trained.run.config.evaluation
+    metrics, notes = build_metrics(run, names, type(trained.generator))
+    store = prepare_store(run)
+    evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
+                          cfg.batch_size, run.config.seed)
+    results = evaluator(trained.generator)
+    document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step, "metrics": results}
+    write_json(Path(run_dir) / RESULTS, document)
+    return document, notes

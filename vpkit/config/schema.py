@@ -1,0 +1,106 @@
+"""The run-file schema: every section, its keys, defaults, bounds and descriptions.
+
+Component blocks (``source``, ``model.generator``, ...) hold ``name:`` plus options that
+the named component's own ``Config`` validates, so the schema leaves them open here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from vpkit.components import KINDS, Options
+from vpkit.devices import check_device
+
+#: Where single component blocks sit in a run file, and the kind each names (from KINDS).
+BLOCKS: dict[tuple[str, ...], str] = {kind.run_file: kind.name for kind in KINDS.values() if not kind.many}
+#: Run-file keys that hold a list of component blocks, and the kind of each.
+BLOCK_LISTS: dict[str, str] = {kind.run_file[0]: kind.name for kind in KINDS.values() if kind.many}
+
+
+class ClipConfig(Options):
+    frames: int = Field(32, gt=0, description="Frames per clip.")
+    size: int = Field(64, gt=0, description="Height and width of every frame, in pixels.")
+
+
+class ComponentBlock(Options):
+    name: str
+    model_config = ConfigDict(extra="allow")
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class ModelConfig(Options):
+    generator: ComponentBlock = Field(description="`name:` of a registered generator, plus its options.")
+    discriminator: ComponentBlock = Field(description="`name:` of a registered discriminator, plus its options.")
+
+
+class ScheduleConfig(Options):
+    d_steps: int = Field(1, ge=1, description="Discriminator updates per step.")
+    g_steps: int = Field(1, ge=1, description="Generator updates per step.")
+    g_extra_every: int = Field(
+        0, ge=0, description="One more generator update on every k-th step (1-based); 0 turns it off."
+    )
+
+
+class TrainConfig(Options):
+    steps: int = Field(1000, gt=0, description="Training steps.")
+    batch_size: int = Field(16, gt=0, description="Clips per batch.")
+    lr: float = Field(2e-4, gt=0, description="Adam learning rate for both networks.")
+    betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas.")
+    schedule: ScheduleConfig = Field(
+        default_factory=ScheduleConfig, description="Update schedule; unset keys take the generator's default."
+    )
+    device: str = Field("auto", description="auto (CUDA when present, else CPU), cpu, cuda or cuda:N.")
+    log_every: int = Field(10, gt=0, description="Steps between TensorBoard scalar writes.")
+    sample_every: int = Field(200, gt=0, description="Steps between sample grids.")
+    checkpoint_every: int = Field(200, gt=0, description="Steps between checkpoints.")
+    samples: int = Field(8, gt=0, description="Videos in each sample grid.")
+    fps: float = Field(8.0, gt=0, description="Frame rate of written sample videos.")
+
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, value: str) -> str:
+        return check_device(value)
+
+
+class EvaluationConfig(Options):
+    every: int = Field(1000, gt=0, description="Steps between evaluations of the run's metrics during training (and after the last step).")
+    videos: int = Field(256, gt=0, description="Videos generated, and real clips used, per evaluation.")
+    split: Literal["train", "val"] = Field("val", description="Split whose clips are the real set (and the first frames of predictions).")
+    best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
+    batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
+
+
+class OutputConfig(Options):
+    dir: str | None = Field(None, description="Run directory; default runs/<run file stem>.")
+    cache_dir: str | None = Field(None, description="Clip stores and downloads; default $VPKIT_CACHE or ~/.cache/vpkit.")
+
+
+class RunConfig(Options):
+    seed: int = Field(0, description="Seeds the model initialisation, the batch order and the sample latents.")
+    clip: ClipConfig = Field(default_factory=ClipConfig, description="Clip length and size, shared by the source and the models.")
+    source: ComponentBlock = Field(description="`name:` of a registered source, plus its options.")
+    model: ModelConfig = Field(description="The generator and the discriminator.")
+    train: TrainConfig = Field(default_factory=TrainConfig, description="Optimisation, update schedule, logging and checkpoints.")
+    metrics: list[ComponentBlock] = Field(default_factory=list, description="Metrics, each a `name:` plus its options.")
+    evaluation: EvaluationConfig = Field(
+        default_factory=EvaluationConfig, description="When and on what the metrics are evaluated during training."
+    )
+    output: OutputConfig = Field(default_factory=OutputConfig, description="Where the run and the clip stores are written.")
+
+
+def normalise_blocks(data: dict) -> None:
+    """A bare string is shorthand for ``{name: ...}``."""
+    for block_path in BLOCKS:
+        parent = data
+        for key in block_path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and isinstance(parent.get(block_path[-1]), str):
+            parent[block_path[-1]] = {"name": parent[block_path[-1]]}
+    for key in BLOCK_LISTS:
+        if isinstance(data.get(key), list):
+            data[key] = [{"name": m} if isinstance(m, str) else m for m in data[key]]

@@ -1,0 +1,67 @@
+"""Fill (or reuse) the clip store a run's source describes, under the cache directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+from vpkit.config.runfile import Run
+from vpkit.data.clips import ClipStore, ClipWriter
+from vpkit.data.download import default_cache_dir
+from vpkit.errors import VpkitError
+
+
+def cache_dir(run: Run) -> Path:
+    """The run file's ``output.cache_dir``, else ``$VPKIT_CACHE``, else ``~/.cache/vpkit``."""
+    if run.config.output.cache_dir:
+        return Path(run.config.output.cache_dir).expanduser()
+    return default_cache_dir()
+
+
+def store_fingerprint(run: Run) -> dict:
+    """Everything that determines the clips: the source, its options and the clip shape.
+
+    Options a source lists in ``fetch_options`` (rate limits, cookies) change how inputs are
+    fetched, not which clips result, so changing them keeps the store.
+    """
+    source = {k: v for k, v in run.source.to_dict().items() if k not in run.source.cls.fetch_options}
+    return {"source": source, "frames": run.clip.frames, "size": run.clip.size}
+
+
+def store_dir(run: Run) -> Path:
+    fingerprint = store_fingerprint(run)
+    digest = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()[:12]
+    return cache_dir(run) / "clips" / f"{run.source.cls.name}-{digest}"
+
+
+def prepare_store(run: Run) -> ClipStore:
+    """Return the run's clip store, building or finishing it first if needed (idempotent)."""
+    root = store_dir(run)
+    fingerprint = store_fingerprint(run)
+    if ClipStore.is_complete(root, fingerprint):
+        return ClipStore(root)
+    try:
+        writer = ClipWriter(root, run.clip, fingerprint, cache_dir(run))
+    except OSError as exc:
+        raise VpkitError(f"cannot write the clip store at {root}: {exc.strerror}") from None
+    source = run.source.cls(run.source.config, run.clip)
+    source.prepare(writer)
+    return writer.finish()
+
+
+def describe_store(store: ClipStore) -> list[str]:
+    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
+    summary = store.summary()
+    lines = [
+        f"clip store: {store.root}",
+        f"inputs: {sum(summary.shards.values())} ok ({summary.shards['train']} train, {summary.shards['val']} val), "
+        f"{len(summary.skipped)} skipped",
+    ]
+    reasons = Counter(item["reason"] for item in summary.skipped)
+    for reason, count in reasons.most_common():
+        examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
+        lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
+    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})")
+    return lines

@@ -1,0 +1,3 @@
+"""Training and inference: the trainer, its update schedule, checkpoints, sample grids,
+generation from a trained run, and metric evaluation.
+"""

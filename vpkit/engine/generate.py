@@ -1,0 +1,64 @@
+"""Rebuild a trained generator from a run directory, and generate videos with it.
+
+Shared by sampling, prediction and evaluation so they all load and run models the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from vpkit.components import Generator, GeneratorOutput
+from vpkit.config.runfile import Run, load_run
+from vpkit.devices import pick_device
+from vpkit.engine.checkpoint import load_checkpoint
+from vpkit.errors import VpkitError
+
+
+@dataclass
+class TrainedGenerator:
+    """A run's generator with trained weights: the validated run, the model, its step and checkpoint."""
+
+    run: Run
+    generator: Generator
+    step: int
+    checkpoint: Path
+
+
+def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, device: str = "auto") -> TrainedGenerator:
+    """The run's resolved config plus its generator with the checkpoint's weights, in eval mode."""
+    run_dir = Path(run_dir)
+    config_path = run_dir / "config.yaml"
+    if not config_path.is_file():
+        raise VpkitError(f"{run_dir}: not a vpkit run directory (no config.yaml)")
+    checkpoint = Path(checkpoint) if checkpoint else run_dir / "checkpoints" / "last.pt"
+    run = load_run(config_path)
+    target = pick_device(device)
+    state = load_checkpoint(checkpoint, target)
+    generator = run.generator.cls(run.generator.config, run.clip).to(target)
+    try:
+        generator.load_state_dict(state["generator"])
+    except RuntimeError as exc:
+        raise VpkitError(f"{checkpoint}: weights do not fit the run's generator ({str(exc).splitlines()[0]})") from None
+    generator.eval()
+    return TrainedGenerator(run, generator, int(state["step"]), checkpoint)
+
+
+@torch.no_grad()
+def generate(
+    generator: Generator, count: int, condition: torch.Tensor | None = None, seed: int | None = None
+) -> GeneratorOutput:
+    """``count`` videos from fresh latents (seeded when ``seed`` is given).
+
+    A conditional generator needs ``condition``: first frames (count, 3, H, W) in [-1, 1].
+    """
+    if generator.conditional and condition is None:
+        raise ValueError(f"generator {generator.name!r} is conditional: it needs first frames")
+    rng = torch.Generator().manual_seed(seed) if seed is not None else None
+    device = next(generator.parameters()).device
+    z = generator.sample_latent(count, rng).to(device)
+    if condition is not None:
+        condition = condition.to(device)
+    return generator(z, condition if generator.conditional else None)

@@ -1,0 +1,261 @@
+"""The model-agnostic GAN trainer: setup, train, save_checkpoint, cleanup.
+
+Non-saturating GAN loss on logits (binary cross-entropy, as in Vondrick et al. 2016), Adam,
+the run file's update schedule, and the generator's own regularisation losses added to its
+objective. Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+import yaml
+from tqdm import tqdm
+
+from vpkit import __version__
+from vpkit.atomic import write_text
+from vpkit.config.runfile import Run
+from vpkit.data.batches import BatchFeeder
+from vpkit.data.prepare import prepare_store, store_fingerprint
+from vpkit.devices import pick_device
+from vpkit.engine.checkpoint import load_checkpoint, save_checkpoint
+from vpkit.engine.grids import gif_summary, make_grid, sample_columns
+from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.schedule import due, updates_at
+from vpkit.engine.training_evaluation import TrainingEvaluation
+from vpkit.errors import ConfigError, VpkitError
+from vpkit.video.files import clips_to_tensor, write_video
+
+#: Parts of the resolved config a resumed run must share with its checkpoint (the source is
+#: compared through its store fingerprint, which ignores options such as rate limits).
+SAME_ON_RESUME = ("clip", "model")
+
+
+class Interrupted(VpkitError):
+    exit_code = 130
+
+
+class Trainer:
+    def __init__(self, run: Run, run_dir: Path, resume: bool = False):
+        self.run = run
+        self.cfg = run.config.train
+        self.run_dir = Path(run_dir)
+        self.resume = resume
+        self.checkpoint_path = self.run_dir / "checkpoints" / "last.pt"
+        self.best_path = self.run_dir / "checkpoints" / "best.pt"
+        self.log = JsonlLog(self.run_dir / "log.jsonl")
+        self.step = 0
+        self._stop_requested = False
+        # Built by setup(); None until then, so cleanup() works whenever setup stopped.
+        self.device: torch.device | None = None
+        self.train_set = self.val_set = None
+        self.feeder: BatchFeeder | None = None
+        self.G = self.D = None
+        self.opt_g = self.opt_d = None
+        self.fixed_z: torch.Tensor | None = None
+        self.fixed_real = None
+        self.tb = None
+        self.evaluation: TrainingEvaluation | None = None
+
+    # --- setup: data, models, optimisers, and the state of a resumed run
+    def setup(self) -> None:
+        if self.checkpoint_path.exists() and not self.resume:
+            raise ConfigError(f"{self.run_dir} already holds a run; pass --resume to continue it or -o for a new one")
+        if self.resume and not self.checkpoint_path.exists():
+            raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
+        self._make_run_dir()
+        self.device = pick_device(self.cfg.device)
+        torch.manual_seed(self.run.config.seed)
+        store = prepare_store(self.run)
+        self.train_set, self.val_set = store.split("train"), store.split("val")
+        try:
+            self.feeder = BatchFeeder(self.train_set, self.cfg.batch_size, self.device, self.run.config.seed)
+        except ValueError as exc:
+            raise VpkitError(f"{store.root}: {exc}") from None
+
+        gen, disc = self.run.generator, self.run.discriminator
+        self.G = gen.cls(gen.config, self.run.clip).to(self.device)
+        self.D = disc.cls(disc.config, self.run.clip).to(self.device)
+        adam = dict(lr=self.cfg.lr, betas=tuple(self.cfg.betas))
+        self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)
+        self.fixed_z = self.G.sample_latent(self.cfg.samples, torch.Generator().manual_seed(self.run.config.seed + 1))
+        self.fixed_z = self.fixed_z.to(self.device)
+        self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
+        if self.resume:
+            self._load_state(load_checkpoint(self.checkpoint_path, self.device))
+
+        from torch.utils.tensorboard import SummaryWriter
+
+        self.tb = SummaryWriter(str(self.run_dir / "tensorboard"), purge_step=self.step + 1 if self.resume else None)
+        self.log.trim(self.step)
+        self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
+
+    def _make_run_dir(self) -> None:
+        try:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            write_text(self.run_dir / "config.yaml", yaml.safe_dump(self.run.resolved_dict(), sort_keys=False))
+        except OSError as exc:
+            raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
+
+    def _fixed_real_clips(self) -> torch.Tensor:
+        """Real clips whose first frames condition the sample grids (validation clips when there are any)."""
+        source = self.val_set if len(self.val_set) else self.train_set
+        count = min(self.cfg.samples, len(source))
+        return torch.as_tensor(source.gather(range(count)))
+
+    # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
+    def train(self) -> None:
+        previous_handler = signal.signal(signal.SIGINT, self._request_stop)
+        progress = tqdm(total=self.cfg.steps, initial=self.step, file=sys.stderr, desc="train", unit="step", dynamic_ncols=True)
+        try:
+            while self.step < self.cfg.steps:
+                started = time.perf_counter()
+                stats = self.train_step(self.step + 1)
+                self.step += 1
+                stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
+                progress.update(1)
+                progress.set_postfix(d=f"{stats['loss_d']:.3f}", g=f"{stats['loss_g']:.3f}", clips_s=f"{stats['clips_per_s']:.1f}")
+                if due(self.step, self.cfg.log_every, self.cfg.steps):
+                    self._log(stats)
+                if due(self.step, self.cfg.sample_every, self.cfg.steps):
+                    self.write_samples()
+                if self.evaluation and self.evaluation.due(self.step):
+                    if self.evaluation(self.G, self.step, self.tb).is_best:
+                        self.save_checkpoint(self.best_path)
+                if due(self.step, self.cfg.checkpoint_every, self.cfg.steps):
+                    self.save_checkpoint()
+                if self._stop_requested:
+                    self.save_checkpoint()
+                    raise Interrupted(
+                        f"interrupted at step {self.step}; checkpoint saved to {self.checkpoint_path}; "
+                        "continue with --resume"
+                    )
+        finally:
+            progress.close()
+            signal.signal(signal.SIGINT, previous_handler)
+
+    def _request_stop(self, signum, frame) -> None:
+        """First Ctrl-C: finish the current step, checkpoint, stop. Second: stop at once."""
+        if self._stop_requested:
+            raise KeyboardInterrupt
+        self._stop_requested = True
+
+    def train_step(self, step: int) -> dict[str, float]:
+        d_updates, g_updates = updates_at(step, self.cfg.schedule)
+        output, condition, clips = None, None, 0
+        for _ in range(d_updates):
+            real = self.feeder.next()
+            clips += real.shape[0]
+            condition = real[:, :, 0] if self.G.conditional else None
+            output = self.G(self.G.sample_latent(real.shape[0]), condition)
+            logits_real = self.D(real)
+            logits_fake = self.D(output.video.detach())
+            loss_d = bce(logits_real, 1.0) + bce(logits_fake, 0.0)
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+        for update in range(g_updates):
+            if update > 0:  # the first update reuses the videos the discriminator just saw
+                output = self.G(self.G.sample_latent(self.cfg.batch_size), condition)
+            loss_adv = bce(self.D(output.video), 1.0)
+            loss_g = loss_adv + sum(output.losses.values(), torch.zeros((), device=self.device))
+            self.opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            self.opt_g.step()
+        stats = {
+            "loss_d": loss_d.item(),
+            "loss_g": loss_g.item(),
+            "loss_g_adv": loss_adv.item(),
+            "d_real": torch.sigmoid(logits_real).mean().item(),
+            "d_fake": torch.sigmoid(logits_fake).mean().item(),
+            "lr": self.opt_g.param_groups[0]["lr"],
+            "clips": clips,
+        }
+        stats.update({f"loss_g_{name}": value.item() for name, value in output.losses.items()})
+        return stats
+
+    def _log(self, stats: dict[str, float]) -> None:
+        for key, value in stats.items():
+            self.tb.add_scalar(f"train/{key}", value, self.step)
+        self.log.append({"step": self.step, **stats})
+
+    # --- samples: a fixed batch of latents, in eval mode, so grids are comparable across steps
+    @torch.no_grad()
+    def write_samples(self) -> Path:
+        self.G.eval()
+        try:
+            real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
+            condition = real[:, :, 0] if real is not None else None
+            output = self.G(self.fixed_z[: len(real) if real is not None else None], condition)
+        finally:
+            self.G.train()
+        _, columns = sample_columns(output, real)
+        grid = make_grid(columns)
+        path = self.run_dir / "samples" / f"step_{self.step:06d}.gif"
+        write_video(path, grid, self.cfg.fps)
+        write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)
+        self.tb.file_writer.add_summary(gif_summary("samples", grid, self.cfg.fps), self.step)
+        return path
+
+    # --- checkpoints: everything an exact resume needs
+    def save_checkpoint(self, path: Path | None = None) -> Path:
+        state = {
+            "generator": self.G.state_dict(),
+            "discriminator": self.D.state_dict(),
+            "optimizers": {"generator": self.opt_g.state_dict(), "discriminator": self.opt_d.state_dict()},
+            "step": self.step,
+            "rng": {
+                "torch": torch.get_rng_state(),
+                "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                "feeder": self.feeder.state_dict(),
+            },
+            "config": self.run.resolved_dict(),
+            "store": store_fingerprint(self.run),
+            "vpkit_version": __version__,
+        }
+        self.tb.flush()
+        return save_checkpoint(path or self.checkpoint_path, state)
+
+    def _load_state(self, state: dict) -> None:
+        saved, current = state.get("config", {}), self.run.resolved_dict()
+        changed = [key for key in SAME_ON_RESUME if saved.get(key) != current.get(key)]
+        if state.get("store") != store_fingerprint(self.run):
+            changed.append("source")
+        if changed:
+            raise ConfigError(
+                f"--resume: {', '.join(changed)} differ from the checkpoint in {self.run_dir}; "
+                "resume with the same settings or start a new run with -o"
+            )
+        self.G.load_state_dict(state["generator"])
+        self.D.load_state_dict(state["discriminator"])
+        self.opt_g.load_state_dict(state["optimizers"]["generator"])
+        self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
+        self.step = int(state["step"])
+        torch.set_rng_state(state["rng"]["torch"].cpu())
+        if state["rng"]["cuda"] and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
+        self.feeder.load_state_dict(state["rng"]["feeder"])
+
+    def cleanup(self) -> None:
+        if self.tb is not None:
+            self.tb.close()
+
+
+def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
+    trainer = Trainer(run, run_dir, resume)
+    try:
+        trainer.setup()
+        trainer.train()
+    finally:
+        trainer.cleanup()
+    return trainer

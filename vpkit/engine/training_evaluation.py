@@ -1,0 +1,59 @@
+"""Evaluation during training: every ``evaluation.every`` steps the run's metrics are computed,
+appended to ``metrics.jsonl``, written to TensorBoard under ``metrics/``, and the generator
+that scores best on ``evaluation.best`` is kept as ``checkpoints/best.pt``.
+
+A resumed run drops ``metrics.jsonl`` lines past its checkpoint and recovers the best value
+from the lines it keeps, so the file and the best checkpoint read as one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vpkit.components import Generator
+from vpkit.config.runfile import Run
+from vpkit.data.clips import ClipStore
+from vpkit.data.prepare import cache_dir
+from vpkit.engine.evaluation import Evaluator
+from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.schedule import due
+
+LOG = "metrics.jsonl"
+
+
+@dataclass
+class EvaluationResult:
+    """One evaluation's values by metric name, and whether they are the best so far."""
+
+    values: dict[str, float]
+    is_best: bool
+
+
+class TrainingEvaluation:
+    def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int):
+        cfg = run.config.evaluation
+        self.every, self.last_step = cfg.every, run.config.train.steps
+        metrics = [m.cls(m.config, run.clip) for m in run.metrics]
+        self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
+        self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size, run.config.seed)
+        self.log = JsonlLog(Path(run_dir) / LOG)
+        scores = [record[self.best_metric.name] for record in self.log.trim(step) if self.best_metric.name in record]
+        self.best = (min if self.best_metric.lower_is_better else max)(scores) if scores else None
+
+    def due(self, step: int) -> bool:
+        return due(step, self.every, self.last_step)
+
+    def __call__(self, generator: Generator, step: int, tensorboard: Any) -> EvaluationResult:
+        """Evaluate, log to ``metrics.jsonl`` and TensorBoard, and keep track of the best score."""
+        results = self.evaluator(generator)
+        values = {name: float(result[name]) for name, result in results.items()}
+        for name, value in values.items():
+            tensorboard.add_scalar(f"metrics/{name}", value, step)
+        self.log.append({"step": step, **values, "protocol": next(iter(results.values()))["protocol"]})
+        score = values[self.best_metric.name]
+        better = self.best is None or (score < self.best if self.best_metric.lower_is_better else score > self.best)
+        if better:
+            self.best = score
+        return EvaluationResult(values, is_best=better)
