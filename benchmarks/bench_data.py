@@ -7,7 +7,7 @@ Measures
   (c) consumption: clips/s one VideoGAN training step takes (default model, 32x64x64, CPU);
 and prints (b)/(c), which must be at least 10. Then it reads a small and a large store, each
 in a fresh process, and prints the memory of that process: private (anonymous) memory must
-not grow with the store, which is memory-mapped and read one batch at a time.
+not grow with the store, which is read one batch at a time with positioned reads (no memory map).
 
     python benchmarks/bench_data.py [--videos 4] [--seconds 30] [--batch 16] [--large-clips 4096]
 """

@@ -71,6 +71,21 @@ def test_every_hook_has_a_section_with_an_example(hook):
     assert "```python" in body, f"the `{hook}` section of docs/writing-plugins.md shows no example"
 
 
+@pytest.mark.parametrize("hook", hook_names())
+def test_every_documented_hook_signature_matches_hookspecs(hook):
+    """As datasette does: the signature in the docs, and in every example implementing the
+    hook, is the one in vpkit/hookspecs.py."""
+    signature = f"{hook}({', '.join(inspect.signature(getattr(hookspecs, hook)).parameters)})"
+    body = sections((DOCS / "writing-plugins.md").read_text())[f"`{hook}`"]
+    assert f"`{signature}`" in body, f"the `{hook}` section of docs/writing-plugins.md does not state `{signature}`"
+    documented = (DOCS / "writing-plugins.md").read_text() + (ROOT / "README.md").read_text()
+    for snippet in [*(DOCS / "snippets").glob("*.py"), *(ROOT / "examples").rglob("*.py")]:
+        documented += snippet.read_text()
+    for found in re.findall(rf"def {hook}\(([^)]*)\)", documented):
+        params = [p.strip() for p in found.split(",") if p.strip() and p.strip() != "self"]
+        assert f"{hook}({', '.join(params)})" == signature, f"an example defines {hook}({found})"
+
+
 def test_hooks_are_found():
     assert {"register_sources", "register_generators", "register_discriminators", "register_metrics", "register_commands"} <= set(hook_names())
 

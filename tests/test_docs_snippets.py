@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -42,3 +43,9 @@ def test_command_snippet_adds_store_info(register_plugin, tiny_run, tmp_path):
         cli.commands.pop("store-info", None)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["train: 24 clips in 3 shards", "val: 4 clips in 1 shards", "skipped inputs: 0"]
+
+
+def test_readme_plugin_example_is_the_tested_snippet():
+    readme = (SNIPPETS.parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert (SNIPPETS / "blob_generator.py").read_text() in blocks

@@ -94,6 +94,6 @@ def test_example_own_tests_pass(digits_env):
 def test_template_registers_and_its_tests_pass(tmp_path):
     env = installed(TEMPLATE, tmp_path / "site")
     listed = {p["name"]: p for p in json.loads(vpkit(env, "plugins", "--json").stdout)}
-    assert listed["myplugin"]["components"] == {"generator": ["my_generator"]}
+    assert listed["myplugin"]["components"] == {"source": ["my_source"], "generator": ["my_generator"], "metric": ["my_metric"]}
     result = own_tests(TEMPLATE, env)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -27,11 +27,18 @@ from vpkit.video.extract import (
     extract_clips,
     split_for,
 )
-from vpkit.video.files import clips_to_tensor, read_video, tensor_to_clips, write_video
+from vpkit.video.files import (
+    FOOTAGE_SUFFIXES,
+    clips_to_tensor,
+    read_video,
+    tensor_to_clips,
+    write_video,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FOOTAGE_SUFFIXES",
     "ClipDataset",
     "ClipSpec",
     "ClipStore",

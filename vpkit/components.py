@@ -82,6 +82,11 @@ class Generator(Component, nn.Module):
         self.clip = clip
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """``batch_size`` latents, drawn from ``generator`` when given (it may live on the CPU).
+
+        The latents must be on the model's device (that of its parameters): the trainer and
+        ``vpkit.generate`` pass them straight to ``forward``.
+        """
         raise NotImplementedError
 
     def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:

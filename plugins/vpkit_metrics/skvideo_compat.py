@@ -16,14 +16,11 @@ import numpy as np
 ALIASES = {"int": int, "float": float}
 
 
-def restore_numpy_aliases() -> list[str]:
-    """Restore the aliases numpy lacks; return the names restored (empty on numpy < 1.24)."""
-    restored = []
+def restore_numpy_aliases() -> None:
+    """Restore the aliases numpy lacks (none on numpy < 1.24)."""
     for name, builtin in ALIASES.items():
         if name not in np.__dict__:
             setattr(np, name, builtin)
-            restored.append(name)
-    return restored
 
 
 def measure():

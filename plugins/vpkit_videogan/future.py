@@ -10,41 +10,37 @@ frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import torch
 from pydantic import Field
 from torch import nn
 
-from vpkit import ClipSpec, Generator, GeneratorOutput, Options
+from vpkit import ClipSpec, GeneratorOutput, Options
 from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import encoder, head, trunk, upsample
-from vpkit_videogan.shapes import Pyramid, PyramidClips
+from vpkit_videogan.shapes import Pyramid
+from vpkit_videogan.two_stream import (
+    TwoStreamGenerator,
+    mask_penalty_option,
+    width_option,
+)
 
 
-class VideoGANFutureGenerator(PyramidClips, Generator):
+class VideoGANFutureGenerator(TwoStreamGenerator):
     """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
 
     name = "videogan_future"
     conditional = True
-    default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
     class Config(Options):
-        width: float = Field(
-            2.0,
-            gt=0,
-            description="Channel-width multiplier; 2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2).",
+        width: float = width_option(
+            2.0, "2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2)"
         )
         lambda_rec: float = Field(
             10.0,
             ge=0,
             description="Weight of mean |first generated frame - input frame|; 0 disables it.",
         )
-        mask_penalty: float = Field(
-            0.0,
-            ge=0,
-            description="Weight of the L1 sparsity penalty on the mask; off by default, as in the reference code.",
-        )
+        mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
 
     def __init__(self, config: Config, clip: ClipSpec):
         super().__init__(config, clip)
@@ -53,8 +49,7 @@ class VideoGANFutureGenerator(PyramidClips, Generator):
         code = channels[0]
         self.encoder = encoder(channels[::-1])
         self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1))
-        self.foreground_head = head(3, channels[-1], 3, nn.Tanh())
-        self.mask_head = head(3, channels[-1], 1, nn.Sigmoid())
+        self.build_heads(channels[-1])
         self.background = nn.Sequential(*upsample(2, channels), head(2, channels[-1], 3, nn.Tanh()))
         self.apply(init_weights)
 
@@ -72,17 +67,10 @@ class VideoGANFutureGenerator(PyramidClips, Generator):
             raise ValueError(f"{self.name} is conditional: forward needs the first frame")
         code = self.encoder(condition)
         hidden = self.foreground(code.unsqueeze(2))
-        f = self.foreground_head(hidden)
-        m = self.mask_head(hidden)
-        b = self.background(code)
-        video = m * f + (1 - m) * b.unsqueeze(2)
-        losses = {}
+        output = self.compose(hidden, self.background(code))
         if self.config.lambda_rec:
-            losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(video, condition)
-        if self.config.mask_penalty:
-            losses["mask_l1"] = self.config.mask_penalty * m.abs().mean()
-        parts = {"foreground": f, "mask": m, "background": b}
-        return GeneratorOutput(video=video, parts=parts, losses=losses)
+            output.losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(output.video, condition)
+        return output
 
 
 def reconstruction_error(video: torch.Tensor, frame: torch.Tensor) -> torch.Tensor:

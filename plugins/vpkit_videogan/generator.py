@@ -6,42 +6,38 @@ static background ``b``; the video is ``m * f + (1 - m) * b`` with ``b`` repeate
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import torch
 from pydantic import Field
 from torch import nn
 
-from vpkit import ClipSpec, Generator, GeneratorOutput, Options
+from vpkit import ClipSpec, GeneratorOutput, Options
 from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import head, trunk
-from vpkit_videogan.shapes import CORE_SIZE, Pyramid, PyramidClips
+from vpkit_videogan.shapes import CORE_SIZE, Pyramid
+from vpkit_videogan.two_stream import (
+    TwoStreamGenerator,
+    mask_penalty_option,
+    width_option,
+)
 
 
-class VideoGANGenerator(PyramidClips, Generator):
+class VideoGANGenerator(TwoStreamGenerator):
     """Unconditional two-stream generator; for 32 frames of 64 x 64 it is the paper's network."""
 
     name = "videogan"
     conditional = False
-    #: The original code gave the generator an extra update every third iteration.
-    default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
     class Config(Options):
         latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
-        width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
-        mask_penalty: float = Field(
-            0.1,
-            ge=0,
-            description="Weight of the L1 sparsity penalty on the mask; 0 disables it.",
-        )
+        width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
+        mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
 
     def __init__(self, config: Config, clip: ClipSpec):
         super().__init__(config, clip)
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)
         self.foreground = trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE))
-        self.foreground_head = head(3, channels[-1], 3, nn.Tanh())
-        self.mask_head = head(3, channels[-1], 1, nn.Sigmoid())
+        self.build_heads(channels[-1])
         self.background = nn.Sequential(
             trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE)),
             head(2, channels[-1], 3, nn.Tanh()),
@@ -56,19 +52,7 @@ class VideoGANGenerator(PyramidClips, Generator):
         return z.to(device)
 
     def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
-        """Compose foreground and background through the mask.
-
-        ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)``. The original Torch code used
-        ``nn.L1Penalty``, which sums; the mean keeps ``mask_penalty`` independent of the
-        clip size.
-        """
+        """Both streams from the same ``z``, composed through the mask."""
         hidden = self.foreground(z.view(*z.shape, 1, 1, 1))
-        f = self.foreground_head(hidden)
-        m = self.mask_head(hidden)
         b = self.background(z.view(*z.shape, 1, 1))
-        video = m * f + (1 - m) * b.unsqueeze(2)
-        losses = {}
-        if self.config.mask_penalty:
-            losses["mask_l1"] = self.config.mask_penalty * m.abs().mean()
-        parts = {"foreground": f, "mask": m, "background": b}
-        return GeneratorOutput(video=video, parts=parts, losses=losses)
+        return self.compose(hidden, b)

@@ -14,7 +14,8 @@ from typing import Any
 
 from vpkit import write_json
 
-PARTIAL = (".part", ".ytdl", ".json", ".tmp")
+#: Files beside a download that are not the download: yt-dlp's partial files and our metadata sidecar.
+NOT_DOWNLOADS = (".part", ".ytdl", ".tmp", ".json")
 
 
 class Archive:
@@ -28,7 +29,7 @@ class Archive:
     def find(self, key: str) -> Path | None:
         """The finished download for ``key``, if there is one."""
         for path in sorted(self.root.glob(f"{key}.*")):
-            if path.stem == key and not path.name.endswith(PARTIAL) and not path.name.startswith("."):
+            if path.stem == key and not path.name.endswith(NOT_DOWNLOADS) and not path.name.startswith("."):
                 return path
         return None
 

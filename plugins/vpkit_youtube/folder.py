@@ -8,9 +8,15 @@ from pathlib import Path
 
 from pydantic import Field
 
-from vpkit import ClipWriter, ExtractOptions, Video, VideoSource, VpkitError, shard_key
-
-SUFFIXES = frozenset({".mp4", ".webm", ".mkv", ".avi", ".mov"})
+from vpkit import (
+    FOOTAGE_SUFFIXES,
+    ClipWriter,
+    ExtractOptions,
+    Video,
+    VideoSource,
+    VpkitError,
+    shard_key,
+)
 
 
 class FolderSource(VideoSource):
@@ -27,9 +33,9 @@ class FolderSource(VideoSource):
         if not root.is_dir():
             raise VpkitError(f"source.path: {root} is not a directory")
         pattern = "**/*" if self.config.recursive else "*"
-        files = sorted(p for p in root.glob(pattern) if p.suffix.lower() in SUFFIXES and p.is_file())
+        files = sorted(p for p in root.glob(pattern) if p.suffix.lower() in FOOTAGE_SUFFIXES and p.is_file())
         if not files:
-            raise VpkitError(f"source.path: no video files ({', '.join(sorted(SUFFIXES))}) in {root}")
+            raise VpkitError(f"source.path: no video files ({', '.join(FOOTAGE_SUFFIXES)}) in {root}")
         for path in files:
             relative = path.relative_to(root).as_posix()
             # the hash keeps keys distinct where unsafe characters or truncation would merge them

@@ -54,9 +54,9 @@ def entry_key(entry: dict[str, Any], parent: dict[str, Any]) -> str:
 class Lister:
     """Turns a config's search or URLs into :class:`Video` entries, probing only what it must."""
 
-    def __init__(self, ydl: YoutubeDL, archive: Archive, done: set[str], retry: Callable, duration_ok: Callable | None):
+    def __init__(self, ydl: YoutubeDL, archive: Archive, done: set[str], retry: Callable, reject_reason: Callable | None):
         self.ydl, self.archive, self.done, self.retry = ydl, archive, done, retry
-        self.duration_ok = duration_ok
+        self.reject_reason = reject_reason
 
     def search(self, query: str, count: int) -> Iterator[Video]:
         address = search_url(query, count)
@@ -95,7 +95,7 @@ class Lister:
                 yield self._video(key, entry, entry.get("webpage_url") or entry.get("url") or "")
 
     def _video(self, key: str, info: dict[str, Any], url: str) -> Video:
-        rejected = self.duration_ok(info, incomplete=True) if self.duration_ok else None
+        rejected = self.reject_reason(info, incomplete=True) if self.reject_reason else None
         video = Video(key, str(info.get("id") or key), url, info.get("title") or "", data=info)
         if rejected:
             video.skip = f"longer than max_duration ({info.get('duration'):.0f} s)"

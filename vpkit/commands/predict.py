@@ -13,7 +13,7 @@ import numpy as np
 from vpkit.engine.generate import generate, load_generator
 from vpkit.errors import VpkitError
 from vpkit.video.files import (
-    VIDEO_SUFFIXES,
+    check_video_path,
     clips_to_tensor,
     tensor_to_clips,
     write_video,
@@ -30,8 +30,7 @@ def output_paths(images: list[Path], output: Path, fmt: str) -> list[Path]:
     without a suffix (or an existing folder) is a folder of ``<image stem>.<fmt>`` videos.
     """
     if output.suffix and not output.is_dir():
-        if output.suffix.lower() not in VIDEO_SUFFIXES:
-            raise VpkitError(f"{output}: unknown video extension {output.suffix!r}; use .gif or .mp4, or a folder")
+        check_video_path(output)
         if len(images) > 1:
             raise VpkitError(f"{output}: one video file for {len(images)} images; give a folder instead")
         return [output]

@@ -19,9 +19,7 @@ from vpkit.clip_spec import ClipSpec
 from vpkit.components import Metric
 from vpkit.devices import pick_device
 from vpkit.errors import ConfigError, VpkitError
-from vpkit.video.files import clips_to_tensor, read_video
-
-SUFFIXES = (".mp4", ".gif", ".avi", ".mov", ".mkv", ".webm")
+from vpkit.video.files import READABLE_SUFFIXES, clips_to_tensor, read_video
 
 
 def video_files(path: Path) -> dict[str, Path]:
@@ -30,9 +28,9 @@ def video_files(path: Path) -> dict[str, Path]:
         return {path.name: path}
     if not path.is_dir():
         raise VpkitError(f"{path}: no such file or folder")
-    found = {p.name: p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() in SUFFIXES}
+    found = {p.name: p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES}
     if not found:
-        raise VpkitError(f"{path}: no videos ({', '.join(SUFFIXES)}) in this folder")
+        raise VpkitError(f"{path}: no videos ({', '.join(READABLE_SUFFIXES)}) in this folder")
     return found
 
 
@@ -46,8 +44,8 @@ def pairs(real: dict[str, Path], fake: dict[str, Path]) -> list[tuple[Path, Path
     return [(real[name], fake[name]) for name in sorted(real)]
 
 
-def load(path: Path, frames: int | None = None) -> torch.Tensor:
-    return clips_to_tensor(read_video(path)[None, :frames])
+def load(path: Path) -> torch.Tensor:
+    return clips_to_tensor(read_video(path)[None])
 
 
 def score(real_path: Path, fake_path: Path, names: list[str], device: str = "auto") -> dict[str, dict[str, Any]]:

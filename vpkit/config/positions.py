@@ -6,19 +6,19 @@ from typing import Any
 
 import yaml
 
-Path_ = tuple[Any, ...]
+YamlPath = tuple[Any, ...]
 
 
-def load_with_lines(text: str) -> tuple[Any, dict[Path_, int]]:
+def load_with_lines(text: str) -> tuple[Any, dict[YamlPath, int]]:
     """Parse YAML; return the data and a map from key path (tuple of keys/indices) to 1-based line."""
     node = yaml.compose(text, Loader=yaml.SafeLoader)
-    lines: dict[Path_, int] = {}
+    lines: dict[YamlPath, int] = {}
     if node is not None:
         _walk(node, (), lines)
     return yaml.safe_load(text), lines
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+def _walk(node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int]) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -30,7 +30,7 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
             _walk(item, (*path, i), lines)
 
 
-def line_of(lines: dict[Path_, int], path: Path_) -> int | None:
+def line_of(lines: dict[YamlPath, int], path: YamlPath) -> int | None:
     """Line of ``path``, or of its nearest ancestor present in the file."""
     for end in range(len(path), -1, -1):
         if path[:end] in lines:

@@ -72,7 +72,6 @@ class Window:
 class Extraction:
     clips: np.ndarray  # uint8 (N, T, H, W, 3)
     windows: list[Window]
-    dropped_cuts: int
 
 
 def split_for(key: str, val_fraction: float) -> str:
@@ -122,7 +121,7 @@ def _open(path: str | os.PathLike, size: int):
         new_h, new_w = max(size, round(height * scale)), max(size, round(width * scale))
         reader = decord.VideoReader(str(path), ctx=decord.cpu(0), width=new_w, height=new_h)
     except (RuntimeError, decord.DECORDError) as exc:  # DECORDError is not a RuntimeError
-        raise VideoError(f"cannot decode: {_first_line(exc, path)}") from None
+        raise VideoError(f"cannot decode: {_decord_reason(exc, path)}") from None
     if not native_fps or not np.isfinite(native_fps):
         raise VideoError("no frame rate in the file")
     return reader, native_fps, ((new_h - size) // 2, (new_w - size) // 2)
@@ -136,25 +135,24 @@ def extract_clips(path: str | os.PathLike, clip: ClipSpec, options: ExtractOptio
     windows = plan_windows(len(reader), native_fps, clip, options)
     if not windows:
         raise VideoError(f"shorter than one clip ({len(reader) / native_fps:.1f} s)")
-    kept, clips, dropped = [], [], 0
+    kept, clips = [], []
     for window in windows:
         try:
             unique, inverse = np.unique(window.frames, return_inverse=True)
             frames = reader.get_batch(unique.tolist()).asnumpy()[inverse]
         except (RuntimeError, decord.DECORDError) as exc:
-            raise VideoError(f"cannot decode frames (truncated?): {_first_line(exc, path)}") from None
+            raise VideoError(f"cannot decode frames (truncated?): {_decord_reason(exc, path)}") from None
         frames = frames[:, top : top + clip.size, left : left + clip.size]
         if options.drop_scene_cuts and spans_cut(frames, options.scene_cut_threshold):
-            dropped += 1
             continue
         kept.append(window)
         clips.append(np.ascontiguousarray(frames))
     if not clips:
         raise VideoError(f"all {len(windows)} clips span scene cuts")
-    return Extraction(np.stack(clips), kept, dropped)
+    return Extraction(np.stack(clips), kept)
 
 
-def _first_line(exc: BaseException, path: str | os.PathLike) -> str:
+def _decord_reason(exc: BaseException, path: str | os.PathLike) -> str:
     """decord's message without its log prefix (``[12:00:00] /src/file.cc:83: ``) or the file's path."""
     lines = [line for line in str(exc).splitlines() if line.strip()]
     if not lines:

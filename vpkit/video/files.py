@@ -15,7 +15,12 @@ import torch
 from vpkit.atomic import atomic_path
 from vpkit.errors import VpkitError
 
-VIDEO_SUFFIXES = (".gif", ".mp4")
+#: Containers of camera footage, which clip extraction (decord) reads.
+FOOTAGE_SUFFIXES = (".mp4", ".webm", ".mkv", ".avi", ".mov")
+#: What :func:`read_video` reads: footage, plus the GIFs vpkit writes.
+READABLE_SUFFIXES = (*FOOTAGE_SUFFIXES, ".gif")
+#: What :func:`write_video` writes.
+WRITABLE_SUFFIXES = (".gif", ".mp4")
 
 
 def clips_to_tensor(clips: np.ndarray | torch.Tensor, device: torch.device | str = "cpu") -> torch.Tensor:
@@ -36,8 +41,8 @@ def tensor_to_clips(video: torch.Tensor) -> np.ndarray:
 def check_video_path(path: str | os.PathLike) -> Path:
     """``path`` if its suffix names a format :func:`write_video` writes, else a user error."""
     path = Path(path)
-    if path.suffix.lower() not in VIDEO_SUFFIXES:
-        raise VpkitError(f"{path}: unknown video extension {path.suffix!r}; use .gif or .mp4")
+    if path.suffix.lower() not in WRITABLE_SUFFIXES:
+        raise VpkitError(f"{path}: unknown video extension {path.suffix!r}; use {' or '.join(WRITABLE_SUFFIXES)}")
     return path
 
 
@@ -107,7 +112,7 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     try:
         reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
     except (decord.DECORDError, RuntimeError) as exc:
-        raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
+        raise VpkitError(f"{path}: cannot decode video ({_exception_summary(exc)})") from None
     if len(reader) == 0:
         raise VpkitError(f"{path}: video has no frames")
     try:
@@ -115,7 +120,7 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
         frames = _read_ffmpeg(path)
         if frames is None:
-            raise VpkitError(f"{path}: cannot decode video ({_first_line(exc)})") from None
+            raise VpkitError(f"{path}: cannot decode video ({_exception_summary(exc)})") from None
         return frames
 
 
@@ -141,6 +146,7 @@ def _read_gif(path: Path) -> np.ndarray:
         raise VpkitError(f"{path}: cannot decode GIF ({exc})") from None
 
 
-def _first_line(exc: BaseException) -> str:
+def _exception_summary(exc: BaseException) -> str:
+    """The first line of an exception's message, or its type when the message is empty."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,53 @@
+"""What both VideoGAN generators share: their common options, and the two-stream composition
+``m * f + (1 - m) * b`` with its named parts and the mask penalty.
+
+A subclass builds ``self.foreground_head`` and ``self.mask_head`` (3-D, from the foreground
+stream's last hidden volume) and calls :meth:`TwoStreamGenerator.compose` at the end of its
+``forward`` with that volume and its static background.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import torch
+from pydantic import Field
+from torch import nn
+
+from vpkit import Generator, GeneratorOutput
+from vpkit_videogan.layers import head
+from vpkit_videogan.shapes import PyramidClips
+
+
+def width_option(default: float, meaning: str) -> Any:
+    return Field(default, gt=0, description=f"Channel-width multiplier; {meaning}.")
+
+
+def mask_penalty_option(default: float, meaning: str) -> Any:
+    return Field(default, ge=0, description=f"Weight of the L1 sparsity penalty on the mask, mean |m|; {meaning}.")
+
+
+class TwoStreamGenerator(PyramidClips, Generator):
+    #: The original code gave the generator an extra update every third iteration.
+    default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
+
+    def build_heads(self, channels: int) -> None:
+        """The pixel heads of the foreground stream: a colour video ``f`` and a mask ``m``."""
+        self.foreground_head = head(3, channels, 3, nn.Tanh())
+        self.mask_head = head(3, channels, 1, nn.Sigmoid())
+
+    def compose(self, hidden: torch.Tensor, background: torch.Tensor) -> GeneratorOutput:
+        """``hidden`` (B, C, T/2, H/2, W/2) and ``background`` (B, 3, H, W) -> the video and its parts.
+
+        ``losses["mask_l1"] = mask_penalty * mean(|m|)`` when the penalty is on. The
+        original Torch code used ``nn.L1Penalty``, which sums; the mean keeps the weight
+        independent of the clip size.
+        """
+        f = self.foreground_head(hidden)
+        m = self.mask_head(hidden)
+        video = m * f + (1 - m) * background.unsqueeze(2)
+        losses = {}
+        if self.config.mask_penalty:
+            losses["mask_l1"] = self.config.mask_penalty * m.abs().mean()
+        parts = {"foreground": f, "mask": m, "background": background}
+        return GeneratorOutput(video=video, parts=parts, losses=losses)
