@@ -54,7 +54,7 @@ def load_frame(source: Path | BinaryIO, size: int, *, name: str | None = None, m
         raise VpkitError(f"{name}: not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise VpkitError(f"{name}: cannot read the image ({exc})") from None
-    return np.asarray(ImageOps.fit(rgb, (size, size), Image.Resampling.BICUBIC))
+    return np.array(ImageOps.fit(rgb, (size, size), Image.Resampling.BICUBIC))  # a writable copy, as torch wants
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
