@@ -81,16 +81,23 @@ def screenshot(chrome, name: str) -> Path:
     return path
 
 
-def choose_model(chrome, name: str) -> None:
+def open_page(chrome, server, model: str) -> None:
+    """Load the page afresh and pick ``model``."""
     from selenium.webdriver.support.ui import Select
 
-    Select(chrome.find_element("id", "model")).select_by_value(name)
+    chrome.get(server.url + "/")
+    wait_for(lambda: chrome.find_elements("css selector", "#model option"), "the model list")
+    Select(chrome.find_element("id", "model")).select_by_value(model)
+
+
+def predict(chrome, server, picture: Path) -> dict:
+    open_page(chrome, server, "videogan_future")
+    chrome.find_element("id", "photo").send_keys(str(picture))
+    return wait_for(lambda: playing(chrome), "the prediction to play")
 
 
 def test_photo_to_prediction_playing_beside_it(browser, server, photo):
-    browser.get(server.url + "/")
-    wait_for(lambda: browser.find_elements("css selector", "#model option"), "the model list")
-    choose_model(browser, "videogan_future")
+    open_page(browser, server, "videogan_future")
     assert "videogan_future, 4 frames of 16 x 16" in browser.find_element("id", "model-info").text
     assert browser.find_element("id", "predict").is_displayed() and not browser.find_element("id", "sample").is_displayed()
     browser.find_element("id", "photo").send_keys(str(photo("beach.png", 64, 48)))
@@ -104,8 +111,9 @@ def test_photo_to_prediction_playing_beside_it(browser, server, photo):
         assert shot.size[0] > 500
 
 
-def test_download_gif_of_the_prediction(browser, server):
-    """After the test above: the GIF link saves the prediction alone, made with the same seed."""
+def test_download_gif_of_the_prediction(browser, server, photo):
+    """The GIF link saves the prediction alone (not the row on show)."""
+    predict(browser, server, photo())
     browser.find_element("id", "download-gif").click()
     saved = wait_for(lambda: [p for p in browser.downloads.glob("*.gif")], "the GIF download")
     assert saved[0].name.startswith("videogan_future-prediction-")
@@ -114,6 +122,7 @@ def test_download_gif_of_the_prediction(browser, server):
 
 
 def test_not_a_photo_shows_the_servers_message(browser, server, tmp_path):
+    open_page(browser, server, "videogan_future")
     (tmp_path / "notes.png").write_text("just text")
     browser.find_element("id", "photo").send_keys(str(tmp_path / "notes.png"))
     wait_for(lambda: "error" in browser.find_element("id", "status").get_attribute("class"), "the error")
@@ -121,7 +130,7 @@ def test_not_a_photo_shows_the_servers_message(browser, server, tmp_path):
 
 
 def test_unconditional_model_samples_by_seed(browser, server):
-    choose_model(browser, "videogan")
+    open_page(browser, server, "videogan")
     assert browser.find_element("id", "sample").is_displayed() and not browser.find_element("id", "predict").is_displayed()
     seed = browser.find_element("id", "seed")
     seed.clear()
