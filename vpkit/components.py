@@ -23,9 +23,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Options(BaseModel):
-    """Base class for component ``Config`` models: unknown keys are an error."""
+    """Base class for component ``Config`` models: unknown keys are an error, and so are
+    infinite or NaN numbers (no option means anything by them; a width of ``.inf`` only
+    fails later, when the network is built)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Component:
