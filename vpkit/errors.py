@@ -35,3 +35,9 @@ def shown(value: object) -> str:
     if isinstance(value, int) and value.bit_length() > 4 * SHOWN_CHARACTERS:  # repr fails past 4300 digits
         return f"an integer of about {round(abs(value).bit_length() * math.log10(2))} digits"
     return cut(repr(value))
+
+
+def reason_of(exc: BaseException) -> str:
+    """The first line of an exception's message, cut by :func:`cut`, or its type when it has none."""
+    text = str(exc).strip()
+    return cut(text.splitlines()[0]) if text else type(exc).__name__

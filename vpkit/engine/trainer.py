@@ -28,7 +28,7 @@ from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
-from vpkit.errors import ConfigError, VpkitError, cut
+from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.files import clips_to_tensor, write_video
 
 #: Parts of the resolved config a resumed run must share with its checkpoint (the source is
@@ -261,8 +261,7 @@ class Trainer:
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
             self.feeder.load_state_dict(state["rng"]["feeder"])
         except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({cut(reason)}); "
+            raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
                              "start a new run with -o") from None
         self.step = state["step"]
 

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from vpkit.atomic import atomic_path
-from vpkit.errors import VpkitError
+from vpkit.errors import VpkitError, reason_of
 
 #: Containers of camera footage, which clip extraction (decord) reads.
 FOOTAGE_SUFFIXES = (".mp4", ".webm", ".mkv", ".avi", ".mov")
@@ -112,7 +112,7 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     try:
         reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
     except (decord.DECORDError, RuntimeError) as exc:
-        raise VpkitError(f"{path}: cannot decode video ({_exception_summary(exc)})") from None
+        raise VpkitError(f"{path}: cannot decode video ({reason_of(exc)})") from None
     if len(reader) == 0:
         raise VpkitError(f"{path}: video has no frames")
     try:
@@ -120,7 +120,7 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
         frames = _read_ffmpeg(path)
         if frames is None:
-            raise VpkitError(f"{path}: cannot decode video ({_exception_summary(exc)})") from None
+            raise VpkitError(f"{path}: cannot decode video ({reason_of(exc)})") from None
         return frames
 
 
@@ -145,8 +145,3 @@ def _read_gif(path: Path) -> np.ndarray:
     except OSError as exc:
         raise VpkitError(f"{path}: cannot decode GIF ({exc})") from None
 
-
-def _exception_summary(exc: BaseException) -> str:
-    """The first line of an exception's message, or its type when the message is empty."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
