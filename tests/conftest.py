@@ -136,6 +136,22 @@ def full_disk() -> FullDisk:
 
 
 @pytest.fixture(scope="session")
+def make_video():
+    """Encode test videos with real ffmpeg: ``make_video(out, "testsrc2", size="96x64", seconds=1)``
+    is H.264 unless ``codec`` names another encoder (``libvpx-vp9``, ``libaom-av1``, ...)."""
+
+    def make(out: Path, source: str = "testsrc2", size: str = "64x48", seconds: float = 1, rate: int = 24,
+             codec: str = "libx264", extra: tuple[str, ...] = ()) -> Path:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if codec == "libx264":
+            return encode(out, *lavfi(source, size, rate), seconds=seconds, extra=extra)
+        ffmpeg(*lavfi(source, size, rate), "-t", str(seconds), "-c:v", codec, *extra, str(out))
+        return out
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def media(tmp_path_factory) -> dict[str, Path]:
     """Tiny real video files (64x48, 24 fps) and broken ones, made once per session."""
     root = tmp_path_factory.mktemp("media")
