@@ -59,6 +59,7 @@ class ClipWriter:
             "shards": [],
             "skipped": [],
         }
+        self._rank: dict[str, int] = {}  # each shard's place in a reopened store's manifest
         if (self.root / MANIFEST).exists():
             self._reopen(fingerprint)
         (self.root / "shards").mkdir(parents=True, exist_ok=True)
@@ -76,6 +77,7 @@ class ClipWriter:
         if made_for != (fingerprint, self.clip.frames, self.clip.size):
             raise VpkitError(f"{self.root}: clip store was made from other settings; delete it to rebuild")
         self.manifest = manifest
+        self._rank = {shard["key"]: i for i, shard in enumerate(manifest["shards"])}
         damaged = []
         for shard in manifest["shards"]:
             try:
@@ -124,10 +126,18 @@ class ClipWriter:
             raise VpkitError(f"{path}: cannot write the clip store ({write_failure(exc)}); what is stored so far "
                              "is kept, and the next run continues from it") from None
         self.manifest["complete"] = False
-        self.manifest["shards"].append(
-            {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
-        )
+        entry = {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
+        self.manifest["shards"].insert(self._place_of(key), entry)
         self._save()
+
+    def _place_of(self, key: str) -> int:
+        """Where a new shard goes in the manifest: at the end, or, for a shard extracted again
+        after damage, back where it stood, so each split keeps its order (a resumed run draws
+        the same batches, and cached statistics of a split's first clips stay true)."""
+        shards = self.manifest["shards"]
+        if key not in self._rank:
+            return len(shards)
+        return next((i for i, s in enumerate(shards) if self._rank.get(s["key"], len(self._rank)) > self._rank[key]), len(shards))
 
     def skip(self, key: str, reason: str, **details: Any) -> None:
         """Record an input that gave no clips, and why."""
