@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,13 @@ import torch
 from tqdm import tqdm
 
 from vpkit import plugins
-from vpkit.atomic import atomic_path
+from vpkit.atomic import atomic_path, write_failure
 from vpkit.components import Generator, Metric
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.engine.generate import generate
-from vpkit.errors import ConfigError, VpkitError
+from vpkit.errors import ConfigError, VpkitError, reason_of
+from vpkit.progress import note
 from vpkit.video.files import clips_to_tensor
 
 
@@ -140,19 +142,31 @@ class Evaluator:
         return self.stats_dir / f"{metric.name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
 
     def _load_real_state(self, metric: Metric) -> bool:
+        """Take the real statistics from the cache; a damaged cache file is computed again."""
         path = self._stats_path(metric)
         if path is None or not path.is_file():
             return False
-        with np.load(path) as data:
-            metric.load_real_state({k: data[k] for k in data.files})
+        try:
+            with np.load(path) as data:
+                metric.load_real_state({k: data[k] for k in data.files})
+        except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            reason = f"no array {exc}" if isinstance(exc, KeyError) else reason_of(exc)
+            note(f"warning: {path}: damaged statistics cache ({reason}); computing the statistics again")
+            metric.reset()
+            return False
         return True
 
     def _save_real_state(self, metric: Metric) -> None:
+        """Cache the real statistics; a cache that cannot be written costs time later, not these results."""
         path = self._stats_path(metric)
         if path is None:
             return
-        with atomic_path(path) as tmp:
-            np.savez(tmp, **metric.real_state())
+        try:
+            with atomic_path(path) as tmp:
+                np.savez(tmp, **metric.real_state())
+        except OSError as exc:
+            note(f"warning: cannot write the statistics cache {path} ({write_failure(exc)}); "
+                 "the next evaluation computes them again")
 
 
 def _compute(metric: Metric) -> dict[str, Any]:
