@@ -107,7 +107,8 @@ class Evaluator:
         self.cache, self.batch_size, self.seed = StatsCache(stats_dir), batch_size, seed
         reference = ReferenceClips.pick(store, split, count)
         self.reference = reference if isinstance(reference, ReferenceClips) else None
-        self.notes = [] if self.reference else [reference]
+        distributional = any(not metric.paired for metric in metrics)
+        self.notes = [reference] if self.reference is None and distributional else []
         self._baselines: dict[bool, dict[str, dict[str, float]]] = {}  # by conditional: computed once
         for metric in metrics:  # a missing weights file fails here, not after training or generating
             metric.prepare()

@@ -92,6 +92,16 @@ def test_reference_clips_spread_over_the_other_split(tmp_path):
         "and it holds 3")
 
 
+def test_too_few_reference_clips_leave_the_distributional_baselines_out_with_a_note(tmp_path, i3d_weights):
+    clip = ClipSpec(9, 16)
+    store = store_of(tmp_path / "store", clip, still_clips(1, clip), still_clips(2, clip))
+    assert Evaluator([metric("ssim", clip)], store, "val", 2, tmp_path / "stats").notes == []  # nothing left out
+    fvd = Evaluator([metric("fvd", clip, weights=str(i3d_weights))], store, "val", 2, tmp_path / "stats")
+    assert fvd.reference is None and fvd.notes == [
+        "baselines static, mean_frame, floor left out: they need 2 clips of the train split (as many as are evaluated), "
+        "and it holds 1"]
+
+
 def test_baselines_are_cached_reused_and_rebuilt_when_damaged(tmp_path, capsys):
     clip = ClipSpec(4, 16)
     store = store_of(tmp_path / "store", clip, still_clips(5, clip, 1), still_clips(3, clip, 2))
