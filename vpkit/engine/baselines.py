@@ -35,6 +35,8 @@ from vpkit.video.files import clips_to_tensor
 
 #: The split the reference clips come from, by the split being evaluated.
 OTHER_SPLIT = {"val": "train", "train": "val"}
+#: How the reference clips are chosen (part of the baselines' cache key).
+REFERENCE = "N clips of the other split, evenly spaced over it"
 
 
 @dataclass(frozen=True)

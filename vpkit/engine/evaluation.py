@@ -28,7 +28,7 @@ from vpkit import plugins
 from vpkit.components import Generator, Metric
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
-from vpkit.engine.baselines import BASELINES, BY_NAME, Baseline, BaselineInputs, ReferenceClips, model_beats
+from vpkit.engine.baselines import BASELINES, BY_NAME, REFERENCE, Baseline, BaselineInputs, ReferenceClips, model_beats
 from vpkit.engine.generate import generate
 from vpkit.engine.stats_cache import DAMAGED, StatsCache
 from vpkit.errors import ConfigError, VpkitError
@@ -208,7 +208,8 @@ class Evaluator:
     def _baselines_key(self, metric: Metric) -> dict[str, Any]:
         """Everything a baseline's score depends on: the clips, the metric and its key, and the baselines' definitions."""
         return {"clips": self.clips_key, "metric": metric.name, "options": metric.config.model_dump(mode="json"),
-                "key": metric.real_key(), "paired_frames": PREDICTED, "baselines": {b.name: b.what for b in BASELINES}}
+                "key": metric.real_key(), "paired_frames": PREDICTED, "reference": REFERENCE,
+                "baselines": {b.name: b.what for b in BASELINES}}
 
     def _baselines_path(self, metric: Metric) -> Path:
         return self.cache.path(f"baselines-{metric.name}", self._baselines_key(metric), ".json")
