@@ -159,12 +159,23 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
 
 
 def _table(results: dict) -> None:
-    click.echo(f"{'metric':<8} {'value':>12}  videos")
+    """One row per metric; with baselines (``vpkit evaluate``), a column for each and a line per
+    metric that says which of them the model beats."""
+    from vpkit.engine.baselines import verdict
+
+    baselines = list(dict.fromkeys(b for result in results.values() for b in result.get("baselines", {})))
+    header = "".join(f" {b:>12}" for b in baselines)
+    click.echo(f"{'metric':<8} {'model' if baselines else 'value':>12}{header}  videos")
     for name, result in results.items():
         count = result.get("videos") or f"{result.get('real_videos')} real / {result.get('generated_videos')} generated"
-        click.echo(f"{name:<8} {result[name]:>12.4f}  {count}")
+        scores = result.get("baselines", {})
+        cells = "".join(f" {scores[b][name]:>12.4f}" if b in scores else f" {'-':>12}" for b in baselines)
+        click.echo(f"{name:<8} {result[name]:>12.4f}{cells}  {count}")
         if "warning" in result:
             click.echo(f"warning: {name}: {result['warning']}", err=True)
+    for name, result in results.items():
+        if result.get("baselines"):
+            click.echo(f"{name}: {verdict(result['baselines'])}")
 
 
 @cli.command()

@@ -18,7 +18,8 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
                  ) -> tuple[dict[str, Any], list[str]]:
     """Evaluate a checkpoint of the run (default its last); write ``metrics.json`` into the run directory.
 
-    Returns the written document and notes on skipped metrics for the user.
+    Returns the written document and notes for the user on what it left out (metrics that do
+    not fit the run, baselines without enough reference clips).
     """
     trained = load_generator(run_dir, checkpoint, device)
     run, cfg = trained.run, trained.run.config.evaluation
@@ -29,4 +30,4 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
     results = evaluator(trained.generator)
     document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step, "metrics": results}
     write_json(Path(run_dir) / RESULTS, document)
-    return document, notes
+    return document, notes + evaluator.notes

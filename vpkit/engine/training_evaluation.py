@@ -1,6 +1,7 @@
 """Evaluation during training: every ``evaluation.every`` steps the run's metrics are computed,
-appended to ``metrics.jsonl``, written to TensorBoard under ``metrics/``, and the generator
-that scores best on ``evaluation.best`` is kept as ``checkpoints/best.pt``.
+appended with their baselines to ``metrics.jsonl``, written to TensorBoard (``metrics/`` and
+``baselines/``), summarised in one line per metric on stderr, and the generator that scores
+best on ``evaluation.best`` is kept as ``checkpoints/best.pt``.
 
 A resumed run drops ``metrics.jsonl`` lines past its checkpoint and recovers the best value
 from the lines it keeps, so the file and the best checkpoint read as one run.
@@ -16,9 +17,11 @@ from vpkit.components import Generator
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
 from vpkit.data.prepare import cache_dir
+from vpkit.engine.baselines import verdict
 from vpkit.engine.evaluation import Evaluator
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due
+from vpkit.engine.stats_cache import say
 
 LOG = "metrics.jsonl"
 
@@ -38,6 +41,8 @@ class TrainingEvaluation:
         metrics = [m.cls(m.config, run.clip) for m in run.metrics]
         self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
         self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size, run.config.seed)
+        for note in self.evaluator.notes:
+            say(f"note: {note}")
         self.log = JsonlLog(Path(run_dir) / LOG)
         scores = [record[self.best_metric.name] for record in self.log.trim(step) if self.best_metric.name in record]
         self.best = (min if self.best_metric.lower_is_better else max)(scores) if scores else None
@@ -49,9 +54,15 @@ class TrainingEvaluation:
         """Evaluate, log to ``metrics.jsonl`` and TensorBoard, and keep track of the best score."""
         results = self.evaluator(generator)
         values = {name: float(result[name]) for name, result in results.items()}
+        baselines = {name: {b: entry[name] for b, entry in result["baselines"].items()} for name, result in results.items()}
         for name, value in values.items():
             tensorboard.add_scalar(f"metrics/{name}", value, step)
-        self.log.append({"step": step, **values, "protocol": next(iter(results.values()))["protocol"]})
+            for baseline, score in baselines[name].items():
+                tensorboard.add_scalar(f"baselines/{name}/{baseline}", score, step)
+            if baselines[name]:
+                scores = ", ".join(f"{baseline} {score:.4f}" for baseline, score in baselines[name].items())
+                say(f"step {step}: {name} {value:.4f} | {scores} | {verdict(results[name]['baselines'])}")
+        self.log.append({"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]})
         score = values[self.best_metric.name]
         better = self.best is None or (score < self.best if self.best_metric.lower_is_better else score > self.best)
         if better:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-import torch
 from vpkit_videogan import VideoGANGenerator
 
 from vpkit import Metric, hookimpl
