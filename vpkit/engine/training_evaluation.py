@@ -21,7 +21,7 @@ from vpkit.engine.baselines import verdict
 from vpkit.engine.evaluation import Evaluator
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due
-from vpkit.engine.stats_cache import say
+from vpkit.progress import note as say
 
 LOG = "metrics.jsonl"
 
