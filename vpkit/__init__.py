@@ -16,7 +16,9 @@ from vpkit.components import (
 from vpkit.data.clips import ClipDataset, ClipStore, ClipWriter
 from vpkit.data.download import cached_download, default_cache_dir, sha256_of
 from vpkit.data.videosource import SkipVideo, Video, VideoSource, shard_key
+from vpkit.data.weights import PinnedDownload, Weights
 from vpkit.engine.generate import TrainedGenerator, generate, load_generator
+from vpkit.engine.intervals import RESAMPLES, bootstrap_interval
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.hookspecs import hookimpl
 from vpkit.progress import Progress
@@ -51,6 +53,8 @@ __all__ = [
     "GeneratorOutput",
     "Metric",
     "Options",
+    "PinnedDownload",
+    "RESAMPLES",
     "Progress",
     "SkipVideo",
     "Source",
@@ -59,7 +63,9 @@ __all__ = [
     "VideoError",
     "VideoSource",
     "VpkitError",
+    "Weights",
     "atomic_path",
+    "bootstrap_interval",
     "cached_download",
     "clips_to_tensor",
     "default_cache_dir",

@@ -5,6 +5,8 @@ The first ``videos`` clips of a split are the real set. A conditional generator 
 from each clip's first frame; paired metrics then compare the predicted frames 1..T-1 with
 the clip's real frames 1..T-1 (frame 0 was given). Distributional metrics see whole clips.
 Latents are drawn from a fixed seed, so evaluations at different steps see the same noise.
+Each value gets a 95% confidence interval from a bootstrap over the videos (see
+:mod:`vpkit.engine.intervals`), with the number of resamples in the protocol.
 Statistics of the real set are cached on disk, keyed by the clip store, split, count and
 the metric's own key (extractor and weights hash), so later evaluations only extract
 features of generated videos.
@@ -29,6 +31,7 @@ from vpkit.components import Generator, Metric
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.engine.generate import generate
+from vpkit.engine.intervals import RESAMPLES
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import clips_to_tensor
 
@@ -42,6 +45,7 @@ class Protocol:
     frames: int
     size: int
     seed: int
+    resamples: int = RESAMPLES
     paired_frames: str = "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"
 
 
@@ -83,7 +87,7 @@ class Evaluator:
     """Scores a generator against the first ``count`` clips of a split; reusable across training steps."""
 
     def __init__(self, metrics: list[Metric], store: ClipStore, split: str, count: int, stats_dir: Path,
-                 batch_size: int = 16, seed: int = 0):
+                 batch_size: int = 16, seed: int = 0, resamples: int = RESAMPLES):
         self.metrics, self.count = metrics, count
         self.dataset: ClipDataset = store.split(split)
         if count > len(self.dataset):
@@ -92,7 +96,7 @@ class Evaluator:
         self.clips_key = {"store": store.manifest["fingerprint"], "frames": store.clip.frames, "size": store.clip.size,
                           "split": split, "count": count}
         self.stats_dir, self.batch_size, self.seed = Path(stats_dir), batch_size, seed
-        self.protocol = Protocol(split, count, store.clip.frames, store.clip.size, seed)
+        self.protocol = Protocol(split, count, store.clip.frames, store.clip.size, seed, resamples)
         for metric in metrics:  # a missing weights file fails here, not after training or generating
             metric.prepare()
 
@@ -117,7 +121,7 @@ class Evaluator:
             generator.train(was_training)
         results = {}
         for metric in self.metrics:
-            results[metric.name] = {**_compute(metric), "protocol": asdict(self.protocol)}
+            results[metric.name] = {**compute_with_interval(metric, self.protocol.resamples), "protocol": asdict(self.protocol)}
             if not cached[metric.name]:
                 self._save_real_state(metric)
         return results
@@ -155,8 +159,9 @@ class Evaluator:
             np.savez(tmp, **metric.real_state())
 
 
-def _compute(metric: Metric) -> dict[str, Any]:
+def compute_with_interval(metric: Metric, resamples: int) -> dict[str, Any]:
+    """The metric's result with its confidence interval (``ci95``, ``se``) when it gives one."""
     try:
-        return metric.compute()
+        return {**metric.compute(), **(metric.interval(resamples) or {})}
     except ValueError as exc:
         raise VpkitError(f"metric {metric.name}: {exc}") from None

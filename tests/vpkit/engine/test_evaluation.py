@@ -60,8 +60,9 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     document = json.loads((run_dir / "metrics.json").read_text())
     fvd = document["metrics"]["fvd"]
     assert document["step"] == 2 and fvd["real_videos"] == fvd["generated_videos"] == 2
-    assert fvd["protocol"] == {"split": "val", "videos": 2, "frames": 12, "size": 16, "seed": 3,
+    assert fvd["protocol"] == {"split": "val", "videos": 2, "frames": 12, "size": 16, "seed": 3, "resamples": 1000,
                                "paired_frames": "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"}
+    assert 0 <= fvd["ci95"][0] <= fvd["fvd"] <= fvd["ci95"][1] and fvd["se"] >= 0
     assert len(fvd["weights_sha256"]) == 64 and fvd["covariance"] == "unbiased (N - 1)"
     stats = list((tmp_path / "cache" / "stats").glob("fvd-*.npz"))
     assert len(stats) == 1
