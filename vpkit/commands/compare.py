@@ -50,15 +50,13 @@ def load_results(path: Path) -> tuple[Path, dict[str, Any]]:
 
 def protocol_differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     """'field (A vs B)' for each protocol field in which two results of one metric differ."""
-    differences = []
-    for field in PROTOCOL["protocol"]:
-        left, right = a.get("protocol", {}).get(field), b.get("protocol", {}).get(field)
+    pairs = [(field, a.get("protocol", {}).get(field), b.get("protocol", {}).get(field)) for field in PROTOCOL["protocol"]]
+    pairs += [(field, a.get(field), b.get(field)) for field in PROTOCOL["result"]]
+    differences: dict[str, str] = {}  # a field in both the protocol and the result is named once
+    for field, left, right in pairs:
         if left != right:
-            differences.append(f"{field} ({left} vs {right})")
-    for field in PROTOCOL["result"]:
-        if a.get(field) != b.get(field):
-            differences.append(f"{field} ({a.get(field)} vs {b.get(field)})")
-    return differences
+            differences.setdefault(field, f"{field} ({left} vs {right})")
+    return list(differences.values())
 
 
 def compare(path_a: Path, path_b: Path) -> dict[str, Any]:

@@ -5,43 +5,11 @@ import json
 import pytest
 import torch
 from click.testing import CliRunner
-from torch import nn
 
-from vpkit import Generator, GeneratorOutput, hookimpl
 from vpkit.commands.cli import cli
 from vpkit.config.runfile import load_run
 from vpkit.engine.evaluation import build_metrics
 from vpkit.errors import ConfigError
-
-
-class StillGenerator(Generator):
-    """A real, if modest, conditional generator: it predicts that the first frame stays put,
-    scaled by one learned gain."""
-
-    name = "still"
-    conditional = True
-
-    def __init__(self, config, clip):
-        super().__init__(config, clip)
-        self.gain = nn.Parameter(torch.ones(()))
-
-    def sample_latent(self, batch_size, generator=None):
-        return torch.randn(batch_size, 1, generator=generator)
-
-    def forward(self, z, condition=None):
-        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
-        return GeneratorOutput(video)
-
-
-class StillPlugin:
-    @hookimpl
-    def register_generators(self, register):
-        register(StillGenerator)
-
-
-@pytest.fixture
-def still(register_plugin):
-    register_plugin(StillPlugin(), "still-test")
 
 
 def _cli(*args, env=None, code=0):
