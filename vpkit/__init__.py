@@ -19,7 +19,7 @@ from vpkit.data.videosource import SkipVideo, Video, VideoSource, shard_key
 from vpkit.data.weight_packages import WeightPackage, pinned_package
 from vpkit.data.weights import PinnedDownload, Weights
 from vpkit.engine.generate import TrainedGenerator, generate, load_generator
-from vpkit.engine.intervals import RESAMPLES, bootstrap_interval
+from vpkit.engine.intervals import bootstrap_interval
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.hookspecs import hookimpl
 from vpkit.progress import Progress
@@ -55,7 +55,6 @@ __all__ = [
     "Metric",
     "Options",
     "PinnedDownload",
-    "RESAMPLES",
     "Progress",
     "SkipVideo",
     "Source",
