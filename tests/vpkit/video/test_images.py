@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -61,6 +63,27 @@ def test_truncated_image(tmp_path, name):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(VpkitError, match=rf"{name}: cannot read the image \("):
         load_frame(path, 16)
+
+
+def test_reads_a_binary_file_and_names_it_in_errors(tmp_path):
+    buffer = io.BytesIO()
+    picture(60, 20).save(buffer, format="PNG")
+    buffer.seek(0)
+    path = tmp_path / "wide.png"
+    picture(60, 20).save(path)
+    assert np.array_equal(load_frame(buffer, 16, name="upload.png"), load_frame(path, 16))
+    with pytest.raises(VpkitError, match=r"^upload\.png: not an image"):
+        load_frame(io.BytesIO(b"plain text"), 16, name="upload.png")
+
+
+def test_pixel_limit_refuses_a_decompression_bomb_before_decoding(tmp_path):
+    """A 1-bit 10000 x 6000 PNG is a few kB on disk and 60 million pixels once decoded."""
+    path = tmp_path / "bomb.png"
+    Image.new("1", (10_000, 6_000)).save(path)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(VpkitError, match=r"bomb\.png: 10000 x 6000 pixels is over the limit of 50,000,000 pixels"):
+        load_frame(path, 16, max_pixels=50_000_000)
+    assert load_frame(path, 16, max_pixels=60_000_000).shape == (16, 16, 3)
 
 
 def test_find_images_expands_folders(tmp_path):
