@@ -2,7 +2,8 @@
 
 Non-saturating GAN loss on logits (binary cross-entropy, as in Vondrick et al. 2016), Adam,
 the run file's update schedule, and the generator's own regularisation losses added to its
-objective. Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
+objective, with the trainer objectives of :mod:`vpkit.engine.objectives` (a reconstruction loss
+for conditional generators). Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.objectives import reconstruction_loss
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
 from vpkit.errors import ConfigError, VpkitError, reason_of
@@ -80,9 +82,11 @@ class Trainer:
         gen, disc = self.run.generator, self.run.discriminator
         self.G = gen.cls(gen.config, self.run.clip).to(self.device)
         self.D = disc.cls(disc.config, self.run.clip).to(self.device)
-        adam = dict(lr=self.cfg.lr, betas=tuple(self.cfg.betas))
-        self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)
+        if self.cfg.reconstruction.weight and not self.G.conditional:
+            raise ConfigError(f"train.reconstruction needs a conditional generator; {gen.cls.name} is unconditional")
+        betas = tuple(self.cfg.betas)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.cfg.lr, betas=betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.cfg.lr_d or self.cfg.lr, betas=betas)
         self.fixed_z = self.G.sample_latent(self.cfg.samples, torch.Generator().manual_seed(self.run.config.seed + 1))
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
@@ -183,7 +187,11 @@ class Trainer:
             if update > 0:  # the first update reuses the videos the discriminator just saw
                 output = self.G(self.G.sample_latent(self.cfg.batch_size), condition)
             loss_adv = bce(self.D(output.video), 1.0)
-            loss_g = loss_adv + sum(output.losses.values(), torch.zeros((), device=self.device))
+            losses = dict(output.losses)
+            if self.cfg.reconstruction.weight:
+                loss_rec = reconstruction_loss(output.video, real, self.cfg.reconstruction.loss)
+                losses["clip_reconstruction"] = self.cfg.reconstruction.weight * loss_rec
+            loss_g = self.cfg.adversarial * loss_adv + sum(losses.values(), torch.zeros((), device=self.device))
             self.opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
             self.opt_g.step()
@@ -196,7 +204,7 @@ class Trainer:
             "lr": self.opt_g.param_groups[0]["lr"],
             "clips": clips,
         }
-        stats.update({f"loss_g_{name}": value.item() for name, value in output.losses.items()})
+        stats.update({f"loss_g_{name}": value.item() for name, value in losses.items()})
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:

@@ -2,11 +2,13 @@
 
 import json
 
+import pytest
 import torch
 
 from vpkit.config.runfile import load_run
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.engine.trainer import Trainer, train_run
+from vpkit.errors import ConfigError
 
 
 def losses(run_dir):
@@ -70,3 +72,29 @@ def test_generator_losses_join_the_objective(tiny_run, tmp_path):
     trainer.cleanup()
     assert abs(stats["loss_g"] - (stats["loss_g_adv"] + stats["loss_g_mask_l1"])) < 1e-6
     assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1
+
+
+FUTURE = ["model.generator.name=videogan_future", "model.generator.mask_penalty=0"]
+
+
+def test_reconstruction_and_adversarial_weights_shape_the_objective(tiny_run, tmp_path):
+    overrides = [*FUTURE, "train.adversarial=0", "train.reconstruction.weight=2", "train.reconstruction.loss=l2", "train.lr_d=1e-3"]
+    trainer = Trainer(load_run(tiny_run(steps=1), overrides), tmp_path / "run")
+    trainer.setup()
+    try:
+        assert trainer.opt_d.param_groups[0]["lr"] == 1e-3 and trainer.opt_g.param_groups[0]["lr"] == 2e-4
+        stats = trainer.train_step(1)
+    finally:
+        trainer.cleanup()
+    assert stats["loss_g_clip_reconstruction"] > 0
+    # adversarial weight 0: the objective is the generator's own first-frame loss plus the trainer's.
+    expected = stats["loss_g_reconstruction"] + stats["loss_g_clip_reconstruction"]
+    assert abs(stats["loss_g"] - expected) < 1e-6
+
+
+def test_reconstruction_needs_a_conditional_generator(tiny_run, tmp_path):
+    trainer = Trainer(load_run(tiny_run(steps=1), ["train.reconstruction.weight=1"]), tmp_path / "run")
+    with pytest.raises(ConfigError, match="train.reconstruction needs a conditional generator; videogan is unconditional"):
+        trainer.setup()
+    trainer.cleanup()
+    assert not (tmp_path / "run").exists()
