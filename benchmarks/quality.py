@@ -20,7 +20,8 @@ from pathlib import Path
 
 
 def vpkit(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "vpkit", *args], check=True, stdout=subprocess.DEVNULL)
+    if subprocess.run([sys.executable, "-m", "vpkit", *args], stdout=subprocess.DEVNULL).returncode:
+        sys.exit(f"vpkit {args[0]} failed; its message is above")
 
 
 def rows(step: int, seconds: float, metrics: dict) -> list[str]:
@@ -38,7 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run_file")
     parser.add_argument("run_dir", type=Path)
-    parser.add_argument("steps", nargs="+", type=int)
+    parser.add_argument("steps", nargs="+", type=int, help="steps (> 0) after which to evaluate")
     parser.add_argument("--metrics", help="comma-separated metrics for vpkit evaluate (default: the run file's, else all)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
