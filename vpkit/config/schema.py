@@ -66,6 +66,11 @@ class TrainConfig(Options):
     reconstruction: ReconstructionConfig = Field(
         default_factory=ReconstructionConfig, description="Reconstruction loss of conditional generators against the real clip."
     )
+    ema: float = Field(
+        0.0, ge=0, lt=1,
+        description="Decay of a moving average of the generator's weights, which samples, evaluation and "
+        "load_generator then use (e.g. 0.999); 0 turns it off.",
+    )
     device: str = Field("auto", description="auto (CUDA when present, else CPU), cpu, cuda or cuda:N.")
     log_every: int = Field(10, gt=0, description="Steps between TensorBoard scalar writes.")
     sample_every: int = Field(200, gt=0, description="Steps between sample grids.")
