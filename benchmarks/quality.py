@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 def vpkit(*args: str) -> None:
-    if subprocess.run([sys.executable, "-m", "vpkit", *args], stdout=subprocess.DEVNULL).returncode:
+    if subprocess.run([sys.executable, "-m", "vpkit", *args], stdout=subprocess.DEVNULL, check=False).returncode:
         sys.exit(f"vpkit {args[0]} failed; its message is above")
 
 
