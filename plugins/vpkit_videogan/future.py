@@ -6,9 +6,19 @@ it over time with a ``t0 x 1 x 1`` transposed convolution and decodes a moving f
 ``f`` and a mask ``m``; the video is ``m * f + (1 - m) * b``. As in the reference code
 (``main_conditional.lua``) the model takes no noise: the prediction is a function of the
 frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
+
+The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
+initialisation, no skip connections. Three options turn it into a model that starts as the
+copy-the-first-frame baseline and only learns what moves (``examples/future_quickstart.yaml``):
+``background: input_residual`` (the input frame plus a learned residual that starts at zero),
+a negative ``mask_bias`` (the mask starts near 0, so the video starts as that background) and
+``skips`` (encoder features added to the decoder's, U-Net style, so the mask can follow
+the small moving objects at full resolution).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import torch
 from pydantic import Field
@@ -41,6 +51,18 @@ class VideoGANFutureGenerator(TwoStreamGenerator):
             description="Weight of mean |first generated frame - input frame|; 0 disables it.",
         )
         mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
+        background: Literal["learned", "input", "input_residual"] = Field(
+            "learned",
+            description="Static background: decoded from the code (the paper), the input frame itself, "
+            "or the input frame plus a learned residual that starts at zero.",
+        )
+        mask_bias: float = Field(
+            0.0, description="Initial bias of the mask logits; negative starts the mask near 0 (the video near the background)."
+        )
+        skips: bool = Field(False, description="Add the encoder's features to both decoding streams, level by level (U-Net style).")
+        init: Literal["paper", "default"] = Field(
+            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
+        )
 
     def __init__(self, config: Config, clip: ClipSpec):
         super().__init__(config, clip)
@@ -50,8 +72,16 @@ class VideoGANFutureGenerator(TwoStreamGenerator):
         self.encoder = encoder(channels[::-1])
         self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1))
         self.build_heads(channels[-1])
-        self.background = nn.Sequential(*upsample(2, channels), head(2, channels[-1], 3, nn.Tanh()))
-        self.apply(init_weights)
+        if config.background != "input":
+            activation = nn.Tanh() if config.background == "learned" else nn.Identity()
+            self.background = nn.Sequential(*upsample(2, channels), head(2, channels[-1], 3, activation))
+        if config.init == "paper":
+            self.apply(init_weights)
+        nn.init.constant_(self.mask_head[0].bias, config.mask_bias)
+        if config.background == "input_residual":
+            last = self.background[-1][0]
+            nn.init.zeros_(last.weight)
+            nn.init.zeros_(last.bias)
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """No noise: an empty ``(batch_size, 0)`` latent on the model's device."""
@@ -65,12 +95,46 @@ class VideoGANFutureGenerator(TwoStreamGenerator):
         """
         if condition is None:
             raise ValueError(f"{self.name} is conditional: forward needs the first frame")
-        code = self.encoder(condition)
-        hidden = self.foreground(code.unsqueeze(2))
-        output = self.compose(hidden, self.background(code))
+        features = encode(self.encoder, condition)
+        code = features[-1]
+        skips = features[::-1] if self.config.skips else []
+        hidden = decode(self.foreground, code.unsqueeze(2), skips)
+        output = self.compose(hidden, self.static_background(condition, code, skips[1:]))
         if self.config.lambda_rec:
             output.losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(output.video, condition)
         return output
+
+
+    def static_background(self, condition: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
+        if self.config.background == "input":
+            return condition
+        decoded = decode(self.background, code, skips)
+        if self.config.background == "learned":
+            return decoded
+        return (condition + decoded).clamp(-1, 1)
+
+
+def encode(encoder: nn.Sequential, image: torch.Tensor) -> list[torch.Tensor]:
+    """The encoder's feature maps after each ReLU, finest first; the last is the code."""
+    features = []
+    for layer in encoder:
+        image = layer(image)
+        if isinstance(layer, nn.ReLU):
+            features.append(image)
+    return features
+
+
+def decode(stack: nn.Sequential, x: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
+    """Run ``stack``, adding ``skips`` (coarsest first, 2-D; broadcast over time in a 3-D stream)
+    after each ReLU while any are left; with no skips it is ``stack(x)``."""
+    pending = iter(skips)
+    for layer in stack:
+        x = layer(x)
+        if isinstance(layer, nn.ReLU):
+            skip = next(pending, None)
+            if skip is not None:
+                x = x + (skip.unsqueeze(2) if x.dim() == 5 else skip)
+    return x
 
 
 def reconstruction_error(video: torch.Tensor, frame: torch.Tensor) -> torch.Tensor:

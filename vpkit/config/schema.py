@@ -46,13 +46,30 @@ class ScheduleConfig(Options):
     )
 
 
+class ReconstructionConfig(Options):
+    weight: float = Field(
+        0.0, ge=0, description="Weight of the distance between a conditional prediction and its real clip, all frames; 0 turns it off."
+    )
+    loss: Literal["l1", "l2"] = Field("l1", description="The distance: mean absolute (l1) or mean squared (l2) error.")
+
+
 class TrainConfig(Options):
     steps: int = Field(1000, gt=0, description="Training steps.")
     batch_size: int = Field(16, gt=0, description="Clips per batch.")
-    lr: float = Field(2e-4, gt=0, description="Adam learning rate for both networks.")
+    lr: float = Field(2e-4, gt=0, description="Adam learning rate of the generator, and of the discriminator unless lr_d is set.")
+    lr_d: float | None = Field(None, gt=0, description="Adam learning rate of the discriminator; default lr.")
     betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas, each in [0, 1).")
     schedule: ScheduleConfig = Field(
         default_factory=ScheduleConfig, description="Update schedule; unset keys take the generator's default."
+    )
+    adversarial: float = Field(1.0, ge=0, description="Weight of the generator's adversarial loss; 0 trains on the other objectives alone.")
+    reconstruction: ReconstructionConfig = Field(
+        default_factory=ReconstructionConfig, description="Reconstruction loss of conditional generators against the real clip."
+    )
+    ema: float = Field(
+        0.0, ge=0, lt=1,
+        description="Decay of a moving average of the generator's weights, which samples, evaluation and "
+        "load_generator then use (e.g. 0.999); 0 turns it off.",
     )
     device: str = Field("auto", description="auto (CUDA when present, else CPU), cpu, cuda or cuda:N.")
     log_every: int = Field(10, gt=0, description="Steps between TensorBoard scalar writes.")

@@ -2,7 +2,8 @@
 
 Non-saturating GAN loss on logits (binary cross-entropy, as in Vondrick et al. 2016), Adam,
 the run file's update schedule, and the generator's own regularisation losses added to its
-objective. Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
+objective, with the trainer objectives of :mod:`vpkit.engine.objectives` (a reconstruction loss
+for conditional generators). Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
+from vpkit.engine.ema import WeightAverage
 from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.objectives import reconstruction_loss
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
 from vpkit.errors import ConfigError, VpkitError, reason_of
@@ -56,6 +59,7 @@ class Trainer:
         self.train_set = self.val_set = None
         self.feeder: BatchFeeder | None = None
         self.G = self.D = None
+        self.average: WeightAverage | None = None
         self.opt_g = self.opt_d = None
         self.fixed_z: torch.Tensor | None = None
         self.fixed_real = None
@@ -80,9 +84,12 @@ class Trainer:
         gen, disc = self.run.generator, self.run.discriminator
         self.G = gen.cls(gen.config, self.run.clip).to(self.device)
         self.D = disc.cls(disc.config, self.run.clip).to(self.device)
-        adam = dict(lr=self.cfg.lr, betas=tuple(self.cfg.betas))
-        self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)
+        if self.cfg.reconstruction.weight and not self.G.conditional:
+            raise ConfigError(f"train.reconstruction needs a conditional generator; {gen.cls.name} is unconditional")
+        betas = tuple(self.cfg.betas)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.cfg.lr, betas=betas)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.cfg.lr_d or self.cfg.lr, betas=betas)
+        self.average = WeightAverage(self.G, self.cfg.ema) if self.cfg.ema else None
         self.fixed_z = self.G.sample_latent(self.cfg.samples, torch.Generator().manual_seed(self.run.config.seed + 1))
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
@@ -155,7 +162,7 @@ class Trainer:
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
             if due(self.step, self.cfg.sample_every, self.cfg.steps):
                 self.write_samples()
-            best = bool(self.evaluation and self.evaluation.due(self.step) and self.evaluation(self.G, self.step, self.tb).is_best)
+            best = bool(self.evaluation and self.evaluation.due(self.step) and self.evaluation(self.generator, self.step, self.tb).is_best)
         if best:
             self.save_checkpoint(self.best_path)
 
@@ -183,10 +190,16 @@ class Trainer:
             if update > 0:  # the first update reuses the videos the discriminator just saw
                 output = self.G(self.G.sample_latent(self.cfg.batch_size), condition)
             loss_adv = bce(self.D(output.video), 1.0)
-            loss_g = loss_adv + sum(output.losses.values(), torch.zeros((), device=self.device))
+            losses = dict(output.losses)
+            if self.cfg.reconstruction.weight:
+                loss_rec = reconstruction_loss(output.video, real, self.cfg.reconstruction.loss)
+                losses["clip_reconstruction"] = self.cfg.reconstruction.weight * loss_rec
+            loss_g = self.cfg.adversarial * loss_adv + sum(losses.values(), torch.zeros((), device=self.device))
             self.opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
             self.opt_g.step()
+            if self.average:
+                self.average.update(self.G)
         stats = {
             "loss_d": loss_d.item(),
             "loss_g": loss_g.item(),
@@ -196,7 +209,7 @@ class Trainer:
             "lr": self.opt_g.param_groups[0]["lr"],
             "clips": clips,
         }
-        stats.update({f"loss_g_{name}": value.item() for name, value in output.losses.items()})
+        stats.update({f"loss_g_{name}": value.item() for name, value in losses.items()})
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:
@@ -204,14 +217,20 @@ class Trainer:
             self.tb.add_scalar(f"train/{key}", value, self.step)
         self.log.append({"step": self.step, **stats})
 
+    @property
+    def generator(self) -> torch.nn.Module:
+        """The generator that samples, evaluation and checkpoints' ``generator`` use: the weight average when on."""
+        return self.average.model if self.average else self.G
+
     # --- samples: a fixed batch of latents, in eval mode, so grids are comparable across steps
     @torch.no_grad()
     def write_samples(self) -> Path:
-        self.G.eval()
+        generator = self.generator
+        generator.eval()
         try:
             real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
             condition = real[:, :, 0] if real is not None else None
-            output = self.G(self.fixed_z[: len(real) if real is not None else None], condition)
+            output = generator(self.fixed_z[: len(real) if real is not None else None], condition)
         finally:
             self.G.train()
         _, columns = sample_columns(output, real)
@@ -225,7 +244,8 @@ class Trainer:
     # --- checkpoints: everything an exact resume needs
     def save_checkpoint(self, path: Path | None = None) -> Path:
         state = {
-            "generator": self.G.state_dict(),
+            "generator": self.generator.state_dict(),
+            **({"generator_training": self.G.state_dict()} if self.average else {}),
             "discriminator": self.D.state_dict(),
             "optimizers": {"generator": self.opt_g.state_dict(), "discriminator": self.opt_d.state_dict()},
             "step": self.step,
@@ -252,7 +272,10 @@ class Trainer:
                 "resume with the same settings or start a new run with -o"
             )
         try:
-            self.G.load_state_dict(state["generator"])
+            # With the average on, "generator" holds it and "generator_training" the optimiser's weights.
+            self.G.load_state_dict(state.get("generator_training", state["generator"]))
+            if self.average:
+                self.average.model.load_state_dict(state["generator"])
             self.D.load_state_dict(state["discriminator"])
             self.opt_g.load_state_dict(state["optimizers"]["generator"])
             self.opt_d.load_state_dict(state["optimizers"]["discriminator"])

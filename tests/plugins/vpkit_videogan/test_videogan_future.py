@@ -97,6 +97,7 @@ def test_losses_are_configurable():
 def test_defaults_are_the_reference_code():
     config = VideoGANFutureGenerator.Config()
     assert (config.width, config.lambda_rec, config.mask_penalty) == (2.0, 10.0, 0.0)
+    assert (config.background, config.mask_bias, config.skips, config.init) == ("learned", 0.0, False, "paper")
     assert VideoGANFutureGenerator.conditional is True
     assert VideoGANFutureGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
@@ -110,3 +111,63 @@ def test_config_rejects_bad_values(options):
 def test_rejects_bad_clip():
     with pytest.raises(ValueError, match="power of two"):
         VideoGANFutureGenerator.check_clip(VideoGANFutureGenerator.Config(), ClipSpec(32, 48))
+
+
+@pytest.mark.parametrize("background", ["learned", "input", "input_residual"])
+@pytest.mark.parametrize("skips", [False, True])
+def test_background_and_skip_options_keep_the_shapes(background, skips):
+    model = make(16, 32, background=background, skips=skips, init="default", mask_bias=-4.0).eval()
+    with torch.no_grad():
+        out = model(model.sample_latent(2), frames(2, 32))
+    assert out.video.shape == out.parts["foreground"].shape == (2, 3, 16, 32, 32)
+    assert out.parts["mask"].shape == (2, 1, 16, 32, 32)
+    assert out.parts["background"].shape == (2, 3, 32, 32)
+    assert out.video.min() >= -1 and out.video.max() <= 1
+    assert hasattr(model, "background") == (background != "input")
+
+
+def test_skips_reach_the_video_from_every_encoder_level():
+    model = make(skips=True)
+    out = model(model.sample_latent(2), frames())
+    out.video.sum().backward()
+    convs = [m for m in model.encoder if isinstance(m, nn.Conv2d)]
+    assert all(conv.weight.grad.abs().sum() > 0 for conv in convs)
+
+
+def copy_first_frame(condition, frames_count):
+    return condition.unsqueeze(2).expand(-1, -1, frames_count, -1, -1)
+
+
+@pytest.mark.parametrize("skips", [False, True])
+def test_input_background_with_a_zero_mask_is_the_copy_baseline(skips):
+    model = make(background="input", skips=skips).eval()
+    nn.init.zeros_(model.mask_head[0].weight)
+    nn.init.constant_(model.mask_head[0].bias, float("-inf"))  # sigmoid(-inf) = 0: the mask is exactly zero
+    condition = frames()
+    with torch.no_grad():
+        video = model(model.sample_latent(2), condition).video
+    assert torch.equal(video, copy_first_frame(condition, 4))
+
+
+def test_residual_background_starts_as_the_input_frame():
+    model = make(background="input_residual", init="default", mask_bias=-4.0).eval()
+    condition = frames()
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+    assert torch.equal(out.parts["background"], condition)
+    assert out.parts["mask"].max() < 0.05
+    assert (out.video - copy_first_frame(condition, 4)).abs().mean() < 0.05
+
+
+def test_mask_bias_and_init_options():
+    paper, default = make(mask_bias=-4.0), make(init="default", mask_bias=-4.0)
+    for model in (paper, default):
+        assert torch.all(model.mask_head[0].bias == -4.0)
+    assert paper.encoder[0].weight.std() < 0.02  # N(0, 0.01)
+    assert default.encoder[0].weight.std() > 0.05  # Kaiming uniform at 48 inputs: std = 1/12
+
+
+@pytest.mark.parametrize("options", [{"background": "noise"}, {"init": "xavier"}])
+def test_config_rejects_unknown_choices(options):
+    with pytest.raises(pydantic.ValidationError):
+        VideoGANFutureGenerator.Config(**options)

@@ -2,11 +2,14 @@
 
 import json
 
+import pytest
 import torch
 
 from vpkit.config.runfile import load_run
 from vpkit.engine.checkpoint import load_checkpoint
+from vpkit.engine.generate import load_generator
 from vpkit.engine.trainer import Trainer, train_run
+from vpkit.errors import ConfigError
 
 
 def losses(run_dir):
@@ -21,17 +24,19 @@ def test_same_seed_gives_identical_losses(tiny_run, tmp_path):
     assert len(losses(tmp_path / "a")) == 4
 
 
-def test_resumed_run_ends_with_the_same_weights(tiny_run, tmp_path):
+@pytest.mark.parametrize("overrides", [[], ["train.ema=0.5"]], ids=["plain", "weight_average"])
+def test_resumed_run_ends_with_the_same_weights(tiny_run, tmp_path, overrides):
     path = tiny_run(steps=6)
-    train_run(load_run(path), tmp_path / "straight")
-    train_run(load_run(path, ["train.steps=3"]), tmp_path / "stopped")
+    train_run(load_run(path, overrides), tmp_path / "straight")
+    train_run(load_run(path, [*overrides, "train.steps=3"]), tmp_path / "stopped")
     assert load_checkpoint(tmp_path / "stopped" / "checkpoints" / "last.pt")["step"] == 3
-    train_run(load_run(path), tmp_path / "stopped", resume=True)
+    train_run(load_run(path, overrides), tmp_path / "stopped", resume=True)
 
     a = load_checkpoint(tmp_path / "straight" / "checkpoints" / "last.pt")
     b = load_checkpoint(tmp_path / "stopped" / "checkpoints" / "last.pt")
     assert a["step"] == b["step"] == 6
-    for net in ("generator", "discriminator"):
+    assert ("generator_training" in a) == bool(overrides)
+    for net in ("generator", "discriminator", *(["generator_training"] if overrides else [])):
         assert a[net].keys() == b[net].keys()
         for key in a[net]:
             assert torch.equal(a[net][key], b[net][key]), f"{net}.{key} differs after resume"
@@ -70,3 +75,40 @@ def test_generator_losses_join_the_objective(tiny_run, tmp_path):
     trainer.cleanup()
     assert abs(stats["loss_g"] - (stats["loss_g_adv"] + stats["loss_g_mask_l1"])) < 1e-6
     assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1
+
+
+FUTURE = ["model.generator.name=videogan_future", "model.generator.mask_penalty=0"]
+
+
+def test_reconstruction_and_adversarial_weights_shape_the_objective(tiny_run, tmp_path):
+    overrides = [*FUTURE, "train.adversarial=0", "train.reconstruction.weight=2", "train.reconstruction.loss=l2", "train.lr_d=1e-3"]
+    trainer = Trainer(load_run(tiny_run(steps=1), overrides), tmp_path / "run")
+    trainer.setup()
+    try:
+        assert trainer.opt_d.param_groups[0]["lr"] == 1e-3 and trainer.opt_g.param_groups[0]["lr"] == 2e-4
+        stats = trainer.train_step(1)
+    finally:
+        trainer.cleanup()
+    assert stats["loss_g_clip_reconstruction"] > 0
+    # adversarial weight 0: the objective is the generator's own first-frame loss plus the trainer's.
+    expected = stats["loss_g_reconstruction"] + stats["loss_g_clip_reconstruction"]
+    assert abs(stats["loss_g"] - expected) < 1e-6
+
+
+def test_reconstruction_needs_a_conditional_generator(tiny_run, tmp_path):
+    trainer = Trainer(load_run(tiny_run(steps=1), ["train.reconstruction.weight=1"]), tmp_path / "run")
+    with pytest.raises(ConfigError, match="train.reconstruction needs a conditional generator; videogan is unconditional"):
+        trainer.setup()
+    trainer.cleanup()
+    assert not (tmp_path / "run").exists()
+
+
+def test_weight_average_is_what_samples_checkpoints_and_load_generator_use(tiny_run, tmp_path):
+    trainer = train_run(load_run(tiny_run(steps=3), ["train.ema=0.9"]), tmp_path / "run")
+    state = load_checkpoint(tmp_path / "run" / "checkpoints" / "last.pt")
+    average, live = state["generator"], state["generator_training"]
+    assert any(not torch.equal(average[key], live[key]) for key in average)
+    for key, value in trainer.average.model.state_dict().items():
+        assert torch.equal(average[key], value)
+    loaded = load_generator(tmp_path / "run", device="cpu").generator.state_dict()
+    assert all(torch.equal(loaded[key], average[key]) for key in average)
