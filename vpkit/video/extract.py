@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 
 from vpkit.clip_spec import ClipSpec
 from vpkit.components import Options
+from vpkit.errors import shown
 from vpkit.video import ffmpeg
 from vpkit.video.scenecut import spans_cut
 
@@ -39,12 +40,17 @@ class VideoError(Exception):
         self.detail = detail
 
 
+#: The highest sampling rate: footage is rarely faster, and a faster rate only repeats frames
+#: (a rate of 1e300 would plan more windows than memory holds).
+MAX_FPS = 240
+
+
 class ExtractOptions(Options):
     """How clips are cut from a video; the ``Config`` of a video source extends it."""
 
     fps: list[float] = Field(
         default_factory=lambda: [8.0],
-        description="Frame rates to sample at; each gives its own clips. A rate above the video's own repeats frames.",
+        description="Frame rates to sample at (up to 240); each gives its own clips. A rate above the video's own repeats frames.",
     )
     stride: int | None = Field(None, gt=0, description="Sampled frames between clip starts; default the clip length.")
     max_clips_per_video: int = Field(64, gt=0, description="Cap on clips from one video, spread evenly through it.")
@@ -65,8 +71,8 @@ class ExtractOptions(Options):
     @field_validator("fps")
     @classmethod
     def _positive_rates(cls, value: list[float]) -> list[float]:
-        if not value or any(rate <= 0 for rate in value):
-            raise ValueError(f"expected one or more frame rates > 0, got {value}")
+        if not value or any(not 0 < rate <= MAX_FPS for rate in value):
+            raise ValueError(f"expected one or more frame rates > 0 and <= {MAX_FPS}, got {shown(value)}")
         return sorted(set(value))
 
 

@@ -149,7 +149,8 @@ def campaign(cases: int, folder: Path) -> None:
     print(f"tracebacks: {sum(crashes.values())} (stopped after {SECONDS} s: {sum(1 for o, _, _ in outcomes if o.seconds >= SECONDS)})")
     for last_line, count in crashes.most_common():
         print(f"  {count} x {last_line}")
-    print(f"slowest case: {slowest.seconds:.2f} s ({len(data)} bytes, --set {flags}), exit {slowest.exit_code}")
+    shown_flags = [flag if len(flag) < 60 else f"{flag[:60]}..." for flag in flags]
+    print(f"slowest case: {slowest.seconds:.2f} s ({len(data)} bytes, --set {shown_flags}), exit {slowest.exit_code}")
     print(f"largest output: {max(o.output for o, _, _ in outcomes)} characters")
 
 

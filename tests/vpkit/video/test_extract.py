@@ -115,7 +115,7 @@ def test_missing_file_raises_video_error(tmp_path):
 def test_options_validate():
     assert ExtractOptions(fps=10).fps == [10.0]
     assert ExtractOptions(fps=[16, 8, 8]).fps == [8.0, 16.0]
-    for bad in ({"fps": []}, {"fps": [0]}, {"stride": 0}, {"val_fraction": 1}, {"short_videos": "loop"}):
+    for bad in ({"fps": []}, {"fps": [0]}, {"fps": [8, 1e300]}, {"stride": 0}, {"val_fraction": 1}, {"short_videos": "loop"}):
         with pytest.raises(ValidationError):
             ExtractOptions(**bad)
 
