@@ -125,7 +125,12 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @DEVICE
 def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
              device: str) -> None:
-    """Score the run in RUN_DIR: print a table and write metrics.json there."""
+    """Score the run in RUN_DIR: print a table and write metrics.json there.
+
+    Beside each metric's value are its baselines, scored on the same clips under the same
+    protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
+    which of them the model beats.
+    """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics
 
