@@ -165,7 +165,7 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
 
 def _table(results: dict) -> None:
     """One row per metric; with baselines (``vpkit evaluate``), a column for each and a line per
-    metric that says which of them the model beats."""
+    metric that says which of them the model beats; then the metrics' warnings."""
     from vpkit.engine.baselines import verdict
 
     baselines = list(dict.fromkeys(b for result in results.values() for b in result.get("baselines", {})))
@@ -176,11 +176,12 @@ def _table(results: dict) -> None:
         scores = result.get("baselines", {})
         cells = "".join(f" {scores[b][name]:>12.4f}" if b in scores else f" {'-':>12}" for b in baselines)
         click.echo(f"{name:<8} {result[name]:>12.4f}{cells}  {count}")
-        if "warning" in result:
-            click.echo(f"warning: {name}: {result['warning']}", err=True)
     for name, result in results.items():
         if result.get("baselines"):
             click.echo(f"{name}: {verdict(result['baselines'])}")
+    for name, result in results.items():
+        if "warning" in result:
+            click.echo(f"warning: {name}: {result['warning']}", err=True)
 
 
 @cli.command("plugins")
