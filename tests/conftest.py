@@ -3,6 +3,9 @@ real HTTP server on 127.0.0.1 that serves files (well or badly, on request)."""
 
 from __future__ import annotations
 
+import contextlib
+import resource
+import signal
 import subprocess
 import sys
 import textwrap
@@ -96,6 +99,56 @@ def encode(out: Path, *inputs: str, seconds: float, extra: tuple[str, ...] = ())
 
 def lavfi(source: str, size: str = "64x48", rate: int = 24) -> tuple[str, str, str, str]:
     return ("-f", "lavfi", "-i", f"{source}=size={size}:rate={rate}")
+
+
+class FullDisk:
+    """A disk that fills up: files cannot grow past a size (RLIMIT_FSIZE), and a write beyond
+    fails with EFBIG, as one fails with ENOSPC on a full disk (SIGXFSZ is ignored, so the
+    process lives on to report it). For this process, or for a child process."""
+
+    @staticmethod
+    def preexec(size: int):
+        """A ``preexec_fn`` for ``subprocess``: the child writes files of at most ``size`` bytes."""
+
+        def limit() -> None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+        return limit
+
+    @staticmethod
+    @contextlib.contextmanager
+    def inside(size: int):
+        """Within the block, this process writes files of at most ``size`` bytes."""
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, handler)
+
+
+@pytest.fixture
+def full_disk() -> FullDisk:
+    return FullDisk()
+
+
+@pytest.fixture(scope="session")
+def make_video():
+    """Encode test videos with real ffmpeg: ``make_video(out, "testsrc2", size="96x64", seconds=1)``
+    is H.264 unless ``codec`` names another encoder (``libvpx-vp9``, ``libaom-av1``, ...)."""
+
+    def make(out: Path, source: str = "testsrc2", size: str = "64x48", seconds: float = 1, rate: int = 24,
+             codec: str = "libx264", extra: tuple[str, ...] = ()) -> Path:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if codec == "libx264":
+            return encode(out, *lavfi(source, size, rate), seconds=seconds, extra=extra)
+        ffmpeg(*lavfi(source, size, rate), "-t", str(seconds), "-c:v", codec, *extra, str(out))
+        return out
+
+    return make
 
 
 @pytest.fixture(scope="session")

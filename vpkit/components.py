@@ -23,9 +23,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Options(BaseModel):
-    """Base class for component ``Config`` models: unknown keys are an error."""
+    """Base class for component ``Config`` models: unknown keys are an error, and so are
+    infinite or NaN numbers (no option means anything by them; a width of ``.inf`` only
+    fails later, when the network is built)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Component:
@@ -43,13 +45,16 @@ class Source(Component):
     #: Options that change how inputs are fetched, not which clips result (left out of the
     #: store's fingerprint, so changing them reuses the store).
     fetch_options: ClassVar[frozenset[str]] = frozenset()
+    #: True for a source whose inputs can grow after its store is finished (a folder of files):
+    #: ``prepare`` then runs on every use of the finished store, and adds what is new.
+    rescan: ClassVar[bool] = False
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
         self.config = config
         self.clip = clip
 
     def prepare(self, writer: ClipWriter) -> None:
-        """Add shards to ``writer``; skip keys in ``writer.done_keys`` to resume."""
+        """Add shards to ``writer``; skip keys in ``writer.done_keys`` to resume (or to rescan)."""
         raise NotImplementedError
 
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import torch
 
-from vpkit.errors import VpkitError
+from vpkit.errors import VpkitError, shown
+
+
+#: Device types vpkit trains and generates on. torch parses more (``meta``, ``xla``, ...), but
+#: a model there holds no data or needs set-up that vpkit does not do.
+DEVICE_TYPES = ("cpu", "cuda")
 
 
 def check_device(name: str) -> str:
-    """Raise ``ValueError`` unless ``name`` is ``auto`` or a device torch can parse."""
+    """Raise ``ValueError`` unless ``name`` is ``auto`` or a CPU or CUDA device torch can parse."""
     if name != "auto":
         try:
-            torch.device(name)
+            usable = torch.device(name).type in DEVICE_TYPES
         except RuntimeError:
-            raise ValueError(f"expected auto, cpu, cuda or cuda:N, got {name!r}") from None
+            usable = False
+        if not usable:
+            raise ValueError(f"expected auto, cpu, cuda or cuda:N, got {shown(name)}")
     return name
 
 

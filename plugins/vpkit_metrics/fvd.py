@@ -19,7 +19,7 @@ from pydantic import Field
 
 from vpkit import ClipSpec, Options
 from vpkit_metrics.frechet import Gaussian, frechet_distance
-from vpkit_metrics.i3d import INPUT_SIZE, InceptionI3d, check_frames
+from vpkit_metrics.i3d import INPUT_SIZE, NUM_CLASSES, InceptionI3d, check_frames
 from vpkit_metrics.i3d_weights import SHA256, load_i3d, weights_path
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
 from vpkit_metrics.tf_resize import resize_bilinear
@@ -87,13 +87,18 @@ class FVD(PretrainedNetworkMetric):
         return {"mean": real.mean, "cov": real.cov, "count": np.array(real.count)}
 
     def load_real_state(self, state: dict[str, np.ndarray]) -> None:
-        self._real_cached = Gaussian(np.asarray(state["mean"]), np.asarray(state["cov"]), int(state["count"]))
+        mean, cov, count = (np.asarray(state[key]) for key in ("mean", "cov", "count"))
+        if mean.shape != (NUM_CLASSES,) or cov.shape != (NUM_CLASSES, NUM_CLASSES) or count.shape != () or count < 2:
+            raise ValueError(f"mean {mean.shape}, covariance {cov.shape} and count {count.shape} are not the statistics "
+                             f"of {NUM_CLASSES} I3D features from 2 or more videos")
+        self._real_cached = Gaussian(mean, cov, int(count))
 
     def _gaussian(self, side: str) -> Gaussian:
         if side == "real" and self._real_cached is not None:
             return self._real_cached
-        if not self._features[side]:
-            raise ValueError(f"FVD got no {side} videos")
+        videos = sum(len(features) for features in self._features[side])
+        if videos < 2:
+            raise ValueError(f"FVD needs at least 2 {side} videos to fit a covariance, got {videos}")
         return Gaussian.fit(np.concatenate(self._features[side]))
 
     def compute(self) -> dict[str, Any]:

@@ -8,6 +8,8 @@ videos. The backbone's ImageNet weights are torchvision's, fetched on first use 
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import urllib.error
 import warnings
 from pathlib import Path
@@ -48,7 +50,9 @@ def load_lpips(net: str):
 
     path, url = backbone_file(net)
     try:
-        with warnings.catch_warnings():  # lpips calls torchvision with the deprecated pretrained=True
+        # torch.hub announces a download on stdout, which is for results (`vpkit score --json`)
+        with warnings.catch_warnings(), contextlib.redirect_stdout(sys.stderr):
+            # lpips calls torchvision with the deprecated pretrained=True
             warnings.filterwarnings("ignore", category=UserWarning, module="torchvision")
             return lpips.LPIPS(net=net, version="0.1", verbose=False).eval()
     except (urllib.error.URLError, OSError) as exc:

@@ -184,6 +184,25 @@ def _table(results: dict) -> None:
             click.echo(f"warning: {name}: {result['warning']}", err=True)
 
 
+@cli.command()
+@click.argument("run_dirs", nargs=-1, required=True, type=RUN_DIR)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default answers this machine only; 0.0.0.0 answers every machine that reaches it.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: a free one).")
+@click.option("--checkpoint", type=click.Choice(["last", "best"]), default="last", show_default=True,
+              help="Checkpoint of each run: checkpoints/last.pt, or checkpoints/best.pt (the best by the run's metrics).")
+@DEVICE
+def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, device: str) -> None:
+    """Serve the models trained in RUN_DIRS: a web page at / and an HTTP API under /api (its docs at /docs).
+
+    Each run's generator is loaded once and named by its folder. A conditional model predicts
+    the video that follows an uploaded photo; an unconditional one draws grids of samples.
+    """
+    from vpkit.commands.serve.server import serve as run_server
+
+    run_server(list(run_dirs), host, port, checkpoint, device)
+
+
 @cli.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 def list_plugins(as_json: bool) -> None:

@@ -171,9 +171,9 @@ class Evaluator:
             return None
         try:
             metric.load_real_state(state)
-        except DAMAGED:
+        except DAMAGED as exc:
             metric.reset()
-            return self.cache.damaged(path)
+            return self.cache.damaged(path, exc)
         return state
 
     def _save_real_state(self, metric: Metric) -> dict[str, np.ndarray] | None:

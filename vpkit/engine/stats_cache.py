@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
-from vpkit.atomic import atomic_path, write_json
+from vpkit.atomic import atomic_path, write_failure, write_json
+from vpkit.errors import reason_of
+from vpkit.progress import note
 
 #: What reading a damaged file raises: numpy's zip and header errors, truncated data, bad JSON.
 DAMAGED = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
-
-
-def say(message: str) -> None:
-    """One line to stderr, above any progress bar (training's or evaluation's)."""
-    tqdm.write(message, file=sys.stderr)
 
 
 class StatsCache:
@@ -44,8 +39,8 @@ class StatsCache:
         try:
             with np.load(path, allow_pickle=False) as data:
                 return {name: data[name] for name in data.files}
-        except DAMAGED:
-            return self.damaged(path)
+        except DAMAGED as exc:
+            return self.damaged(path, exc)
 
     def write_arrays(self, path: Path, arrays: dict[str, np.ndarray]) -> None:
         try:
@@ -59,8 +54,8 @@ class StatsCache:
             return None
         try:
             return json.loads(path.read_text(encoding="utf-8"))
-        except (*DAMAGED, UnicodeDecodeError):
-            return self.damaged(path)
+        except (*DAMAGED, UnicodeDecodeError) as exc:
+            return self.damaged(path, exc)
 
     def write_json(self, path: Path, obj: Any) -> None:
         try:
@@ -69,12 +64,13 @@ class StatsCache:
             self._unwritable(path, exc)
 
     @staticmethod
-    def damaged(path: Path) -> None:
+    def damaged(path: Path, exc: BaseException | None = None) -> None:
         """Note a file that is there but unusable; the caller recomputes and overwrites it."""
-        say(f"note: {path} is damaged; computing it again")
+        reason = "" if exc is None else f" ({f'no array {exc}' if isinstance(exc, KeyError) else reason_of(exc)})"
+        note(f"warning: {path}: damaged statistics cache{reason}; computing the statistics again")
         return None
 
     @staticmethod
     def _unwritable(path: Path, exc: OSError) -> None:
-        say(f"warning: cannot write the evaluation cache {path} ({exc.strerror or exc}); "
-            "the numbers stand, but the next evaluation computes them again")
+        note(f"warning: cannot write the statistics cache {path} ({write_failure(exc)}); "
+             "the numbers stand, but the next evaluation computes them again")

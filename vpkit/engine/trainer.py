@@ -23,12 +23,12 @@ from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.devices import pick_device
-from vpkit.engine.checkpoint import load_checkpoint, save_checkpoint
+from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
-from vpkit.errors import ConfigError, VpkitError
+from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.files import clips_to_tensor, write_video
 
 #: Parts of the resolved config a resumed run must share with its checkpoint (the source is
@@ -68,7 +68,6 @@ class Trainer:
             raise ConfigError(f"{self.run_dir} already holds a run; pass --resume to continue it or -o for a new one")
         if self.resume and not self.checkpoint_path.exists():
             raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
-        self._make_run_dir()
         self.device = pick_device(self.cfg.device)
         torch.manual_seed(self.run.config.seed)
         store = prepare_store(self.run)
@@ -88,13 +87,16 @@ class Trainer:
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
         if self.resume:
-            self._load_state(load_checkpoint(self.checkpoint_path, self.device))
+            self._load_state(load_checkpoint(self.checkpoint_path, self.device, needs=TO_RESUME))
+        self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
 
+        # Every check has passed: only now does the run directory change, so a refused run or
+        # resume leaves it as it was (its config.yaml still describes its checkpoint).
+        self._make_run_dir()
         from torch.utils.tensorboard import SummaryWriter
 
         self.tb = SummaryWriter(str(self.run_dir / "tensorboard"), purge_step=self.step + 1 if self.resume else None)
         self.log.trim(self.step)
-        self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
 
     def _make_run_dir(self) -> None:
         try:
@@ -121,17 +123,24 @@ class Trainer:
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
                 progress.update(1)
                 progress.set_postfix(d=f"{stats['loss_d']:.3f}", g=f"{stats['loss_g']:.3f}", clips_s=f"{stats['clips_per_s']:.1f}")
-                if due(self.step, self.cfg.log_every, self.cfg.steps):
-                    self._log(stats)
-                if due(self.step, self.cfg.sample_every, self.cfg.steps):
-                    self.write_samples()
-                if self.evaluation and self.evaluation.due(self.step):
-                    if self.evaluation(self.G, self.step, self.tb).is_best:
-                        self.save_checkpoint(self.best_path)
-                if due(self.step, self.cfg.checkpoint_every, self.cfg.steps):
-                    self.save_checkpoint()
-                if self._stop_requested:
-                    self.save_checkpoint()
+                # The state of this step reaches disk before anything after it that can fail (the
+                # log on a full disk, samples, a metric): whatever fails, no finished step is lost.
+                # The log line goes first, so that a resumed run's log.jsonl lacks no step.
+                checkpointed = False  # set before the save: a save that failed is not retried
+                try:
+                    if due(self.step, self.cfg.log_every, self.cfg.steps):
+                        self._log(stats)
+                    if due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or self._stop_requested:
+                        checkpointed = True
+                        self.save_checkpoint()
+                    self._samples_and_evaluation()
+                except Exception:
+                    if not checkpointed:
+                        self.save_checkpoint()
+                    raise
+                if self._stop_requested:  # also when Ctrl-C came during samples or evaluation
+                    if not checkpointed:
+                        self.save_checkpoint()
                     raise Interrupted(
                         f"interrupted at step {self.step}; checkpoint saved to {self.checkpoint_path}; "
                         "continue with --resume"
@@ -139,6 +148,16 @@ class Trainer:
         finally:
             progress.close()
             signal.signal(signal.SIGINT, previous_handler)
+
+    def _samples_and_evaluation(self) -> None:
+        """Samples and evaluation, when due, on random-number states of their own: a run resumed
+        from the checkpoint saved before them continues exactly as an unbroken one."""
+        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
+            if due(self.step, self.cfg.sample_every, self.cfg.steps):
+                self.write_samples()
+            best = bool(self.evaluation and self.evaluation.due(self.step) and self.evaluation(self.G, self.step, self.tb).is_best)
+        if best:
+            self.save_checkpoint(self.best_path)
 
     def _request_stop(self, signum, frame) -> None:
         """First Ctrl-C: finish the current step, checkpoint, stop. Second: stop at once."""
@@ -232,15 +251,19 @@ class Trainer:
                 f"--resume: {', '.join(changed)} differ from the checkpoint in {self.run_dir}; "
                 "resume with the same settings or start a new run with -o"
             )
-        self.G.load_state_dict(state["generator"])
-        self.D.load_state_dict(state["discriminator"])
-        self.opt_g.load_state_dict(state["optimizers"]["generator"])
-        self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
-        self.step = int(state["step"])
-        torch.set_rng_state(state["rng"]["torch"].cpu())
-        if state["rng"]["cuda"] and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
-        self.feeder.load_state_dict(state["rng"]["feeder"])
+        try:
+            self.G.load_state_dict(state["generator"])
+            self.D.load_state_dict(state["discriminator"])
+            self.opt_g.load_state_dict(state["optimizers"]["generator"])
+            self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
+            torch.set_rng_state(state["rng"]["torch"].cpu())
+            if state["rng"]["cuda"] and torch.cuda.is_available():
+                torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
+            self.feeder.load_state_dict(state["rng"]["feeder"])
+        except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
+            raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
+                             "start a new run with -o") from None
+        self.step = state["step"]
 
     def cleanup(self) -> None:
         if self.tb is not None:

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from vpkit_metrics.fvd import FVD, preprocess
@@ -37,3 +38,23 @@ def test_fvd_result_carries_counts_protocol_and_warnings(fvd):
     state = fvd.real_state()
     assert state["mean"].shape == (400,) and state["cov"].shape == (400, 400) and int(state["count"]) == 2
     assert fvd.real_key()["weights_sha256"] == result["weights_sha256"]
+
+
+def test_one_video_is_refused_in_words_of_videos(fvd):
+    fvd.update(_videos(0, count=1), None)
+    with pytest.raises(ValueError, match="^FVD needs at least 2 real videos to fit a covariance, got 1$"):
+        fvd.compute()
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"mean": np.zeros(3), "cov": np.zeros((3, 3)), "count": np.array(5)},  # another feature size
+        {"mean": np.zeros(400), "cov": np.zeros(400), "count": np.array(5)},
+        {"mean": np.zeros(400), "cov": np.zeros((400, 400)), "count": np.array(1)},
+    ],
+)
+def test_cached_statistics_that_do_not_fit_are_refused(state):
+    fvd = FVD(FVD.Config(), ClipSpec(9, 16))
+    with pytest.raises(ValueError, match="are not the statistics of 400 I3D features from 2 or more videos"):
+        fvd.load_real_state(state)

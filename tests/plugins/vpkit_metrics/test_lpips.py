@@ -61,3 +61,11 @@ def test_frames_too_small_for_alexnet():
     with pytest.raises(ValueError, match="LPIPS \\(alex\\) needs frames of at least 31 pixels, got 16"):
         LPIPS.check_clip(LPIPS.Config(), ClipSpec(4, 16))
     LPIPS.check_clip(LPIPS.Config(net="vgg"), ClipSpec(4, 16))
+
+
+def test_the_download_notice_stays_off_stdout(torch_home, capsys):
+    # torch.hub announces "Downloading: ..." on stdout, where `vpkit score --json` prints its results
+    with pytest.raises(VpkitError):
+        load_lpips("alex")
+    out, err = capsys.readouterr()
+    assert out == "" and "Downloading" in err
