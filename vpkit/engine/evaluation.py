@@ -10,6 +10,8 @@ Beside the model, the same metrics score the baselines of :mod:`vpkit.engine.bas
 the same clips under the same protocol. Both the real set's statistics and the baselines'
 scores are cached under the stats directory, keyed by the clip store, split, count and the
 metric's own key (extractor and weights hash), so later evaluations only score the model.
+Each value gets a 95% confidence interval from a bootstrap over the videos (see
+:mod:`vpkit.engine.intervals`), with the number of resamples in the protocol.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.engine.baselines import BASELINES, BY_NAME, REFERENCE, Baseline, BaselineInputs, ReferenceClips, model_beats
 from vpkit.engine.generate import generate
+from vpkit.engine.intervals import RESAMPLES
 from vpkit.engine.stats_cache import DAMAGED, StatsCache
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import clips_to_tensor
@@ -48,10 +51,12 @@ class Protocol:
     size: int
     seed: int
     conditional: bool
+    resamples: int = RESAMPLES
 
     def describe(self) -> dict[str, Any]:
         how = {"paired_frames": PREDICTED} if self.conditional else {"generated": UNCONDITIONAL}
-        return {"split": self.split, "videos": self.videos, "frames": self.frames, "size": self.size, "seed": self.seed, **how}
+        return {"split": self.split, "videos": self.videos, "frames": self.frames, "size": self.size, "seed": self.seed,
+                "resamples": self.resamples, **how}
 
 
 def build_metrics(run: Run, names: list[str] | None, generator: type[Generator]) -> tuple[list[Metric], list[str]]:
@@ -95,8 +100,8 @@ class Evaluator:
     """
 
     def __init__(self, metrics: list[Metric], store: ClipStore, split: str, count: int, stats_dir: Path,
-                 batch_size: int = 16, seed: int = 0):
-        self.metrics, self.count, self.split = metrics, count, split
+                 batch_size: int = 16, seed: int = 0, resamples: int = RESAMPLES):
+        self.metrics, self.count, self.split, self.resamples = metrics, count, split, resamples
         self.dataset: ClipDataset = store.split(split)
         if count > len(self.dataset):
             raise ConfigError(f"the {split} split of {store.root} has {len(self.dataset)} clips, fewer than the {count} videos "
@@ -115,7 +120,8 @@ class Evaluator:
 
     def __call__(self, generator: Generator) -> dict[str, dict[str, Any]]:
         device = next(generator.parameters()).device
-        protocol = Protocol(self.split, self.count, self.clip.frames, self.clip.size, self.seed, generator.conditional)
+        protocol = Protocol(self.split, self.count, self.clip.frames, self.clip.size, self.seed, generator.conditional,
+                            self.resamples)
         real_states = {}
         for metric in self.metrics:
             metric.to(device).reset()
@@ -134,7 +140,7 @@ class Evaluator:
             generator.train(was_training)
         results = {}
         for metric in self.metrics:
-            results[metric.name] = {**_compute(metric), "protocol": protocol.describe()}
+            results[metric.name] = {**compute_with_interval(metric, self.resamples), "protocol": protocol.describe()}
             if real_states[metric.name] is None:
                 real_states[metric.name] = self._save_real_state(metric)
         baselines = self._baseline_scores(generator.conditional, device, real_states)
@@ -267,6 +273,14 @@ def _feed(metric: Metric, real: torch.Tensor, video: torch.Tensor, real_cached: 
 def _compute(metric: Metric) -> dict[str, Any]:
     try:
         return metric.compute()
+    except ValueError as exc:
+        raise VpkitError(f"metric {metric.name}: {exc}") from None
+
+
+def compute_with_interval(metric: Metric, resamples: int) -> dict[str, Any]:
+    """The metric's result with its confidence interval (``ci95``, ``se``) when it gives one."""
+    try:
+        return {**metric.compute(), **(metric.interval(resamples) or {})}
     except ValueError as exc:
         raise VpkitError(f"metric {metric.name}: {exc}") from None
 

@@ -67,7 +67,7 @@ class StatsCache:
     def damaged(path: Path, exc: BaseException | None = None) -> None:
         """Note a file that is there but unusable; the caller recomputes and overwrites it."""
         reason = "" if exc is None else f" ({f'no array {exc}' if isinstance(exc, KeyError) else reason_of(exc)})"
-        note(f"warning: {path}: damaged statistics cache{reason}; computing the statistics again")
+        note(f"warning: {path}: damaged statistics cache{reason}; computing it again")
         return None
 
     @staticmethod

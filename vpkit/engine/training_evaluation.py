@@ -21,7 +21,7 @@ from vpkit.engine.baselines import verdict
 from vpkit.engine.evaluation import Evaluator
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due
-from vpkit.engine.stats_cache import say
+from vpkit.progress import note as say
 
 LOG = "metrics.jsonl"
 
@@ -40,7 +40,8 @@ class TrainingEvaluation:
         self.every, self.last_step = cfg.every, run.config.train.steps
         metrics = [m.cls(m.config, run.clip) for m in run.metrics]
         self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
-        self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size, run.config.seed)
+        self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size,
+                                   run.config.seed, cfg.resamples)
         for note in self.evaluator.notes:
             say(f"note: {note}")
         self.log = JsonlLog(Path(run_dir) / LOG)

@@ -122,7 +122,7 @@ def test_baselines_are_cached_reused_and_rebuilt_when_damaged(tmp_path, capsys):
     files["ssim"].write_text('{"key": {"clips"')
     third = evaluate(store, clip, stats)
     err = capsys.readouterr().err
-    assert f"{files['ssim']} is damaged; computing it again" in err and "baseline copy_first:" in err
+    assert f"{files['ssim']}: damaged statistics cache" in err and "baseline copy_first:" in err
     assert third["ssim"]["baselines"] == first["ssim"]["baselines"]
     assert json.loads(files["ssim"].read_text())["values"]["copy_first"] == pytest.approx(1.0, abs=1e-9)
     assert files["psnr"].stat().st_mtime_ns == stamps["psnr"]
@@ -135,7 +135,7 @@ def test_an_unwritable_cache_is_a_warning_not_a_failure(tmp_path, capsys):
     blocked.write_text("a file where the cache directory should be")
     results = evaluate(store, clip, blocked)
     assert results["psnr"]["baselines"]["copy_first"]["psnr"] == pytest.approx(100.0)
-    assert f"warning: cannot write the evaluation cache {blocked}/baselines-psnr-" in capsys.readouterr().err
+    assert f"warning: cannot write the statistics cache {blocked}/baselines-psnr-" in capsys.readouterr().err
 
 
 def test_fvd_baselines_on_identical_splits_of_still_clips(tmp_path, i3d_weights, capsys):
@@ -166,7 +166,7 @@ def test_fvd_baselines_on_identical_splits_of_still_clips(tmp_path, i3d_weights,
     capsys.readouterr()
     again = evaluate(store, clip, stats, names=("fvd",), count=2, **options)["fvd"]
     err = capsys.readouterr().err
-    assert f"{real_stats} is damaged" in err and not re.search(r"baseline \w+:", err)
+    assert f"{real_stats}: damaged statistics cache" in err and not re.search(r"baseline \w+:", err)
     assert cached.stat().st_mtime_ns == stamp and again["baselines"] == baselines
     assert again["fvd"] == pytest.approx(fvd["fvd"], rel=1e-9)
     with np.load(real_stats) as rebuilt:

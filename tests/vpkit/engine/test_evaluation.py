@@ -5,43 +5,11 @@ import json
 import pytest
 import torch
 from click.testing import CliRunner
-from torch import nn
 
-from vpkit import Generator, GeneratorOutput, hookimpl
 from vpkit.commands.cli import cli
 from vpkit.config.runfile import load_run
 from vpkit.engine.evaluation import build_metrics
 from vpkit.errors import ConfigError
-
-
-class StillGenerator(Generator):
-    """A real, if modest, conditional generator: it predicts that the first frame stays put,
-    scaled by one learned gain."""
-
-    name = "still"
-    conditional = True
-
-    def __init__(self, config, clip):
-        super().__init__(config, clip)
-        self.gain = nn.Parameter(torch.ones(()))
-
-    def sample_latent(self, batch_size, generator=None):
-        return torch.randn(batch_size, 1, generator=generator)
-
-    def forward(self, z, condition=None):
-        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
-        return GeneratorOutput(video)
-
-
-class StillPlugin:
-    @hookimpl
-    def register_generators(self, register):
-        register(StillGenerator)
-
-
-@pytest.fixture
-def still(register_plugin):
-    register_plugin(StillPlugin(), "still-test")
 
 
 def _cli(*args, env=None, code=0):
@@ -59,8 +27,9 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     document = json.loads((run_dir / "metrics.json").read_text())
     fvd = document["metrics"]["fvd"]
     assert document["step"] == 2 and fvd["real_videos"] == fvd["generated_videos"] == 2
-    assert fvd["protocol"] == {"split": "val", "videos": 2, "frames": 12, "size": 16, "seed": 3, "generated":
+    assert fvd["protocol"] == {"split": "val", "videos": 2, "frames": 12, "size": 16, "seed": 3, "resamples": 1000, "generated":
                                "generated from seeded latents, no frame given; compared with the real clips as sets"}
+    assert 0 <= fvd["ci95"][0] <= fvd["fvd"] <= fvd["ci95"][1] and fvd["se"] >= 0
     assert len(fvd["weights_sha256"]) == 64 and fvd["covariance"] == "unbiased (N - 1)"
 
     # An unconditional model has no frame to copy: its baselines are the distributional ones.
