@@ -125,7 +125,12 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @DEVICE
 def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
              device: str) -> None:
-    """Score the run in RUN_DIR: print a table and write metrics.json there."""
+    """Score the run in RUN_DIR: print a table and write metrics.json there.
+
+    Beside each metric's value are its baselines, scored on the same clips under the same
+    protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
+    which of them the model beats.
+    """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics
 
@@ -160,7 +165,7 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
 
 def _table(results: dict) -> None:
     """One row per metric with its 95% interval; with baselines (``vpkit evaluate``), a column for
-    each and a line per metric that says which of them the model beats."""
+    each and a line per metric that says which of them the model beats; then the metrics' warnings."""
     from vpkit.engine.baselines import verdict
 
     baselines = list(dict.fromkeys(b for result in results.values() for b in result.get("baselines", {})))
@@ -171,11 +176,12 @@ def _table(results: dict) -> None:
         scores = result.get("baselines", {})
         cells = "".join(f" {scores[b][name]:>12.4f}" if b in scores else f" {'-':>12}" for b in baselines)
         click.echo(f"{name:<8} {result[name]:>12.4f}  {_interval(result.get('ci95')):<25}{cells}  {count}")
-        if "warning" in result:
-            click.echo(f"warning: {name}: {result['warning']}", err=True)
     for name, result in results.items():
         if result.get("baselines"):
             click.echo(f"{name}: {verdict(result['baselines'])}")
+    for name, result in results.items():
+        if "warning" in result:
+            click.echo(f"warning: {name}: {result['warning']}", err=True)
 
 
 def _interval(ci95: list[float] | None) -> str:

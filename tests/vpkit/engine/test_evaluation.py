@@ -51,6 +51,8 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     # The second evaluation takes the real statistics and the baselines from the cache and agrees.
     again = _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 2, env=env).output
     assert stats[0].stat().st_mtime_ns == stamp and "baseline floor" not in again
+    # the warnings (other weights, small N) come after the table and its verdict, not inside it
+    assert again.index("fvd: the model beats") < again.index("warning: fvd: I3D weights differ")
     repeated = json.loads((run_dir / "metrics.json").read_text())["metrics"]["fvd"]
     assert repeated["fvd"] == pytest.approx(fvd["fvd"], rel=1e-9, abs=1e-12) and repeated["baselines"] == baselines
 
