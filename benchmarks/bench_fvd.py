@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from vpkit_metrics.fvd import FVD
 from vpkit_metrics.i3d import InceptionI3d
-from vpkit_videogan import VideoGANGenerator
+from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec, ClipWriter
 from vpkit.data.batches import pick_device

@@ -2,23 +2,31 @@
 
 Every component class has a ``name`` (how a run file refers to it) and a pydantic
 ``Config`` (the options its run-file block may hold; unknown keys are rejected).
+
+This module imports no torch, so that listing, validating and completing run files stays
+fast: the interfaces that are torch modules (``Generator``, ``Discriminator``) live in
+:mod:`vpkit.networks`. A plugin may register a torch-free *declaration* of a component (its
+name, ``Config``, class-level facts and ``check_clip``) that names the class doing the work
+in ``implementation``; that class subclasses the declaration and is imported only when a
+run builds it (see :func:`vpkit.plugins.implementation`).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-import torch
 from pydantic import BaseModel, ConfigDict
-from torch import nn
 
 from vpkit import hookspecs
 from vpkit.clip_spec import ClipSpec
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import torch
+
     from vpkit.data.clips import ClipWriter
 
 
@@ -31,6 +39,9 @@ class Options(BaseModel):
 class Component:
     name: ClassVar[str]
     Config: ClassVar[type[BaseModel]] = Options
+    #: ``"module:Class"`` of the class that does the work, when this class only declares the
+    #: component; that class subclasses this one. Empty: this class is the implementation.
+    implementation: ClassVar[str] = ""
 
     @classmethod
     def check_clip(cls, config: BaseModel, clip: ClipSpec) -> None:
@@ -69,38 +80,15 @@ class GeneratorOutput:
     losses: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
-class Generator(Component, nn.Module):
-    """Maps a latent (and, if ``conditional``, a first frame) to a video."""
+class GeneratorTraits(Component):
+    """What a run file and the trainer know about a generator before building it (torch-free).
+
+    :class:`vpkit.Generator` inherits these; a generator's declaration subclasses this class.
+    """
 
     conditional: ClassVar[bool] = False
     #: Update schedule this model was designed for; a run file's ``train.schedule`` overrides it.
     default_schedule: ClassVar[dict[str, int]] = {}
-
-    def __init__(self, config: BaseModel, clip: ClipSpec):
-        nn.Module.__init__(self)
-        self.config = config
-        self.clip = clip
-
-    def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """``batch_size`` latents, drawn from ``generator`` when given (it may live on the CPU).
-
-        The latents must be on the model's device (that of its parameters): the trainer and
-        ``vpkit.generate`` pass them straight to ``forward``.
-        """
-        raise NotImplementedError
-
-    def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
-        """``condition`` is the first frame (B, 3, H, W) in [-1, 1] for conditional models."""
-        raise NotImplementedError
-
-
-class Discriminator(Component, nn.Module):
-    """Maps a video (B, 3, T, H, W) in [-1, 1] to one real/fake logit per video, shape (B,)."""
-
-    def __init__(self, config: BaseModel, clip: ClipSpec):
-        nn.Module.__init__(self)
-        self.config = config
-        self.clip = clip
 
 
 class Metric(Component):
@@ -118,12 +106,14 @@ class Metric(Component):
     lower_is_better: ClassVar[bool] = True
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
+        import torch
+
         self.config = config
         self.clip = clip
         self.device = torch.device("cpu")
 
     @classmethod
-    def cannot_score(cls, generator: type[Generator]) -> str | None:
+    def cannot_score(cls, generator: type[GeneratorTraits]) -> str | None:
         """Why this metric cannot score ``generator``'s videos, or None when it can."""
         if cls.paired and not generator.conditional:
             return (f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
@@ -132,6 +122,8 @@ class Metric(Component):
 
     def to(self, device: torch.device | str) -> Metric:
         """Run whatever network the metric uses on ``device`` (the engine passes the generator's)."""
+        import torch
+
         self.device = torch.device(device)
         return self
 
@@ -165,22 +157,34 @@ class Metric(Component):
 
 @dataclass(frozen=True)
 class Kind:
-    """A component kind, declared once: its base class, the hook that registers it, and where a
-    run file names it (``many``: a list of blocks, as ``metrics:`` is, rather than one)."""
+    """A component kind, declared once: its interface, the hook that registers it, and where a
+    run file names it (``many``: a list of blocks, as ``metrics:`` is, rather than one).
+
+    ``interface`` is the import path of the base class an implementation subclasses (imported
+    only when one is checked, since two of them are torch modules); ``declared`` is the
+    torch-free base class a declaration subclasses.
+    """
 
     name: str
-    base: type[Component]
+    interface: str
+    declared: type[Component]
     hook: Callable[..., None]
     run_file: tuple[str, ...]
     many: bool = False
+
+    @property
+    def base(self) -> type[Component]:
+        module, _, name = self.interface.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("source", Source, hookspecs.register_sources, ("source",)),
-        Kind("generator", Generator, hookspecs.register_generators, ("model", "generator")),
-        Kind("discriminator", Discriminator, hookspecs.register_discriminators, ("model", "discriminator")),
-        Kind("metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
+        Kind("source", "vpkit.components:Source", Source, hookspecs.register_sources, ("source",)),
+        Kind("generator", "vpkit.networks:Generator", GeneratorTraits, hookspecs.register_generators, ("model", "generator")),
+        Kind("discriminator", "vpkit.networks:Discriminator", Component, hookspecs.register_discriminators,
+             ("model", "discriminator")),
+        Kind("metric", "vpkit.components:Metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
     )
 }

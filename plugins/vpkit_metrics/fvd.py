@@ -15,26 +15,14 @@ from typing import Any
 
 import numpy as np
 import torch
-from pydantic import Field
-
-from vpkit import ClipSpec, Options
+from vpkit_metrics.declarations import FVDDeclaration
 from vpkit_metrics.frechet import Gaussian, frechet_distance
-from vpkit_metrics.i3d import INPUT_SIZE, InceptionI3d, check_frames
+from vpkit_metrics.i3d import INPUT_SIZE, InceptionI3d
 from vpkit_metrics.i3d_weights import SHA256, load_i3d, weights_path
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
 from vpkit_metrics.tf_resize import resize_bilinear
 
 PREPROCESSING = "8-bit RGB, TF1 bilinear resize to 224x224, scaled to [-1, 1]"
-
-
-class FVDConfig(Options):
-    weights: str | None = Field(
-        None, description="i3d_pretrained_400.pt to use; default $VPKIT_I3D_WEIGHTS, else downloaded once into the cache."
-    )
-    weights_url: str | None = Field(None, description="Download from this URL instead of the pinned mirrors.")
-    weights_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="Expected SHA-256 of a download from weights_url.")
-    batch_size: int = Field(8, gt=0, description="Videos per I3D forward pass.")
-    warn_below: int = Field(256, ge=0, description="Warn when either set has fewer videos than this.")
 
 
 def preprocess(videos: torch.Tensor) -> torch.Tensor:
@@ -43,17 +31,7 @@ def preprocess(videos: torch.Tensor) -> torch.Tensor:
     return resize_bilinear(levels, (INPUT_SIZE, INPUT_SIZE)).div(127.5).sub(1)
 
 
-class FVD(PretrainedNetworkMetric):
-    name = "fvd"
-    paired = False
-    lower_is_better = True
-    Config = FVDConfig
-
-    @classmethod
-    def check_clip(cls, config: FVDConfig, clip: ClipSpec) -> None:
-        check_frames(clip.frames)
-
-
+class FVD(FVDDeclaration, PretrainedNetworkMetric):
     def reset(self) -> None:
         self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}
         self._real_cached: Gaussian | None = None

@@ -11,29 +11,15 @@ from __future__ import annotations
 import urllib.error
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
-from pydantic import Field
 
-from vpkit import ClipSpec, Options, VpkitError, sha256_of
+from vpkit import VpkitError, sha256_of
+from vpkit_metrics.declarations import LPIPSDeclaration, check_lpips_size
 from vpkit_metrics.paired import check_pair
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
-
-#: Smallest frame side each backbone's pooling layers can take.
-MIN_SIZE = {"alex": 31, "vgg": 16}
-
-
-def check_size(net: str, size: int) -> None:
-    if size < MIN_SIZE[net]:
-        raise ValueError(f"LPIPS ({net}) needs frames of at least {MIN_SIZE[net]} pixels, got {size}")
-
-
-class LPIPSConfig(Options):
-    net: Literal["alex", "vgg"] = Field("alex", description="Backbone: alex (the LPIPS default) or vgg.")
-    batch_size: int = Field(64, gt=0, description="Frames per forward pass.")
-
 
 def backbone_file(net: str) -> tuple[Path, str]:
     """Where torchvision keeps the backbone's ImageNet weights, and their URL."""
@@ -61,16 +47,7 @@ def load_lpips(net: str):
         ) from None
 
 
-class LPIPS(PretrainedNetworkMetric):
-    name = "lpips"
-    paired = True
-    lower_is_better = True
-    Config = LPIPSConfig
-
-    @classmethod
-    def check_clip(cls, config: LPIPSConfig, clip: ClipSpec) -> None:
-        check_size(config.net, clip.size)
-
+class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
     def reset(self) -> None:
         self._scores: list[float] = []
 
@@ -80,7 +57,7 @@ class LPIPS(PretrainedNetworkMetric):
     @torch.no_grad()
     def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
         check_pair(real, generated)
-        check_size(self.config.net, min(real.shape[-2:]))
+        check_lpips_size(self.config.net, min(real.shape[-2:]))
         network = self.network()
         b, c, t, h, w = real.shape
         frames = [x.transpose(1, 2).reshape(b * t, c, h, w) for x in (real, generated)]

@@ -57,7 +57,7 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
     results = {}
     for name in names:
         cls = registry.get(name)
-        metric: Metric = cls(cls.Config(), clip).to(target)
+        metric: Metric = plugins.implementation("metric", cls)(cls.Config(), clip).to(target)
         metric.reset()
         try:
             if metric.paired:

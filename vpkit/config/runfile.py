@@ -32,10 +32,16 @@ from vpkit.suggest import did_you_mean
 
 @dataclass
 class Resolved:
-    """One validated component: its class and its validated options."""
+    """One validated component: its class as registered (the component, or its torch-free
+    declaration), and its validated options."""
 
+    kind: str
     cls: type[Component]
     config: BaseModel
+
+    def build(self, clip: ClipSpec) -> Component:
+        """An instance of the component, its implementation imported if it was declared."""
+        return plugins.implementation(self.kind, self.cls)(self.config, clip)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.cls.name, **self.config.model_dump(mode="json")}
@@ -131,7 +137,7 @@ def _resolve(errors: LocatedErrors, kind: str, block: ComponentBlock, loc: tuple
     except ValueError as exc:
         errors.add(("clip",), f"{kind} {cls.name!r} cannot make these clips: {exc}")
         return None
-    return Resolved(cls, config)
+    return Resolved(kind, cls, config)
 
 
 def _check_metrics(errors: LocatedErrors, config: RunConfig, generator: Resolved | None, metrics: list[Resolved | None]) -> None:

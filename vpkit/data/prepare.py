@@ -46,7 +46,7 @@ def prepare_store(run: Run) -> ClipStore:
         writer = ClipWriter(root, run.clip, fingerprint, cache_dir(run))
     except OSError as exc:
         raise VpkitError(f"cannot write the clip store at {root}: {exc.strerror}") from None
-    source = run.source.cls(run.source.config, run.clip)
+    source = run.source.build(run.clip)
     source.prepare(writer)
     return writer.finish()
 

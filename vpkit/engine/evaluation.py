@@ -25,7 +25,8 @@ from tqdm import tqdm
 
 from vpkit import plugins
 from vpkit.atomic import atomic_path
-from vpkit.components import Generator, Metric
+from vpkit.components import GeneratorTraits, Metric
+from vpkit.networks import Generator
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.engine.generate import generate
@@ -45,7 +46,7 @@ class Protocol:
     paired_frames: str = "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"
 
 
-def build_metrics(run: Run, names: list[str] | None, generator: type[Generator]) -> tuple[list[Metric], list[str]]:
+def build_metrics(run: Run, names: list[str] | None, generator: type[GeneratorTraits]) -> tuple[list[Metric], list[str]]:
     """Metrics by name (options from the run file's block when it has one), and notes on skipped ones.
 
     ``names`` None means the run file's ``metrics:``, or every installed metric if it lists none;
@@ -73,7 +74,7 @@ def build_metrics(run: Run, names: list[str] | None, generator: type[Generator])
         if problem:
             notes.append(f"skipped {name}: {problem}")
             continue
-        metrics.append(cls(config, run.clip))
+        metrics.append(plugins.implementation("metric", cls)(config, run.clip))
     if not metrics:
         raise ConfigError("; ".join(["no metric to compute", *notes]))
     return metrics, notes

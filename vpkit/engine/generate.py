@@ -10,7 +10,8 @@ from pathlib import Path
 
 import torch
 
-from vpkit.components import Generator, GeneratorOutput
+from vpkit.components import GeneratorOutput
+from vpkit.networks import Generator
 from vpkit.config.runfile import Run, load_run
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint
@@ -37,7 +38,7 @@ def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, de
     run = load_run(config_path)
     target = pick_device(device)
     state = load_checkpoint(checkpoint, target)
-    generator = run.generator.cls(run.generator.config, run.clip).to(target)
+    generator = run.generator.build(run.clip).to(target)
     try:
         generator.load_state_dict(state["generator"])
     except RuntimeError as exc:

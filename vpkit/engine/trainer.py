@@ -78,9 +78,8 @@ class Trainer:
         except ValueError as exc:
             raise VpkitError(f"{store.root}: {exc}") from None
 
-        gen, disc = self.run.generator, self.run.discriminator
-        self.G = gen.cls(gen.config, self.run.clip).to(self.device)
-        self.D = disc.cls(disc.config, self.run.clip).to(self.device)
+        self.G = self.run.generator.build(self.run.clip).to(self.device)
+        self.D = self.run.discriminator.build(self.run.clip).to(self.device)
         adam = dict(lr=self.cfg.lr, betas=tuple(self.cfg.betas))
         self.opt_g = torch.optim.Adam(self.G.parameters(), **adam)
         self.opt_d = torch.optim.Adam(self.D.parameters(), **adam)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vpkit.components import Generator
+from vpkit.networks import Generator
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
 from vpkit.data.prepare import cache_dir
@@ -35,7 +35,7 @@ class TrainingEvaluation:
     def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int):
         cfg = run.config.evaluation
         self.every, self.last_step = cfg.every, run.config.train.steps
-        metrics = [m.cls(m.config, run.clip) for m in run.metrics]
+        metrics = [m.build(run.clip) for m in run.metrics]
         self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
         self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size, run.config.seed)
         self.log = JsonlLog(Path(run_dir) / LOG)
