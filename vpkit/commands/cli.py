@@ -76,7 +76,7 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
     spec = load_run(run_file, overrides)
     run_dir = run_dir or Path(spec.config.output.dir or Path("runs") / spec.stem)
     trainer = train_run(spec, run_dir, resume)
-    click.echo(f"finished {trainer.step} steps; run written to {run_dir}", err=True)
+    click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {run_dir}", err=True)
 
 
 @cli.command()

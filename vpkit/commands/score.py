@@ -61,7 +61,7 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
         metric.reset()
         try:
             if metric.paired:
-                for real_file, fake_file in tqdm(pairs(real, fake), desc=name, unit="pair", file=sys.stderr):
+                for real_file, fake_file in tqdm(pairs(real, fake), desc=name, unit="pair", file=sys.stderr, disable=None):
                     a, b = load(real_file), load(fake_file)
                     frames = min(a.shape[2], b.shape[2])
                     if a.shape[3:] != b.shape[3:]:
@@ -70,7 +70,7 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
                     metric.update(a[:, :, :frames], b[:, :, :frames])
             else:
                 for side, files in (("real", real), ("generated", fake)):
-                    for file in tqdm(list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr):
+                    for file in tqdm(list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr, disable=None):
                         video = load(file)
                         metric.update(video if side == "real" else None, video if side == "generated" else None)
             results[name] = metric.compute()

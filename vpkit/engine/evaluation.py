@@ -105,7 +105,9 @@ class Evaluator:
         was_training = generator.training
         generator.eval()
         try:
-            with tqdm(total=self.count, desc="evaluate", unit="video", file=sys.stderr, dynamic_ncols=True) as bar:
+            # On a terminal only, and gone when done: elsewhere a bar is a line of carriage returns.
+            with tqdm(total=self.count, desc="evaluate", unit="video", file=sys.stderr, dynamic_ncols=True,
+                      disable=None, leave=False) as bar:
                 for index, start in enumerate(range(0, self.count, self.batch_size)):
                     stop = min(start + self.batch_size, self.count)
                     real = clips_to_tensor(self.dataset.gather(range(start, stop)), device)

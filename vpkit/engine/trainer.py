@@ -8,14 +8,12 @@ objective. Batches come from :mod:`vpkit.data.batches`; the trainer knows no mod
 from __future__ import annotations
 
 import signal
-import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 import yaml
-from tqdm import tqdm
 
 from vpkit import __version__
 from vpkit.atomic import write_text
@@ -24,6 +22,7 @@ from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint, save_checkpoint
+from vpkit.engine.console import Console, banner
 from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due, updates_at
@@ -61,6 +60,8 @@ class Trainer:
         self.fixed_real = None
         self.tb = None
         self.evaluation: TrainingEvaluation | None = None
+        self.store = None
+        self.console: Console | None = None
 
     # --- setup: data, models, optimisers, and the state of a resumed run
     def setup(self) -> None:
@@ -71,7 +72,7 @@ class Trainer:
         self._make_run_dir()
         self.device = pick_device(self.cfg.device)
         torch.manual_seed(self.run.config.seed)
-        store = prepare_store(self.run)
+        store = self.store = prepare_store(self.run)
         self.train_set, self.val_set = store.split("train"), store.split("val")
         try:
             self.feeder = BatchFeeder(self.train_set, self.cfg.batch_size, self.device, self.run.config.seed)
@@ -111,21 +112,23 @@ class Trainer:
     # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
     def train(self) -> None:
         previous_handler = signal.signal(signal.SIGINT, self._request_stop)
-        progress = tqdm(total=self.cfg.steps, initial=self.step, file=sys.stderr, desc="train", unit="step", dynamic_ncols=True)
+        self.console = Console(self.cfg.steps, self.step, self.cfg.log_every)
+        self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step))
         try:
             while self.step < self.cfg.steps:
                 started = time.perf_counter()
                 stats = self.train_step(self.step + 1)
                 self.step += 1
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
-                progress.update(1)
-                progress.set_postfix(d=f"{stats['loss_d']:.3f}", g=f"{stats['loss_g']:.3f}", clips_s=f"{stats['clips_per_s']:.1f}")
+                self.console.step(self.step, stats)
                 if due(self.step, self.cfg.log_every, self.cfg.steps):
                     self._log(stats)
                 if due(self.step, self.cfg.sample_every, self.cfg.steps):
                     self.write_samples()
                 if self.evaluation and self.evaluation.due(self.step):
-                    if self.evaluation(self.G, self.step, self.tb).is_best:
+                    result = self.evaluation(self.G, self.step, self.tb)
+                    self.console.metrics(self.step, result.values, result.is_best)
+                    if result.is_best:
                         self.save_checkpoint(self.best_path)
                 if due(self.step, self.cfg.checkpoint_every, self.cfg.steps):
                     self.save_checkpoint()
@@ -136,7 +139,7 @@ class Trainer:
                         "continue with --resume"
                     )
         finally:
-            progress.close()
+            self.console.close()
             signal.signal(signal.SIGINT, previous_handler)
 
     def _request_stop(self, signum, frame) -> None:
