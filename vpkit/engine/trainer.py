@@ -24,6 +24,7 @@ from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.grids import gif_summary, make_grid, sample_columns
+from vpkit.engine import provenance
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
@@ -95,6 +96,7 @@ class Trainer:
         self.tb = SummaryWriter(str(self.run_dir / "tensorboard"), purge_step=self.step + 1 if self.resume else None)
         self.log.trim(self.step)
         self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
+        provenance.record(self.run_dir, self.device, self.step)
 
     def _make_run_dir(self) -> None:
         try:
