@@ -59,10 +59,12 @@ def load_run(run_file: Path, overrides: tuple[str, ...]):
 
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
-@click.option("-o", "--run-dir", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/<run file stem>).")
+@click.option("-o", "--run-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Run directory (default: runs/<run file stem>, or the next free runs/<stem>-N when that holds a run).")
 @SET
-@click.option("--resume", is_flag=True, help="Continue the run in the run directory from its last checkpoint.")
-def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool) -> None:
+@click.option("--resume", is_flag=True, help="Continue the run in the run directory (by default the latest runs/<stem>[-N]) from its last checkpoint.")
+@click.option("--force", is_flag=True, help="Start over in a run directory that holds a run; the old run is moved aside to <dir>.old, not deleted.")
+def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool) -> None:
     """Train the run described by RUN_FILE.
 
     Examples:
@@ -70,13 +72,19 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
         vpkit run examples/quickstart.yaml
 
         vpkit run examples/quickstart.yaml --set train.steps=2000 -o runs/longer
+
+        vpkit run examples/quickstart.yaml --resume --set train.steps=2000
     """
+    from vpkit.commands.run_dirs import choose
     from vpkit.engine.trainer import train_run
 
     spec = load_run(run_file, overrides)
-    run_dir = run_dir or Path(spec.config.output.dir or Path("runs") / spec.stem)
-    trainer = train_run(spec, run_dir, resume)
-    click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {run_dir}", err=True)
+    named = run_dir or (Path(spec.config.output.dir) if spec.config.output.dir else None)
+    chosen = choose(Path("runs") / spec.stem, named, resume, force)
+    if chosen.note:
+        click.echo(f"note: {chosen.note}", err=True)
+    trainer = train_run(spec, chosen.path, resume)
+    click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True)
 
 
 @cli.command()

@@ -128,7 +128,8 @@ class Console:
             self.bar.close()
 
 
-def banner(run: Run, run_dir: Path, device, generator, discriminator, store: ClipStore, step: int) -> list[str]:
+def banner(run: Run, run_dir: Path, device, generator, discriminator, store: ClipStore, step: int,
+           changes: list[str] = ()) -> list[str]:
     """What a run is about to do, in a few lines: where, on what, with which models, clips and schedule."""
     import torch
 
@@ -148,4 +149,5 @@ def banner(run: Run, run_dir: Path, device, generator, discriminator, store: Cli
         f"schedule: {train.steps} steps of {train.batch_size} clips; per step {schedule.d_steps} D and "
         f"{schedule.g_steps} G updates{extra}; samples every {train.sample_every}, checkpoints every "
         f"{train.checkpoint_every} steps",
+        *([f"changed since the checkpoint: {'; '.join(changes)}"] if changes else []),
     ]

@@ -26,15 +26,11 @@ from vpkit.engine.console import Console, banner
 from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine import provenance
 from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.resume import check_resume
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import clips_to_tensor, write_video
-
-#: Parts of the resolved config a resumed run must share with its checkpoint (the source is
-#: compared through its store fingerprint, which ignores options such as rate limits).
-SAME_ON_RESUME = ("clip", "model")
-
 
 class Interrupted(VpkitError):
     exit_code = 130
@@ -63,11 +59,13 @@ class Trainer:
         self.evaluation: TrainingEvaluation | None = None
         self.store = None
         self.console: Console | None = None
+        self.changes: list[str] = []  # settings a resumed run changed since its checkpoint
 
     # --- setup: data, models, optimisers, and the state of a resumed run
     def setup(self) -> None:
         if self.checkpoint_path.exists() and not self.resume:
-            raise ConfigError(f"{self.run_dir} already holds a run; pass --resume to continue it or -o for a new one")
+            raise ConfigError(f"{self.run_dir} already holds a run; pass --resume to continue it, --force to start over, "
+                              "or -o for a new one")
         if self.resume and not self.checkpoint_path.exists():
             raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
         self._make_run_dir()
@@ -115,7 +113,7 @@ class Trainer:
     def train(self) -> None:
         previous_handler = signal.signal(signal.SIGINT, self._request_stop)
         self.console = Console(self.cfg.steps, self.step, self.cfg.log_every)
-        self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step))
+        self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step, self.changes))
         try:
             while self.step < self.cfg.steps:
                 started = time.perf_counter()
@@ -227,15 +225,7 @@ class Trainer:
         return save_checkpoint(path or self.checkpoint_path, state)
 
     def _load_state(self, state: dict) -> None:
-        saved, current = state.get("config", {}), self.run.resolved_dict()
-        changed = [key for key in SAME_ON_RESUME if saved.get(key) != current.get(key)]
-        if state.get("store") != store_fingerprint(self.run):
-            changed.append("source")
-        if changed:
-            raise ConfigError(
-                f"--resume: {', '.join(changed)} differ from the checkpoint in {self.run_dir}; "
-                "resume with the same settings or start a new run with -o"
-            )
+        self.changes = check_resume(state, self.run, self.run_dir)
         self.G.load_state_dict(state["generator"])
         self.D.load_state_dict(state["discriminator"])
         self.opt_g.load_state_dict(state["optimizers"]["generator"])
