@@ -259,6 +259,32 @@ def _table(results: dict) -> None:
             click.echo(f"warning: {name}: {result['warning']}", err=True)
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout, one object per run.")
+def runs(folder: Path, as_json: bool) -> None:
+    """List the runs in FOLDER (default runs/): step, status, size, last change and latest metrics.
+
+    The status is running, finished, interrupted (Ctrl-C, or a process that is gone) or failed.
+
+    Examples:
+
+        vpkit runs
+
+        vpkit runs experiments/ --json
+    """
+    from vpkit.commands.runs import describe, find_runs, table
+
+    found = [describe(run_dir) for run_dir in find_runs(folder)]
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+    elif not found:
+        click.echo(f"no runs in {folder}", err=True)
+    else:
+        for line in table(found):
+            click.echo(line)
+
+
 @cli.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 def list_plugins(as_json: bool) -> None:

@@ -27,6 +27,7 @@ from vpkit.engine.grids import gif_summary, make_grid, sample_columns
 from vpkit.engine import provenance
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.resume import check_resume
+from vpkit.engine.run_state import RUNNING, RunState
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
 from vpkit.errors import ConfigError, VpkitError
@@ -60,6 +61,7 @@ class Trainer:
         self.store = None
         self.console: Console | None = None
         self.changes: list[str] = []  # settings a resumed run changed since its checkpoint
+        self.state: RunState | None = None
 
     # --- setup: data, models, optimisers, and the state of a resumed run
     def setup(self) -> None:
@@ -95,6 +97,8 @@ class Trainer:
         self.log.trim(self.step)
         self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
         provenance.record(self.run_dir, self.device, self.step)
+        self.state = RunState(self.run_dir, self.cfg.steps)  # only now: a refused run leaves the old state alone
+        self.state.write(RUNNING, self.step)
 
     def _make_run_dir(self) -> None:
         try:
@@ -222,7 +226,9 @@ class Trainer:
             "vpkit_version": __version__,
         }
         self.tb.flush()
-        return save_checkpoint(path or self.checkpoint_path, state)
+        saved = save_checkpoint(path or self.checkpoint_path, state)
+        self.state.write(RUNNING, self.step)
+        return saved
 
     def _load_state(self, state: dict) -> None:
         self.changes = check_resume(state, self.run, self.run_dir)
@@ -236,9 +242,12 @@ class Trainer:
             torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
         self.feeder.load_state_dict(state["rng"]["feeder"])
 
-    def cleanup(self) -> None:
+    def cleanup(self, error: BaseException | None = None) -> None:
+        """Close what setup opened, and record how training ended (``error``: what stopped it)."""
         if self.tb is not None:
             self.tb.close()
+        if self.state is not None:
+            self.state.stopped(self.step, error)
 
 
 def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
@@ -247,9 +256,13 @@ def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
 
 def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
     trainer = Trainer(run, run_dir, resume)
+    error = None
     try:
         trainer.setup()
         trainer.train()
+    except BaseException as exc:
+        error = exc
+        raise
     finally:
-        trainer.cleanup()
+        trainer.cleanup(error)
     return trainer

@@ -1,5 +1,6 @@
 """The CLI end to end, and what it does with bad input."""
 
+import json
 import os
 import signal
 import subprocess
@@ -135,6 +136,7 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path):
     assert "continue with --resume" in stderr and "Traceback" not in stderr
     step = torch.load(run / "checkpoints" / "last.pt", weights_only=True)["step"]
     assert step >= 2
+    assert json.loads((run / "status.json").read_text())["state"] == "interrupted"
     resumed = vpkit("run", path, "-o", run, "--resume", "--set", f"train.steps={step + 2}")
     assert resumed.returncode == 0, resumed.stderr
     assert torch.load(run / "checkpoints" / "last.pt", weights_only=True)["step"] == step + 2
