@@ -203,7 +203,7 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @DEVICE
 def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
              device: str) -> None:
-    """Score the run in RUN_DIR: print a table and write metrics.json there.
+    """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
     Examples:
 
@@ -218,11 +218,14 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
     document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    protocol = next(iter(document["metrics"].values()))["protocol"]
+    # metrics.json keeps earlier evaluations too; the table shows this checkpoint's
+    shown = {name: result for name, result in document["metrics"].items()
+             if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])}
+    protocol = next(iter(shown.values()))["protocol"]
     click.echo(f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
                f"{protocol['frames']}x{protocol['size']}x{protocol['size']}")
-    _table(document["metrics"])
-    click.echo(f"written to {Path(run_dir) / 'metrics.json'}", err=True)
+    _table(shown)
+    click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)
 
 
 @cli.command()

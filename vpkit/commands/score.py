@@ -27,10 +27,10 @@ def video_files(path: Path) -> dict[str, Path]:
     if path.is_file():
         return {path.name: path}
     if not path.is_dir():
-        raise VpkitError(f"{path}: no such file or folder")
+        raise ConfigError(f"{path}: no such file or folder")
     found = {p.name: p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES}
     if not found:
-        raise VpkitError(f"{path}: no videos ({', '.join(READABLE_SUFFIXES)}) in this folder")
+        raise ConfigError(f"{path}: no videos ({', '.join(READABLE_SUFFIXES)}) in this folder")
     return found
 
 
@@ -54,10 +54,15 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
     target = pick_device(device)
     first = read_video(next(iter(real.values())))
     clip = ClipSpec(first.shape[0], min(first.shape[1:3]))  # what the metrics are told to expect
-    results = {}
+    metrics: list[Metric] = []
     for name in names:
         cls = registry.get(name)
-        metric: Metric = plugins.implementation("metric", cls)(cls.Config(), clip).to(target)
+        metrics.append(plugins.implementation("metric", cls)(cls.Config(), clip).to(target))
+    for metric in metrics:  # networks and weights of every metric first: a failed download costs no finished score
+        metric.prepare()
+    results = {}
+    for metric in metrics:
+        name = metric.name
         metric.reset()
         try:
             if metric.paired:

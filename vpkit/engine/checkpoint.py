@@ -9,7 +9,7 @@ from typing import Any
 import torch
 
 from vpkit.atomic import atomic_path
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError, VpkitError
 
 
 def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
@@ -23,7 +23,7 @@ def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
 def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
-        raise VpkitError(f"{path}: no checkpoint there")
+        raise ConfigError(f"{path}: no checkpoint there")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt or foreign files

@@ -15,7 +15,7 @@ from vpkit.networks import Generator
 from vpkit.config.runfile import Run, load_run
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError, VpkitError
 
 
 @dataclass
@@ -33,7 +33,7 @@ def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, de
     run_dir = Path(run_dir)
     config_path = run_dir / "config.yaml"
     if not config_path.is_file():
-        raise VpkitError(f"{run_dir}: not a vpkit run directory (no config.yaml)")
+        raise ConfigError(f"{run_dir}: not a vpkit run directory (no config.yaml)")
     checkpoint = Path(checkpoint) if checkpoint else run_dir / "checkpoints" / "last.pt"
     run = load_run(config_path)
     target = pick_device(device)
