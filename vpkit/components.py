@@ -1,4 +1,4 @@
-"""The interfaces a plugin implements: sources, generators, discriminators and metrics.
+"""The interfaces a plugin implements: sources, generators, discriminators, metrics and loggers.
 
 Every component class has a ``name`` (how a run file refers to it) and a pydantic
 ``Config`` (the options its run-file block may hold; unknown keys are rejected).
@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -155,6 +156,38 @@ class Metric(Component):
         raise NotImplementedError
 
 
+class Logger(Component):
+    """An experiment logger: told the run's configuration once, then its scalars and sample
+    videos as training goes. A run file lists loggers under ``logging:``.
+
+    Built like every component, with its options and the run's clip; every method but
+    ``start`` may be left as it is when the logger has no use for what it receives.
+    """
+
+    def __init__(self, config: BaseModel, clip: ClipSpec):
+        self.config = config
+        self.clip = clip
+
+    def start(self, run_dir: Path, hyperparameters: dict[str, Any], step: int) -> None:
+        """Before the first step. ``hyperparameters`` is the resolved run configuration (nested;
+        :func:`vpkit.flatten` makes it ``a.b.c`` keys). ``step`` is 0 for a new run and the
+        checkpoint's step for a resumed one: drop what was logged past it, where you can."""
+        raise NotImplementedError
+
+    def log_scalars(self, section: str, values: dict[str, float], step: int) -> None:
+        """``section`` ``train``: losses, D(x), D(G(z)), learning rate, clips/s, every
+        ``train.log_every`` steps. ``metrics``: the run's metrics, when evaluated during training."""
+
+    def log_video(self, name: str, frames: np.ndarray, fps: float, files: list[Path], step: int) -> None:
+        """A sample grid, uint8 ``(T, H, W, 3)``, and the files the run wrote it to (a GIF and an MP4)."""
+
+    def flush(self) -> None:
+        """At every checkpoint: what was logged so far reaches its files."""
+
+    def close(self, status: str) -> None:
+        """When training stops: ``status`` is ``finished``, ``interrupted`` or ``failed``."""
+
+
 @dataclass(frozen=True)
 class Kind:
     """A component kind, declared once: its interface, the hook that registers it, and where a
@@ -186,5 +219,6 @@ KINDS: dict[str, Kind] = {
         Kind("discriminator", "vpkit.networks:Discriminator", Component, hookspecs.register_discriminators,
              ("model", "discriminator")),
         Kind("metric", "vpkit.components:Metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
+        Kind("logger", "vpkit.components:Logger", Logger, hookspecs.register_loggers, ("logging",), many=True),
     )
 }

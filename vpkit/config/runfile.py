@@ -58,6 +58,7 @@ class Run:
     generator: Resolved
     discriminator: Resolved
     metrics: list[Resolved]
+    loggers: list[Resolved]
 
     @property
     def stem(self) -> str:
@@ -69,6 +70,7 @@ class Run:
         data["source"] = self.source.to_dict()
         data["model"] = {"generator": self.generator.to_dict(), "discriminator": self.discriminator.to_dict()}
         data["metrics"] = [m.to_dict() for m in self.metrics]
+        data["logging"] = [logger.to_dict() for logger in self.loggers]
         return data
 
 
@@ -107,11 +109,13 @@ def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
             resolved[kind.name] = [_resolve(errors, kind.name, b, (*kind.run_file, i), clip) for i, b in enumerate(block)]
         else:
             resolved[kind.name] = _resolve(errors, kind.name, block, kind.run_file, clip)
-    source, generator, discriminator, metrics = (resolved[k] for k in ("source", "generator", "discriminator", "metric"))
+    source, generator, discriminator, metrics, loggers = (
+        resolved[k] for k in ("source", "generator", "discriminator", "metric", "logger")
+    )
     _check_metrics(errors, config, generator, metrics)
     errors.raise_if_any()
     _fill_schedule(config.train.schedule, generator.cls)
-    return Run(path, config, clip, source, generator, discriminator, metrics)
+    return Run(path, config, clip, source, generator, discriminator, metrics, loggers)
 
 
 def _block_at(config: RunConfig, path: tuple[str, ...]) -> Any:

@@ -149,5 +149,6 @@ def banner(run: Run, run_dir: Path, device, generator, discriminator, store: Cli
         f"schedule: {train.steps} steps of {train.batch_size} clips; per step {schedule.d_steps} D and "
         f"{schedule.g_steps} G updates{extra}; samples every {train.sample_every}, checkpoints every "
         f"{train.checkpoint_every} steps",
+        f"logging: {', '.join(logger.cls.name for logger in run.loggers) or 'this console only'}",
         *([f"changed since the checkpoint: {'; '.join(changes)}"] if changes else []),
     ]

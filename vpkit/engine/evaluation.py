@@ -26,11 +26,11 @@ from tqdm import tqdm
 from vpkit import plugins
 from vpkit.atomic import atomic_path
 from vpkit.components import GeneratorTraits, Metric
-from vpkit.networks import Generator
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.engine.generate import generate
 from vpkit.errors import ConfigError, VpkitError
+from vpkit.networks import Generator
 from vpkit.video.files import clips_to_tensor
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import torch
 
 from vpkit.components import GeneratorOutput
-from vpkit.networks import Generator
 from vpkit.config.runfile import Run, load_run
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.errors import ConfigError, VpkitError
+from vpkit.networks import Generator
 
 
 @dataclass

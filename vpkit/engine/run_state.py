@@ -32,14 +32,21 @@ class RunState:
                       "host": socket.gethostname(), "updated": now(), **extra}
         write_json(self.path, self.state)
 
-    def stopped(self, step: int, error: BaseException | None) -> None:
-        """Record how training ended: finished, interrupted (Ctrl-C) or failed, with the reason."""
-        if error is None:
-            self.write(FINISHED, step)
-        elif isinstance(error, KeyboardInterrupt) or getattr(error, "exit_code", None) == 130:
-            self.write(INTERRUPTED, step)
-        else:
+    def stopped(self, step: int, ending: str, error: BaseException | None) -> None:
+        """Record how training ended (see :func:`outcome`), with the reason when it failed."""
+        if ending == FAILED:
             self.write(FAILED, step, error=str(getattr(error, "message", error)) or type(error).__name__)
+        else:
+            self.write(ending, step)
+
+
+def outcome(error: BaseException | None) -> str:
+    """How training ended: finished, interrupted (Ctrl-C) or failed."""
+    if error is None:
+        return FINISHED
+    if isinstance(error, KeyboardInterrupt) or getattr(error, "exit_code", None) == 130:
+        return INTERRUPTED
+    return FAILED
 
 
 def now() -> str:

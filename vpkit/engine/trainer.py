@@ -21,17 +21,18 @@ from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.devices import pick_device
+from vpkit.engine import provenance
 from vpkit.engine.checkpoint import load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
-from vpkit.engine.grids import gif_summary, make_grid, sample_columns
-from vpkit.engine import provenance
-from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.grids import make_grid, sample_columns
 from vpkit.engine.resume import check_resume
-from vpkit.engine.run_state import RUNNING, RunState
+from vpkit.engine.run_loggers import RunLoggers
+from vpkit.engine.run_state import RUNNING, RunState, outcome
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import clips_to_tensor, write_video
+
 
 class Interrupted(VpkitError):
     exit_code = 130
@@ -45,7 +46,6 @@ class Trainer:
         self.resume = resume
         self.checkpoint_path = self.run_dir / "checkpoints" / "last.pt"
         self.best_path = self.run_dir / "checkpoints" / "best.pt"
-        self.log = JsonlLog(self.run_dir / "log.jsonl")
         self.step = 0
         self._stop_requested = False
         # Built by setup(); None until then, so cleanup() works whenever setup stopped.
@@ -56,7 +56,7 @@ class Trainer:
         self.opt_g = self.opt_d = None
         self.fixed_z: torch.Tensor | None = None
         self.fixed_real = None
-        self.tb = None
+        self.loggers: RunLoggers | None = None
         self.evaluation: TrainingEvaluation | None = None
         self.store = None
         self.console: Console | None = None
@@ -91,10 +91,7 @@ class Trainer:
         if self.resume:
             self._load_state(load_checkpoint(self.checkpoint_path, self.device))
 
-        from torch.utils.tensorboard import SummaryWriter
-
-        self.tb = SummaryWriter(str(self.run_dir / "tensorboard"), purge_step=self.step + 1 if self.resume else None)
-        self.log.trim(self.step)
+        self.loggers = RunLoggers(self.run, self.run_dir, self.step)
         self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
         provenance.record(self.run_dir, self.device, self.step)
         self.state = RunState(self.run_dir, self.cfg.steps)  # only now: a refused run leaves the old state alone
@@ -130,7 +127,8 @@ class Trainer:
                 if due(self.step, self.cfg.sample_every, self.cfg.steps):
                     self.write_samples()
                 if self.evaluation and self.evaluation.due(self.step):
-                    result = self.evaluation(self.G, self.step, self.tb)
+                    result = self.evaluation(self.G, self.step)
+                    self.loggers.scalars("metrics", result.values, self.step)
                     self.console.metrics(self.step, result.values, result.is_best)
                     if result.is_best:
                         self.save_checkpoint(self.best_path)
@@ -187,9 +185,7 @@ class Trainer:
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:
-        for key, value in stats.items():
-            self.tb.add_scalar(f"train/{key}", value, self.step)
-        self.log.append({"step": self.step, **stats})
+        self.loggers.scalars("train", stats, self.step)
 
     # --- samples: a fixed batch of latents, in eval mode, so grids are comparable across steps
     @torch.no_grad()
@@ -204,9 +200,8 @@ class Trainer:
         _, columns = sample_columns(output, real)
         grid = make_grid(columns)
         path = self.run_dir / "samples" / f"step_{self.step:06d}.gif"
-        write_video(path, grid, self.cfg.fps)
-        write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)
-        self.tb.file_writer.add_summary(gif_summary("samples", grid, self.cfg.fps), self.step)
+        files = [write_video(path, grid, self.cfg.fps), write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)]
+        self.loggers.video("samples", grid, self.cfg.fps, files, self.step)
         return path
 
     # --- checkpoints: everything an exact resume needs
@@ -225,7 +220,7 @@ class Trainer:
             "store": store_fingerprint(self.run),
             "vpkit_version": __version__,
         }
-        self.tb.flush()
+        self.loggers.flush()
         saved = save_checkpoint(path or self.checkpoint_path, state)
         self.state.write(RUNNING, self.step)
         return saved
@@ -244,10 +239,11 @@ class Trainer:
 
     def cleanup(self, error: BaseException | None = None) -> None:
         """Close what setup opened, and record how training ended (``error``: what stopped it)."""
-        if self.tb is not None:
-            self.tb.close()
+        ending = outcome(error)
+        if self.loggers is not None:
+            self.loggers.close(ending)
         if self.state is not None:
-            self.state.stopped(self.step, error)
+            self.state.stopped(self.step, ending, error)
 
 
 def bce(logits: torch.Tensor, target: float) -> torch.Tensor:

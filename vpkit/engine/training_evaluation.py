@@ -1,5 +1,5 @@
 """Evaluation during training: every ``evaluation.every`` steps the run's metrics are computed,
-appended to ``metrics.jsonl``, written to TensorBoard under ``metrics/``, and the generator
+appended to ``metrics.jsonl`` (the trainer hands them to the run's loggers), and the generator
 that scores best on ``evaluation.best`` is kept as ``checkpoints/best.pt``.
 
 A resumed run drops ``metrics.jsonl`` lines past its checkpoint and recovers the best value
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from vpkit.networks import Generator
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
 from vpkit.data.prepare import cache_dir
 from vpkit.engine.evaluation import Evaluator
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due
+from vpkit.networks import Generator
 
 LOG = "metrics.jsonl"
 
@@ -45,12 +44,10 @@ class TrainingEvaluation:
     def due(self, step: int) -> bool:
         return due(step, self.every, self.last_step)
 
-    def __call__(self, generator: Generator, step: int, tensorboard: Any) -> EvaluationResult:
-        """Evaluate, log to ``metrics.jsonl`` and TensorBoard, and keep track of the best score."""
+    def __call__(self, generator: Generator, step: int) -> EvaluationResult:
+        """Evaluate, log to ``metrics.jsonl``, and keep track of the best score."""
         results = self.evaluator(generator)
         values = {name: float(result[name]) for name, result in results.items()}
-        for name, value in values.items():
-            tensorboard.add_scalar(f"metrics/{name}", value, step)
         self.log.append({"step": step, **values, "protocol": next(iter(results.values()))["protocol"]})
         score = values[self.best_metric.name]
         better = self.best is None or (score < self.best if self.best_metric.lower_is_better else score > self.best)
