@@ -112,7 +112,8 @@ class Trainer:
 
     # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
     def train(self) -> None:
-        previous_handler = signal.signal(signal.SIGINT, self._request_stop)
+        # Ctrl-C, and the SIGTERM a batch scheduler sends before it kills a job (preemption, time limit)
+        previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         self.console = Console(self.cfg.steps, self.step, self.cfg.log_every)
         self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step, self.changes))
         try:
@@ -142,10 +143,11 @@ class Trainer:
                     )
         finally:
             self.console.close()
-            signal.signal(signal.SIGINT, previous_handler)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _request_stop(self, signum, frame) -> None:
-        """First Ctrl-C: finish the current step, checkpoint, stop. Second: stop at once."""
+        """First Ctrl-C (or SIGTERM): finish the current step, checkpoint, stop. Second: stop at once."""
         if self._stop_requested:
             raise KeyboardInterrupt
         self._stop_requested = True

@@ -121,7 +121,8 @@ def test_resume_past_the_steps_asked_for_says_so(tiny_run, tmp_path):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs SIGINT")
-def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm from a scheduler"])
+def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path, stop):
     path, run = tiny_run(steps=100000), tmp_path / "run"
     proc = subprocess.Popen(
         [sys.executable, "-m", "vpkit", "run", str(path), "-o", str(run)], stderr=subprocess.PIPE, text=True
@@ -130,7 +131,7 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path):
     deadline = time.time() + 60
     while not (log.exists() and log.read_text().count("\n") >= 2) and time.time() < deadline:
         time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "continue with --resume" in stderr and "Traceback" not in stderr
