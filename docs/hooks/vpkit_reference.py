@@ -119,6 +119,8 @@ def _default(field: FieldInfo) -> str:
     value = field.get_default(call_default_factory=True)
     if isinstance(value, BaseModel):
         return ""
+    if isinstance(value, list):  # component blocks (the default loggers) as a run file writes them
+        value = [item.model_dump() if isinstance(item, BaseModel) else item for item in value]
     return f"`{value}`" if isinstance(value, str) else f"`{json.dumps(value, default=str)}`"
 
 
