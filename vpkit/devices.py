@@ -9,19 +9,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from vpkit.errors import VpkitError
+from vpkit.errors import VpkitError, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     import torch
 
-#: ``cpu``, ``cuda`` or ``cuda:N`` (``cpu:N`` too, as torch reads it).
+#: ``cpu``, ``cuda`` or ``cuda:N`` (``cpu:N`` too, as torch reads it). torch parses more device
+#: types (``meta``, ``xla``, ...), but a model there holds no data or needs set-up vpkit does not do.
 _DEVICE = re.compile(r"(cpu|cuda)(:\d+)?")
 
 
 def check_device(name: str) -> str:
     """Raise ``ValueError`` unless ``name`` is ``auto`` or a CPU or CUDA device."""
     if name != "auto" and not _DEVICE.fullmatch(name):
-        raise ValueError(f"expected auto, cpu, cuda or cuda:N, got {name!r}")
+        raise ValueError(f"expected auto, cpu, cuda or cuda:N, got {shown(name)}")
     return name
 
 

@@ -16,7 +16,7 @@ import pluggy
 
 from vpkit import hookspecs
 from vpkit.components import KINDS, Component
-from vpkit.errors import ConfigError, VpkitError
+from vpkit.errors import ConfigError, VpkitError, shown
 from vpkit.suggest import did_you_mean
 
 ENTRY_POINT_GROUP = "vpkit"
@@ -83,7 +83,7 @@ class Registry:
     def get(self, name: str) -> type[Component]:
         if name not in self.classes:
             available = ", ".join(sorted(self.classes)) or "none installed"
-            raise ConfigError(f"unknown {self.kind} {name!r}{did_you_mean(name, self.classes)}; available: {available}")
+            raise ConfigError(f"unknown {self.kind} {shown(name)}{did_you_mean(name, self.classes)}; available: {available}")
         return self.classes[name]
 
 

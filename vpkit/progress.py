@@ -31,8 +31,13 @@ class Progress:
 
     def note(self, message: str) -> None:
         """Print one line to stderr above the bars."""
-        tqdm.write(message, file=sys.stderr)
+        note(message)
 
     def close(self) -> None:
         for bar in self._bars:
             bar.close()
+
+
+def note(message: str) -> None:
+    """Print one line to stderr, above any progress bar (a warning, a cache being rebuilt)."""
+    tqdm.write(message, file=sys.stderr)

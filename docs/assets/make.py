@@ -16,6 +16,11 @@ as below (about 30 minutes on a shared 2-core CPU, at nice 10):
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
     python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
     vpkit evaluate /tmp/docrun-future --metrics ssim,psnr -n 64    # the evaluate tutorial's numbers
+
+vpkit serve's page, from a run of the conditional quickstart:
+
+    vpkit run examples/future_quickstart.yaml -o /tmp/futurerun
+    python docs/assets/make.py serve /tmp/futurerun     # serve-page.png: vpkit serve's page in headless Chromium
 """
 
 from __future__ import annotations
@@ -105,6 +110,57 @@ def digits() -> Path:
     return write_gif("bouncing-digits.gif", tile([source.render(i) for i in range(4)], 4), fps=10)
 
 
+def serve(run_dir: str) -> Path:
+    """vpkit serve's page with the prediction from the first frame of a validation clip of the run's
+    store, as headless Chromium shows it (Debian's chromium and chromium-driver, as in the suite's
+    browser test, tests/vpkit/commands/serve/test_page.py, whose flags these are)."""
+    import re
+    import subprocess
+    import tempfile
+    import time
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import prepare_store
+
+    first_frame = prepare_store(load_run(Path(run_dir) / "config.yaml")).split("val").gather([0])[0, 0]
+    with tempfile.TemporaryDirectory() as scratch:
+        photo = Path(scratch) / "court.png"
+        Image.fromarray(first_frame).resize((128, 128), Image.Resampling.NEAREST).save(photo)
+        log = Path(scratch) / "server.log"
+        with log.open("w") as out:
+            server = subprocess.Popen([sys.executable, "-m", "vpkit", "serve", run_dir, "--port", "0"], stdout=out, stderr=out)
+        try:
+            while not (found := re.search(r"at (http://\S+/) ", log.read_text())):
+                if server.poll() is not None:
+                    raise SystemExit(log.read_text())
+                time.sleep(0.2)
+            options = webdriver.ChromeOptions()
+            for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--window-size=1000,760", f"--user-data-dir={scratch}/profile"):
+                options.add_argument(flag)
+            chrome = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+            try:
+                chrome.get(found.group(1))
+                time.sleep(1)
+                chrome.find_element("id", "photo").send_keys(str(photo))
+                while chrome.execute_script("const v = document.getElementById('video'); return v.readyState < 2 || v.paused"):
+                    time.sleep(0.2)
+                time.sleep(1.2)  # into the clip, where the prediction has moved away from the input
+                path = ASSETS / "serve-page.png"
+                chrome.save_screenshot(str(path))
+            finally:
+                chrome.quit()
+        finally:
+            server.terminate()
+            server.wait()
+    return path
+
+
 if __name__ == "__main__":
-    makers = {"quickstart": quickstart, "synthetic": synthetic, "digits": digits, "future": future, "predict": predict}
+    makers = {"quickstart": quickstart, "synthetic": synthetic, "digits": digits, "future": future, "predict": predict,
+              "serve": serve}
     print(makers[sys.argv[1]](*sys.argv[2:]))

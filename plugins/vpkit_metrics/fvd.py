@@ -15,10 +15,13 @@ from typing import Any
 
 import numpy as np
 import torch
+
+from vpkit import bootstrap_interval
 from vpkit_metrics.declarations import FVDDeclaration
-from vpkit_metrics.frechet import Gaussian, frechet_distance
-from vpkit_metrics.i3d import INPUT_SIZE, InceptionI3d
-from vpkit_metrics.i3d_weights import SHA256, load_i3d, weights_path
+from vpkit_metrics.frechet import Gaussian, frechet_distance, frechet_distance_of_features
+from vpkit_metrics.i3d import INPUT_SIZE, NUM_CLASSES
+from vpkit_metrics.i3d_fast import FastI3D
+from vpkit_metrics.i3d_weights import I3D_WEIGHTS, REFERENCE_SHA256, load_i3d, weights_path
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
 from vpkit_metrics.tf_resize import resize_bilinear
 
@@ -32,13 +35,15 @@ def preprocess(videos: torch.Tensor) -> torch.Tensor:
 
 
 class FVD(FVDDeclaration, PretrainedNetworkMetric):
+    weights = (I3D_WEIGHTS,)
+
     def reset(self) -> None:
         self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}
-        self._real_cached: Gaussian | None = None
 
-    def load_network(self) -> tuple[InceptionI3d, str]:
+    def load_network(self) -> tuple[FastI3D, str]:
         path = weights_path(self.config.weights, self.config.weights_url, self.config.weights_sha256)
-        return load_i3d(path, self.device)
+        reference, sha256 = load_i3d(path, self.device)
+        return FastI3D(reference), sha256
 
     @torch.no_grad()
     def features(self, videos: torch.Tensor) -> np.ndarray:
@@ -58,24 +63,26 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
     def real_key(self) -> dict[str, Any]:
         self.network()
         return {"features": "i3d-kinetics-400 logits, mean over time", "preprocessing": PREPROCESSING,
-                "weights_sha256": self.weights_sha256}
+                "weights_sha256": self.weights_sha256, "state": "features"}
 
     def real_state(self) -> dict[str, np.ndarray]:
-        real = self._gaussian("real")
-        return {"mean": real.mean, "cov": real.cov, "count": np.array(real.count)}
+        """The real set's features (the bootstrap resamples them; the Gaussian is fitted from them)."""
+        return {"features": self._all("real")}
 
     def load_real_state(self, state: dict[str, np.ndarray]) -> None:
-        self._real_cached = Gaussian(np.asarray(state["mean"]), np.asarray(state["cov"]), int(state["count"]))
+        features = np.asarray(state["features"], dtype=np.float64)
+        if features.ndim != 2 or features.shape[1] != NUM_CLASSES or len(features) < 2:
+            raise ValueError(f"features of shape {features.shape} are not {NUM_CLASSES} I3D features of 2 or more videos")
+        self._features["real"] = [features]
 
-    def _gaussian(self, side: str) -> Gaussian:
-        if side == "real" and self._real_cached is not None:
-            return self._real_cached
-        if not self._features[side]:
-            raise ValueError(f"FVD got no {side} videos")
-        return Gaussian.fit(np.concatenate(self._features[side]))
+    def _all(self, side: str) -> np.ndarray:
+        videos = sum(len(features) for features in self._features[side])
+        if videos < 2:
+            raise ValueError(f"FVD needs at least 2 {side} videos to fit a covariance, got {videos}")
+        return np.concatenate(self._features[side])
 
     def compute(self) -> dict[str, Any]:
-        real, generated = self._gaussian("real"), self._gaussian("generated")
+        real, generated = Gaussian.fit(self._all("real")), Gaussian.fit(self._all("generated"))
         result: dict[str, Any] = {
             self.name: frechet_distance(real, generated),
             "real_videos": real.count,
@@ -85,10 +92,18 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
             "covariance": "unbiased (N - 1)",
             "weights_sha256": self.weights_sha256,
         }
-        if self.weights_sha256 != SHA256:
+        if self.weights_sha256 not in REFERENCE_SHA256:
             result["warning"] = "I3D weights differ from the pinned reference file; FVD is not comparable with published numbers"
         smallest = min(real.count, generated.count)
         if smallest < self.config.warn_below:
             note = f"FVD from {smallest} videos is biased upwards; compare only at equal N (>= {self.config.warn_below} advised)"
             result["warning"] = f"{result['warning']}; {note}" if "warning" in result else note
+        return result
+
+    def interval(self, resamples: int) -> dict[str, Any]:
+        """Real and generated videos resampled independently; the low end stops at 0, as FVD does."""
+        real, generated = self._all("real"), self._all("generated")
+        result = bootstrap_interval(lambda i, j: frechet_distance_of_features(real[i], generated[j]),
+                                    (len(real), len(generated)), resamples)
+        result["ci95"][0] = max(result["ci95"][0], 0.0)
         return result

@@ -112,10 +112,14 @@ class InceptionI3d(nn.Module):
         self.Mixed_5c = Inception(*MIXED["Mixed_5c"])
         self.logits = Unit3D(1024, NUM_CLASSES, logits=True)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    @staticmethod
+    def check_input(x: torch.Tensor) -> None:
         if x.dim() != 5 or x.shape[1] != 3:
             raise ValueError(f"I3D takes (B, 3, T, H, W), got {tuple(x.shape)}")
         check_frames(x.shape[2])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.check_input(x)
         for name, layer in self.named_children():
             if name == "logits":
                 break

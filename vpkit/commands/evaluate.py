@@ -19,21 +19,22 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
                  ) -> tuple[dict[str, Any], list[str]]:
     """Evaluate a checkpoint of the run (default its last); add the results to ``metrics.json`` in the run directory.
 
-    Returns the written document and notes on skipped metrics for the user.
+    Returns the written document and notes for the user on what it left out (metrics that do
+    not fit the run, baselines without enough reference clips).
     """
     trained = load_generator(run_dir, checkpoint, device)
     run, cfg = trained.run, trained.run.config.evaluation
     metrics, notes = build_metrics(run, names, type(trained.generator))
     store = prepare_store(run)
     evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
-                          cfg.batch_size, run.config.seed)
+                          cfg.batch_size, run.config.seed, cfg.resamples)
     results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))
     document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step,
                 "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results}}
     write_json(Path(run_dir) / RESULTS, document)
-    return document, notes
+    return document, notes + evaluator.notes
 
 
 def earlier_results(path: Path) -> dict[str, Any]:

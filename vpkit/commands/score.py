@@ -17,7 +17,9 @@ from tqdm import tqdm
 from vpkit import plugins
 from vpkit.clip_spec import ClipSpec
 from vpkit.components import Metric
+from vpkit.config.schema import RESAMPLES
 from vpkit.devices import pick_device
+from vpkit.engine.evaluation import compute_with_interval
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import READABLE_SUFFIXES, clips_to_tensor, read_video
 
@@ -78,9 +80,9 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
                     for file in tqdm(list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr, disable=None):
                         video = load(file)
                         metric.update(video if side == "real" else None, video if side == "generated" else None)
-            results[name] = metric.compute()
         except ValueError as exc:
             raise VpkitError(f"metric {name}: {exc}") from None
+        results[name] = compute_with_interval(metric, RESAMPLES)
     return results
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from vpkit.config.positions import line_of
-from vpkit.errors import ConfigError
+from vpkit.errors import ConfigError, cut, shown
 from vpkit.suggest import did_you_mean
 
 
@@ -39,17 +39,17 @@ def report_validation(errors: LocatedErrors, exc: ValidationError, model: type[B
         kind, ctx, given = err["type"], err.get("ctx", {}), err.get("input")
         if kind == "extra_forbidden":
             known = _fields_at(model, loc[:-1])
-            errors.add((*prefix, *loc), f"unknown key {loc[-1]!r}{did_you_mean(str(loc[-1]), known)}; allowed: {', '.join(known)}")
+            errors.add((*prefix, *loc), f"unknown key {shown(loc[-1])}{did_you_mean(str(loc[-1]), known)}; allowed: {', '.join(known)}")
         elif kind == "missing":
             errors.add((*prefix, *loc[:-1]), f"missing required key {loc[-1]!r}")
         elif kind in _BOUNDS:
             bound = next(iter(ctx.values()))
-            errors.add((*prefix, *loc), f"must be {_BOUNDS[kind]} {bound}, got {given!r}")
+            errors.add((*prefix, *loc), f"must be {_BOUNDS[kind]} {bound}, got {shown(given)}")
         else:
             message = err["msg"].removeprefix("Value error, ")
             message = message[0].lower() + message[1:]
-            shown = given if not isinstance(given, dict) else "a mapping"
-            errors.add((*prefix, *loc), f"{message}, got {shown!r}" if "got" not in message else message)
+            got = "a mapping" if isinstance(given, dict) else shown(given)
+            errors.add((*prefix, *loc), f"{message}, got {got}" if "got" not in message else message)
 
 
 _BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
@@ -79,5 +79,5 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 def _dotted(loc: tuple) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{cut(str(part))}" if text else cut(str(part)))
     return text

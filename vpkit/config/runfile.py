@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from vpkit import plugins
@@ -19,7 +18,7 @@ from vpkit.clip_spec import ClipSpec
 from vpkit.components import KINDS, Component
 from vpkit.config.located import LocatedErrors, report_validation
 from vpkit.config.overrides import apply_overrides
-from vpkit.config.positions import load_with_lines
+from vpkit.config.positions import YamlProblem, decode, load_with_lines
 from vpkit.config.schema import (
     ComponentBlock,
     RunConfig,
@@ -77,19 +76,19 @@ class Run:
 def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
     """Read, override, validate and resolve a run file; raise ConfigError listing every problem."""
     path = Path(path)
+    text = None
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such run file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read run file ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read run file ({exc.strerror or exc})") from None
     try:
+        text = decode(raw)
         data, lines = load_with_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path.name}:{mark.line + 1}" if mark else path.name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+    except YamlProblem as exc:
+        where = f"{path.name}:{exc.line}" if exc.line else path.name
+        raise ConfigError(f"{where}: {'invalid YAML: ' if text is not None else ''}{exc.message}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name}: a run file is a mapping of sections (source, model, train, ...)")
 

@@ -50,7 +50,7 @@ class TrainConfig(Options):
     steps: int = Field(1000, gt=0, description="Training steps.")
     batch_size: int = Field(16, gt=0, description="Clips per batch.")
     lr: float = Field(2e-4, gt=0, description="Adam learning rate for both networks.")
-    betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas.")
+    betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas, each in [0, 1).")
     schedule: ScheduleConfig = Field(
         default_factory=ScheduleConfig, description="Update schedule; unset keys take the generator's default."
     )
@@ -59,12 +59,23 @@ class TrainConfig(Options):
     sample_every: int = Field(200, gt=0, description="Steps between sample grids.")
     checkpoint_every: int = Field(200, gt=0, description="Steps between checkpoints.")
     samples: int = Field(8, gt=0, description="Videos in each sample grid.")
-    fps: float = Field(8.0, gt=0, description="Frame rate of written sample videos.")
+    fps: float = Field(8.0, ge=0.1, le=240, description="Frame rate of written sample videos (0.1 to 240).")
 
     @field_validator("device")
     @classmethod
     def _known_device(cls, value: str) -> str:
         return check_device(value)
+
+    @field_validator("betas")
+    @classmethod
+    def _adam_betas(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not all(0 <= beta < 1 for beta in value):
+            raise ValueError(f"each beta must be in [0, 1), got {list(value)}")
+        return value
+
+
+#: Bootstrap resamples behind a confidence interval, unless the run file says otherwise.
+RESAMPLES = 1000
 
 
 class EvaluationConfig(Options):
@@ -73,15 +84,23 @@ class EvaluationConfig(Options):
     split: Literal["train", "val"] = Field("val", description="Split whose clips are the real set (and the first frames of predictions).")
     best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
     batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
+    resamples: int = Field(RESAMPLES, ge=2, description="Bootstrap resamples behind each value's 95% confidence interval.")
 
 
 class OutputConfig(Options):
     dir: str | None = Field(None, description="Run directory; default runs/<run file stem>.")
     cache_dir: str | None = Field(None, description="Clip stores and downloads; default $VPKIT_CACHE or ~/.cache/vpkit.")
 
+    @field_validator("dir", "cache_dir")
+    @classmethod
+    def _usable_path(cls, value: str | None) -> str | None:
+        if value is not None and "\0" in value:
+            raise ValueError("a path cannot hold a NUL character")
+        return value
+
 
 class RunConfig(Options):
-    seed: int = Field(0, description="Seeds the model initialisation, the batch order and the sample latents.")
+    seed: int = Field(0, ge=0, lt=2**32, description="Seeds the model initialisation, the batch order and the sample latents.")
     clip: ClipConfig = Field(default_factory=ClipConfig, description="Clip length and size, shared by the source and the models.")
     source: ComponentBlock = Field(description="`name:` of a registered source, plus its options.")
     model: ModelConfig = Field(description="The generator and the discriminator.")

@@ -8,6 +8,11 @@ Layout of a store directory::
 Each shard belongs to one split, so a video never contributes to both train and val. Shards
 and the manifest are written atomically and the manifest is rewritten after every shard, so
 an interrupted preparation leaves a valid store that the next run continues.
+
+A store is a cache, so damage is repaired, not reported as a crash: when a writer opens a
+store it checks the manifest and every shard (present, a readable header of the right shape,
+as long as that says); a damaged shard is dropped, so its input is extracted again, and a
+damaged manifest starts the store afresh. Either way a warning names the file.
 """
 
 from __future__ import annotations
@@ -15,16 +20,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vpkit.atomic import atomic_path, write_json
+from vpkit.atomic import atomic_path, write_failure, write_json
 from vpkit.clip_spec import ClipSpec
-from vpkit.errors import VpkitError
+from vpkit.errors import VpkitError, reason_of
+from vpkit.progress import note
 
 MANIFEST = "manifest.json"
 SPLITS = ("train", "val")
@@ -42,23 +50,52 @@ class ClipWriter:
         self.root = Path(root)
         self.clip = clip
         self.cache_dir = Path(cache_dir) if cache_dir is not None else self.root
-        manifest_path = self.root / MANIFEST
-        if manifest_path.exists():
-            self.manifest = json.loads(manifest_path.read_text())
-            made_for = (self.manifest.get("fingerprint"), self.manifest.get("frames"), self.manifest.get("size"))
-            if made_for != (fingerprint, clip.frames, clip.size):
-                raise VpkitError(f"{self.root}: clip store was made from other settings; delete it to rebuild")
-        else:
-            self.manifest = {
-                "version": 1,
-                "frames": clip.frames,
-                "size": clip.size,
-                "fingerprint": fingerprint,
-                "complete": False,
-                "shards": [],
-                "skipped": [],
-            }
+        self.manifest = {
+            "version": 1,
+            "frames": clip.frames,
+            "size": clip.size,
+            "fingerprint": fingerprint,
+            "complete": False,
+            "shards": [],
+            "skipped": [],
+        }
+        self._rank: dict[str, int] = {}  # each shard's place in a reopened store's manifest
+        if (self.root / MANIFEST).exists():
+            self._reopen(fingerprint)
         (self.root / "shards").mkdir(parents=True, exist_ok=True)
+
+    def _reopen(self, fingerprint: dict[str, Any]) -> None:
+        """Continue the store on disk, after dropping whatever of it is damaged."""
+        try:
+            manifest = read_manifest(self.root)
+        except DamagedStore as exc:
+            note(f"warning: {self.root / MANIFEST}: {exc}; the clip store is built again")
+            shutil.rmtree(self.root / "shards", ignore_errors=True)
+            (self.root / MANIFEST).unlink()
+            return
+        made_for = (manifest["fingerprint"], manifest["frames"], manifest["size"])
+        if made_for != (fingerprint, self.clip.frames, self.clip.size):
+            raise VpkitError(f"{self.root}: clip store was made from other settings; delete it to rebuild")
+        self.manifest = manifest
+        self._rank = {shard["key"]: i for i, shard in enumerate(manifest["shards"])}
+        damaged = []
+        for shard in manifest["shards"]:
+            try:
+                data_offset(self.root / shard["file"], shard["clips"], self.clip)
+            except DamagedStore as exc:
+                note(f"warning: {self.root / shard['file']}: {exc}; its clips are extracted again")
+                damaged.append(shard)
+        if damaged:
+            for shard in damaged:
+                (self.root / shard["file"]).unlink(missing_ok=True)
+            manifest["shards"] = [shard for shard in manifest["shards"] if shard not in damaged]
+            manifest["complete"] = False
+            self._save()
+
+    @property
+    def complete(self) -> bool:
+        """True when the source finished filling the store (and nothing was added or dropped since)."""
+        return self.manifest["complete"]
 
     @property
     def done_keys(self) -> set[str]:
@@ -81,13 +118,26 @@ class ClipWriter:
         provenance = list(provenance)
         if provenance and len(provenance) != len(clips):
             raise ValueError("provenance needs one entry per clip")
-        with atomic_path(self.root / "shards" / f"{key}.npy") as tmp:
-            np.save(tmp, np.ascontiguousarray(clips))
+        path = self.root / "shards" / f"{key}.npy"
+        try:
+            with atomic_path(path) as tmp:
+                np.save(tmp, np.ascontiguousarray(clips))
+        except OSError as exc:
+            raise VpkitError(f"{path}: cannot write the clip store ({write_failure(exc)}); what is stored so far "
+                             "is kept, and the next run continues from it") from None
         self.manifest["complete"] = False
-        self.manifest["shards"].append(
-            {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
-        )
+        entry = {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
+        self.manifest["shards"].insert(self._place_of(key), entry)
         self._save()
+
+    def _place_of(self, key: str) -> int:
+        """Where a new shard goes in the manifest: at the end, or, for a shard extracted again
+        after damage, back where it stood, so each split keeps its order (a resumed run draws
+        the same batches, and cached statistics of a split's first clips stay true)."""
+        shards = self.manifest["shards"]
+        if key not in self._rank:
+            return len(shards)
+        return next((i for i, s in enumerate(shards) if self._rank.get(s["key"], len(self._rank)) > self._rank[key]), len(shards))
 
     def skip(self, key: str, reason: str, **details: Any) -> None:
         """Record an input that gave no clips, and why."""
@@ -95,12 +145,17 @@ class ClipWriter:
         self._save()
 
     def finish(self) -> ClipStore:
-        self.manifest["complete"] = True
-        self._save()
+        if not self.manifest["complete"]:  # a finished store is not rewritten (it may be read-only)
+            self.manifest["complete"] = True
+            self._save()
         return ClipStore(self.root)
 
     def _save(self) -> None:
-        write_json(self.root / MANIFEST, self.manifest)
+        try:
+            write_json(self.root / MANIFEST, self.manifest)
+        except OSError as exc:
+            raise VpkitError(f"{self.root / MANIFEST}: cannot write the clip store ({write_failure(exc)}); "
+                             "what is stored so far is kept, and the next run continues from it") from None
 
 
 @dataclass(frozen=True)
@@ -116,18 +171,18 @@ class ClipStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         try:
-            self.manifest = json.loads((self.root / MANIFEST).read_text())
-        except (OSError, ValueError) as exc:
-            raise VpkitError(f"{self.root}: not a readable clip store ({exc})") from None
+            self.manifest = read_manifest(self.root)
+        except DamagedStore as exc:
+            raise VpkitError(f"{self.root / MANIFEST}: not a readable clip store ({exc})") from None
         self.clip = ClipSpec(self.manifest["frames"], self.manifest["size"])
 
     @staticmethod
     def is_complete(root: Path, fingerprint: dict[str, Any]) -> bool:
         try:
-            manifest = json.loads((Path(root) / MANIFEST).read_text())
-        except (OSError, ValueError):
+            manifest = read_manifest(Path(root))
+        except DamagedStore:
             return False
-        return manifest.get("complete") is True and manifest.get("fingerprint") == fingerprint
+        return manifest["complete"] and manifest["fingerprint"] == fingerprint
 
     def split(self, name: str) -> ClipDataset:
         shards = [s for s in self.manifest["shards"] if s["split"] == name]
@@ -151,7 +206,7 @@ class ClipDataset:
     """
 
     def __init__(self, files: list[Path], counts: list[int], clip: ClipSpec):
-        self.files = files
+        self.files, self.counts = files, counts
         self.clip = clip
         self._starts = np.cumsum([0, *counts])
         self._offsets: dict[int, int] = {}
@@ -163,14 +218,10 @@ class ClipDataset:
     def _offset(self, shard: int) -> int:
         """Where the data of ``shard``'s .npy file begins, after its header (checked once)."""
         if shard not in self._offsets:
-            with open(self.files[shard], "rb") as f:
-                version = np.lib.format.read_magic(f)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                shape, fortran, dtype = read_header(f)
-                expected = (self.clip.frames, self.clip.size, self.clip.size, 3)
-                if fortran or dtype != np.uint8 or shape[1:] != expected:
-                    raise VpkitError(f"{self.files[shard]}: not a shard of uint8 clips {expected}; delete the store to rebuild")
-                self._offsets[shard] = f.tell()
+            try:
+                self._offsets[shard] = data_offset(self.files[shard], self.counts[shard], self.clip)
+            except DamagedStore as exc:  # damaged since the store was opened
+                raise VpkitError(f"{self.files[shard]}: {exc}; the next run extracts its clips again") from None
         return self._offsets[shard]
 
     def __getitem__(self, i: int) -> np.ndarray:
@@ -181,9 +232,87 @@ class ClipDataset:
         with open(self.files[shard], "rb") as f:
             data = os.pread(f.fileno(), self._clip_bytes, offset)
         if len(data) != self._clip_bytes:
-            raise VpkitError(f"{self.files[shard]}: shard is shorter than its manifest says; delete the store to rebuild")
+            raise VpkitError(f"{self.files[shard]}: shard is shorter than its manifest says; the next run extracts its clips again")
         return np.frombuffer(data, np.uint8).reshape(self.clip.frames, self.clip.size, self.clip.size, 3)
 
     def gather(self, indices: Iterable[int]) -> np.ndarray:
         """Stack the clips at ``indices`` into one (N, T, H, W, 3) uint8 array."""
         return np.stack([self[int(i)] for i in indices])
+
+
+class DamagedStore(Exception):
+    """A manifest or shard that does not hold what it should; ``str`` says what is wrong."""
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The store's manifest, checked entry by entry (a hand edit or a torn copy is caught here)."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DamagedStore("missing") from None
+    except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
+        raise DamagedStore(f"not valid JSON ({reason_of(exc)})") from None
+    try:
+        _Manifest.model_validate(manifest)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(map(str, error["loc"]))
+        raise DamagedStore(f"{where}: {error['msg'].lower()}" if where else error["msg"].lower()) from None
+    for shard in manifest["shards"]:
+        if shard["file"] != f"shards/{shard['key']}.npy":
+            raise DamagedStore(f"shard {shard['key']!r} points at {shard['file']!r}")
+    return manifest
+
+
+def data_offset(path: Path, clips: int, clip: ClipSpec) -> int:
+    """Where the clip data of the shard at ``path`` begins, once it is checked to hold ``clips`` clips."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size == 0:
+                raise DamagedStore("empty shard")
+            try:
+                version = np.lib.format.read_magic(f)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, fortran, dtype = read_header(f)
+            except (ValueError, SyntaxError, TypeError):  # numpy's header parser raises all three
+                raise DamagedStore("not a .npy file (its header is damaged)") from None
+            offset = f.tell()
+    except FileNotFoundError:
+        raise DamagedStore("shard missing") from None
+    except OSError as exc:
+        raise DamagedStore(f"cannot read the shard ({exc.strerror})") from None
+    expected = (clips, clip.frames, clip.size, clip.size, 3)
+    if fortran or dtype != np.uint8 or tuple(shape) != expected:
+        raise DamagedStore(f"holds {dtype} {tuple(shape)}, not uint8 clips {expected}")
+    if size < offset + clips * clip.frames * clip.size * clip.size * 3:
+        raise DamagedStore(f"shorter than its {clips} clips (truncated?)")
+    return offset
+
+
+class _Shard(BaseModel):
+    model_config = ConfigDict(strict=True)
+    key: str = Field(pattern=_KEY.pattern)
+    file: str
+    split: Literal["train", "val"]
+    clips: int = Field(gt=0)
+    provenance: list[dict[str, Any]]
+
+
+class _Skipped(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+    key: str
+    reason: str
+
+
+class _Manifest(BaseModel):
+    """What a manifest holds; the store keeps the plain dictionary, this only checks it."""
+
+    model_config = ConfigDict(strict=True)
+    version: int
+    frames: int = Field(gt=0)
+    size: int = Field(gt=0)
+    fingerprint: dict[str, Any]
+    complete: bool
+    shards: list[_Shard]
+    skipped: list[_Skipped]

@@ -37,15 +37,18 @@ def store_dir(run: Run) -> Path:
 
 
 def prepare_store(run: Run) -> ClipStore:
-    """Return the run's clip store, building or finishing it first if needed (idempotent)."""
+    """Return the run's clip store, building, repairing or finishing it first if needed (idempotent).
+
+    A finished store is used as it is, unless its source ``rescans`` (a folder that may have
+    gained files since): then the source adds what is new.
+    """
     root = store_dir(run)
-    fingerprint = store_fingerprint(run)
-    if ClipStore.is_complete(root, fingerprint):
-        return ClipStore(root)
     try:
-        writer = ClipWriter(root, run.clip, fingerprint, cache_dir(run))
+        writer = ClipWriter(root, run.clip, store_fingerprint(run), cache_dir(run))
     except OSError as exc:
         raise VpkitError(f"cannot write the clip store at {root}: {exc.strerror}") from None
+    if writer.complete and not run.source.cls.rescan:
+        return ClipStore(root)
     source = run.source.build(run.clip)
     source.prepare(writer)
     return writer.finish()

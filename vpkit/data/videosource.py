@@ -76,16 +76,17 @@ class VideoSource(Source):
 
     def prepare(self, writer: ClipWriter) -> None:
         self.progress = progress = Progress(self.name)
-        done = writer.done_keys
+        done, rescan = writer.done_keys, writer.complete
         stored, skipped = 0, Counter()
         try:
             for video in self.videos(writer):
                 if video.key in done:
                     continue
                 done.add(video.key)
-                reason = video.skip or self._add(writer, video)
+                reason, detail = (video.skip, None) if video.skip else self._add(writer, video)
                 if reason:
-                    writer.skip(video.key, reason, id=video.id, url=video.url, title=video.title)
+                    details = {"detail": detail} if detail else {}
+                    writer.skip(video.key, reason, id=video.id, url=video.url, title=video.title, **details)
                     progress.note(f"{self.name}: skipped {video.title or video.url}: {reason}")
                     skipped[reason] += 1
                 else:
@@ -93,16 +94,18 @@ class VideoSource(Source):
                 progress.videos.update(1)
         finally:
             progress.close()
-        progress.note(self._summary(stored, skipped))
+        if stored or skipped or not rescan:  # a rescan of a finished store that found nothing new says nothing
+            progress.note(self._summary(stored, skipped))
 
-    def _add(self, writer: ClipWriter, video: Video) -> str | None:
-        """Fetch, extract and store one video; return why it gave no clips, or None."""
+    def _add(self, writer: ClipWriter, video: Video) -> tuple[str | None, str | None]:
+        """Fetch, extract and store one video; return why it gave no clips (a short reason and the
+        decoder's detail), or (None, None)."""
         path = None
         try:
             path = self.fetch(video)
             extraction = extract_clips(path, self.clip, self.config)
         except (SkipVideo, VideoError) as exc:
-            return str(exc) or type(exc).__name__
+            return str(exc) or type(exc).__name__, getattr(exc, "detail", None)
         finally:
             if path is not None:
                 self.release(video, path)
@@ -112,7 +115,7 @@ class VideoSource(Source):
         ]
         writer.add(video.key, extraction.clips, split_for(video.key, self.config.val_fraction), provenance)
         self.progress.clips.update(len(extraction.clips))
-        return None
+        return None, None
 
     def _summary(self, stored: int, skipped: Counter) -> str:
         line = f"{self.name}: {stored} videos added to the clip store, {sum(skipped.values())} skipped"

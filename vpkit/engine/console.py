@@ -116,9 +116,23 @@ class Console:
         return "  ".join(filter(None, [f"step {step:>{width}}/{self.steps}", shown,
                                        f"{stats.get('clips_per_s', 0):.1f} clips/s", left]))
 
-    def metrics(self, step: int, values: dict[str, float], best: bool) -> None:
-        shown = "  ".join(f"{name} {value:.4f}" for name, value in values.items())
-        self.say(f"step {step}: {shown}{'  (best so far: checkpoints/best.pt)' if best else ''}")
+    def metrics(self, step: int, values: dict[str, float], best: bool,
+                baselines: dict[str, dict[str, float]] | None = None, verdicts: dict[str, str] | None = None) -> None:
+        """One line per metric with baselines (their scores and which the model beats), one line
+        for the other metrics together; the last says when this is the best checkpoint so far."""
+        baselines, verdicts = baselines or {}, verdicts or {}
+        lines = []
+        for name, value in values.items():
+            if baselines.get(name):
+                scores = ", ".join(f"{baseline} {score:.4f}" for baseline, score in baselines[name].items())
+                lines.append(f"step {step}: {name} {value:.4f} | {scores} | {verdicts[name]}")
+        plain = [f"{name} {value:.4f}" for name, value in values.items() if not baselines.get(name)]
+        if plain:
+            lines.append(f"step {step}: {'  '.join(plain)}")
+        if best and lines:
+            lines[-1] += "  (best so far: checkpoints/best.pt)"
+        for line in lines:
+            self.say(line)
 
     def elapsed(self) -> str:
         return duration(time.perf_counter() - self.started)

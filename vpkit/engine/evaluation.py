@@ -1,21 +1,24 @@
 """Metric evaluation over a run: generate videos, compare them with real clips, and report
-every number beside the protocol it was computed under.
+every number beside the protocol it was computed under and the baselines scored under it.
 
 The first ``videos`` clips of a split are the real set. A conditional generator predicts
 from each clip's first frame; paired metrics then compare the predicted frames 1..T-1 with
 the clip's real frames 1..T-1 (frame 0 was given). Distributional metrics see whole clips.
 Latents are drawn from a fixed seed, so evaluations at different steps see the same noise.
-Statistics of the real set are cached on disk, keyed by the clip store, split, count and
-the metric's own key (extractor and weights hash), so later evaluations only extract
-features of generated videos.
+
+Beside the model, the same metrics score the baselines of :mod:`vpkit.engine.baselines` on
+the same clips under the same protocol. Both the real set's statistics and the baselines'
+scores are cached under the stats directory, keyed by the clip store, split, count and the
+metric's own key (extractor and weights hash), so later evaluations only score the model.
+Each value gets a 95% confidence interval from a bootstrap over the videos (see
+:mod:`vpkit.engine.intervals`), with the number of resamples in the protocol.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +27,19 @@ import torch
 from tqdm import tqdm
 
 from vpkit import plugins
-from vpkit.atomic import atomic_path
 from vpkit.components import GeneratorTraits, Metric
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
+from vpkit.engine.baselines import BASELINES, BY_NAME, REFERENCE, Baseline, BaselineInputs, ReferenceClips, model_beats
 from vpkit.engine.generate import generate
+from vpkit.engine.intervals import RESAMPLES
+from vpkit.engine.stats_cache import DAMAGED, StatsCache
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.networks import Generator
 from vpkit.video.files import clips_to_tensor
+
+PREDICTED = "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"
+UNCONDITIONAL = "generated from seeded latents, no frame given; compared with the real clips as sets"
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,13 @@ class Protocol:
     frames: int
     size: int
     seed: int
-    paired_frames: str = "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"
+    conditional: bool
+    resamples: int = RESAMPLES
+
+    def describe(self) -> dict[str, Any]:
+        how = {"paired_frames": PREDICTED} if self.conditional else {"generated": UNCONDITIONAL}
+        return {"split": self.split, "videos": self.videos, "frames": self.frames, "size": self.size, "seed": self.seed,
+                "resamples": self.resamples, **how}
 
 
 def build_metrics(run: Run, names: list[str] | None, generator: type[GeneratorTraits]) -> tuple[list[Metric], list[str]]:
@@ -81,81 +95,182 @@ def build_metrics(run: Run, names: list[str] | None, generator: type[GeneratorTr
 
 
 class Evaluator:
-    """Scores a generator against the first ``count`` clips of a split; reusable across training steps."""
+    """Scores a generator against the first ``count`` clips of a split; reusable across training steps.
+
+    ``notes`` says what the evaluation could not include (baselines without enough reference clips).
+    """
 
     def __init__(self, metrics: list[Metric], store: ClipStore, split: str, count: int, stats_dir: Path,
-                 batch_size: int = 16, seed: int = 0):
-        self.metrics, self.count = metrics, count
+                 batch_size: int = 16, seed: int = 0, resamples: int = RESAMPLES):
+        self.metrics, self.count, self.split, self.resamples = metrics, count, split, resamples
         self.dataset: ClipDataset = store.split(split)
         if count > len(self.dataset):
             raise ConfigError(f"the {split} split of {store.root} has {len(self.dataset)} clips, fewer than the {count} videos "
                               f"asked for; lower -n or evaluation.videos to at most {len(self.dataset)}")
+        self.clip = store.clip
         self.clips_key = {"store": store.manifest["fingerprint"], "frames": store.clip.frames, "size": store.clip.size,
                           "split": split, "count": count}
-        self.stats_dir, self.batch_size, self.seed = Path(stats_dir), batch_size, seed
-        self.protocol = Protocol(split, count, store.clip.frames, store.clip.size, seed)
+        self.cache, self.batch_size, self.seed = StatsCache(stats_dir), batch_size, seed
+        reference = ReferenceClips.pick(store, split, count)
+        self.reference = reference if isinstance(reference, ReferenceClips) else None
+        distributional = any(not metric.paired for metric in metrics)
+        self.notes = [reference] if self.reference is None and distributional else []
+        self._baselines: dict[bool, dict[str, dict[str, float]]] = {}  # by conditional: computed once
         for metric in metrics:  # a missing weights file fails here, not after training or generating
             metric.prepare()
 
     def __call__(self, generator: Generator) -> dict[str, dict[str, Any]]:
         device = next(generator.parameters()).device
+        protocol = Protocol(self.split, self.count, self.clip.frames, self.clip.size, self.seed, generator.conditional,
+                            self.resamples)
+        real_states = {}
         for metric in self.metrics:
             metric.to(device).reset()
-        cached = {metric.name: self._load_real_state(metric) for metric in self.metrics}
+            real_states[metric.name] = self._load_real_state(metric)
         was_training = generator.training
         generator.eval()
         try:
-            # On a terminal only, and gone when done: elsewhere a bar is a line of carriage returns.
-            with tqdm(total=self.count, desc="evaluate", unit="video", file=sys.stderr, dynamic_ncols=True,
-                      disable=None, leave=False) as bar:
-                for index, start in enumerate(range(0, self.count, self.batch_size)):
-                    stop = min(start + self.batch_size, self.count)
-                    real = clips_to_tensor(self.dataset.gather(range(start, stop)), device)
+            with self._bar("evaluate") as bar:
+                for index, (start, stop, real) in enumerate(self._real_batches(device)):
                     condition = real[:, :, 0] if generator.conditional else None
                     video = generate(generator, stop - start, condition, seed=self.seed + index).video
                     for metric in self.metrics:
-                        self._update(metric, real, video, cached[metric.name])
+                        _feed(metric, real, video, real_states[metric.name] is not None)
                     bar.update(stop - start)
         finally:
             generator.train(was_training)
         results = {}
         for metric in self.metrics:
-            results[metric.name] = {**_compute(metric), "protocol": asdict(self.protocol)}
-            if not cached[metric.name]:
-                self._save_real_state(metric)
+            results[metric.name] = {**compute_with_interval(metric, self.resamples), "protocol": protocol.describe()}
+            if real_states[metric.name] is None:
+                real_states[metric.name] = self._save_real_state(metric)
+        baselines = self._baseline_scores(generator.conditional, device, real_states)
+        for metric in self.metrics:
+            model = results[metric.name][metric.name]
+            results[metric.name]["baselines"] = {
+                name: {metric.name: value, "model_beats": model_beats(metric, model, value),
+                       "video": BY_NAME[name].describe(self.count, self.split, self.clip.frames)}
+                for name, value in baselines[metric.name].items()
+            }
         return results
 
-    @staticmethod
-    def _update(metric: Metric, real: torch.Tensor, video: torch.Tensor, real_cached: bool) -> None:
-        try:
-            if metric.paired:
-                metric.update(real[:, :, 1:], video[:, :, 1:])
-            else:
-                metric.update(None if real_cached else real, video)
-        except ValueError as exc:
-            raise VpkitError(f"metric {metric.name}: {exc}") from None
+    def _bar(self, desc: str) -> tqdm:
+        # On a terminal only, and gone when done: elsewhere a bar is a line of carriage returns.
+        return tqdm(total=self.count, desc=desc, unit="video", file=sys.stderr, dynamic_ncols=True,
+                    disable=None, leave=False)
 
+    def _real_batches(self, device: torch.device):
+        """(start, stop, real clips) of the evaluation set, ``batch_size`` at a time."""
+        for start in range(0, self.count, self.batch_size):
+            stop = min(start + self.batch_size, self.count)
+            yield start, stop, clips_to_tensor(self.dataset.gather(range(start, stop)), device)
+
+    # --- real-set statistics: cached per metric key, so later evaluations score only the model
     def _stats_path(self, metric: Metric) -> Path | None:
         key = metric.real_key()
         if key is None:
             return None
-        text = json.dumps({"clips": self.clips_key, "metric": metric.name, "key": key}, sort_keys=True)
-        return self.stats_dir / f"{metric.name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
+        return self.cache.path(metric.name, {"clips": self.clips_key, "metric": metric.name, "key": key}, ".npz")
 
-    def _load_real_state(self, metric: Metric) -> bool:
+    def _load_real_state(self, metric: Metric) -> dict[str, np.ndarray] | None:
+        """The cached real statistics, loaded into ``metric``; None when there are none (or they are damaged)."""
         path = self._stats_path(metric)
-        if path is None or not path.is_file():
-            return False
-        with np.load(path) as data:
-            metric.load_real_state({k: data[k] for k in data.files})
-        return True
+        state = self.cache.read_arrays(path) if path else None
+        if state is None:
+            return None
+        try:
+            metric.load_real_state(state)
+        except DAMAGED as exc:
+            metric.reset()
+            return self.cache.damaged(path, exc)
+        return state
 
-    def _save_real_state(self, metric: Metric) -> None:
+    def _save_real_state(self, metric: Metric) -> dict[str, np.ndarray] | None:
         path = self._stats_path(metric)
         if path is None:
-            return
-        with atomic_path(path) as tmp:
-            np.savez(tmp, **metric.real_state())
+            return None
+        state = metric.real_state()
+        self.cache.write_arrays(path, state)
+        return state
+
+    # --- baselines: scored once per store, split, count, protocol and metric key, then cached
+    def _baseline_scores(self, conditional: bool, device: torch.device,
+                         real_states: dict[str, dict | None]) -> dict[str, dict[str, float]]:
+        """Each metric's score for each baseline that applies to it, from the cache or scored now."""
+        if conditional in self._baselines:
+            return self._baselines[conditional]
+        wanted = {m.name: [b for b in BASELINES if b.applies(m, conditional, self.reference is not None)]
+                  for m in self.metrics}
+        stored = {m.name: self._load_baselines(m) for m in self.metrics}
+        missing = {m.name: [b for b in wanted[m.name] if b.name not in stored[m.name]] for m in self.metrics}
+        if any(missing.values()):
+            scored = self._score_baselines(missing, device, real_states)
+            for metric in self.metrics:
+                if missing[metric.name]:
+                    stored[metric.name].update(scored[metric.name])
+                    self.cache.write_json(self._baselines_path(metric),
+                                          {"key": self._baselines_key(metric), "values": stored[metric.name]})
+        scores = {m.name: {b.name: stored[m.name][b.name] for b in wanted[m.name]} for m in self.metrics}
+        self._baselines[conditional] = scores
+        return scores
+
+    def _baselines_key(self, metric: Metric) -> dict[str, Any]:
+        """Everything a baseline's score depends on: the clips, the metric and its key, and the baselines' definitions."""
+        return {"clips": self.clips_key, "metric": metric.name, "options": metric.config.model_dump(mode="json"),
+                "key": metric.real_key(), "paired_frames": PREDICTED, "reference": REFERENCE,
+                "baselines": {b.name: b.what for b in BASELINES}}
+
+    def _baselines_path(self, metric: Metric) -> Path:
+        return self.cache.path(f"baselines-{metric.name}", self._baselines_key(metric), ".json")
+
+    def _load_baselines(self, metric: Metric) -> dict[str, float]:
+        path = self._baselines_path(metric)
+        document = self.cache.read_json(path)
+        if document is None:
+            return {}
+        key = json.loads(json.dumps(self._baselines_key(metric)))
+        values = document.get("values") if isinstance(document, dict) and document.get("key") == key else None
+        if not isinstance(values, dict) or not all(_is_number(v) for v in values.values()):
+            self.cache.damaged(path)
+            return {}
+        return {name: float(value) for name, value in values.items()}
+
+    def _score_baselines(self, missing: dict[str, list[Baseline]], device: torch.device,
+                         real_states: dict[str, dict | None]) -> dict[str, dict[str, float]]:
+        """Score each missing baseline with the metrics that lack it, one baseline at a time."""
+        scored: dict[str, dict[str, float]] = {name: {} for name in missing}
+        mean_frame = None
+        if any(b.name == "mean_frame" for needed in missing.values() for b in needed):
+            mean_frame = self.reference.mean_frame(device, self.batch_size)
+        for baseline in BASELINES:
+            metrics = [m for m in self.metrics if baseline in missing[m.name]]
+            if not metrics:
+                continue
+            for metric in metrics:
+                metric.reset()
+                if real_states[metric.name] is not None:
+                    metric.load_real_state(real_states[metric.name])
+            with self._bar(f"baseline {baseline.name}") as bar:
+                for start, stop, real in self._real_batches(device):
+                    reference = self.reference.batch(start, stop, device) if baseline.uses_reference else None
+                    video = baseline.make(BaselineInputs(real, reference, mean_frame))
+                    for metric in metrics:
+                        _feed(metric, real, video, real_states[metric.name] is not None)
+                    bar.update(stop - start)
+            for metric in metrics:
+                scored[metric.name][baseline.name] = float(_compute(metric)[metric.name])
+        return scored
+
+
+def _feed(metric: Metric, real: torch.Tensor, video: torch.Tensor, real_cached: bool) -> None:
+    """The protocol, for the model and the baselines alike: paired metrics see frames 1..T-1."""
+    try:
+        if metric.paired:
+            metric.update(real[:, :, 1:], video[:, :, 1:])
+        else:
+            metric.update(None if real_cached else real, video)
+    except ValueError as exc:
+        raise VpkitError(f"metric {metric.name}: {exc}") from None
 
 
 def _compute(metric: Metric) -> dict[str, Any]:
@@ -163,3 +278,15 @@ def _compute(metric: Metric) -> dict[str, Any]:
         return metric.compute()
     except ValueError as exc:
         raise VpkitError(f"metric {metric.name}: {exc}") from None
+
+
+def compute_with_interval(metric: Metric, resamples: int) -> dict[str, Any]:
+    """The metric's result with its confidence interval (``ci95``, ``se``) when it gives one."""
+    try:
+        return {**metric.compute(), **(metric.interval(resamples) or {})}
+    except ValueError as exc:
+        raise VpkitError(f"metric {metric.name}: {exc}") from None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -47,7 +47,6 @@ def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, de
     return TrainedGenerator(run, generator, int(state["step"]), checkpoint)
 
 
-@torch.no_grad()
 def generate(
     generator: Generator, count: int, condition: torch.Tensor | None = None, seed: int | None = None
 ) -> GeneratorOutput:
@@ -55,11 +54,23 @@ def generate(
 
     A conditional generator needs ``condition``: first frames (count, 3, H, W) in [-1, 1].
     """
+    rng = torch.Generator().manual_seed(seed) if seed is not None else None
+    return _run(generator, generator.sample_latent(count, rng), condition)
+
+
+def generate_each(generator: Generator, seeds: list[int], condition: torch.Tensor | None = None) -> GeneratorOutput:
+    """One video per seed in one batch: video ``i`` is the one ``generate(generator, 1, condition[i:i+1], seeds[i])``
+    gives, so requests that arrive together can share a forward pass without changing their answers."""
+    z = torch.cat([generator.sample_latent(1, torch.Generator().manual_seed(seed)) for seed in seeds])
+    return _run(generator, z, condition)
+
+
+@torch.no_grad()
+def _run(generator: Generator, z: torch.Tensor, condition: torch.Tensor | None) -> GeneratorOutput:
     if generator.conditional and condition is None:
         raise ValueError(f"generator {generator.name!r} is conditional: it needs first frames")
-    rng = torch.Generator().manual_seed(seed) if seed is not None else None
     device = next(generator.parameters()).device
-    z = generator.sample_latent(count, rng).to(device)
+    z = z.to(device)
     if condition is not None:
         condition = condition.to(device)
     return generator(z, condition if generator.conditional else None)

@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vpkit.atomic import write_text
+from vpkit.atomic import write_failure, write_text
+from vpkit.errors import VpkitError
 
 
 class JsonlLog:
@@ -40,5 +41,8 @@ class JsonlLog:
         return kept
 
     def append(self, record: dict[str, Any]) -> None:
-        with open(self.path, "a", encoding="utf-8") as log:
-            log.write(json.dumps(record) + "\n")
+        try:
+            with open(self.path, "a", encoding="utf-8") as log:
+                log.write(json.dumps(record) + "\n")
+        except OSError as exc:  # a full disk: the lines before stay, a torn last one is dropped on resume
+            raise VpkitError(f"{self.path}: cannot append to the log ({write_failure(exc)})") from None

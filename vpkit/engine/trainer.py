@@ -22,7 +22,7 @@ from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.devices import pick_device
 from vpkit.engine import provenance
-from vpkit.engine.checkpoint import load_checkpoint, save_checkpoint
+from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.grids import make_grid, sample_columns
 from vpkit.engine.resume import check_resume
@@ -30,7 +30,7 @@ from vpkit.engine.run_loggers import RunLoggers
 from vpkit.engine.run_state import RUNNING, RunState, outcome
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
-from vpkit.errors import ConfigError, VpkitError
+from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.files import clips_to_tensor, write_video
 
 
@@ -70,7 +70,6 @@ class Trainer:
                               "or -o for a new one")
         if self.resume and not self.checkpoint_path.exists():
             raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
-        self._make_run_dir()
         self.device = pick_device(self.cfg.device)
         torch.manual_seed(self.run.config.seed)
         store = self.store = prepare_store(self.run)
@@ -89,12 +88,15 @@ class Trainer:
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
         if self.resume:
-            self._load_state(load_checkpoint(self.checkpoint_path, self.device))
-
-        self.loggers = RunLoggers(self.run, self.run_dir, self.step)
+            self._load_state(load_checkpoint(self.checkpoint_path, self.device, needs=TO_RESUME))
         self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
+
+        # Every check has passed: only now does the run directory change, so a refused run or
+        # resume leaves it as it was (its config.yaml still describes its checkpoint).
+        self._make_run_dir()
+        self.loggers = RunLoggers(self.run, self.run_dir, self.step)
         provenance.record(self.run_dir, self.device, self.step)
-        self.state = RunState(self.run_dir, self.cfg.steps)  # only now: a refused run leaves the old state alone
+        self.state = RunState(self.run_dir, self.cfg.steps)
         self.state.write(RUNNING, self.step)
 
     def _make_run_dir(self) -> None:
@@ -123,20 +125,24 @@ class Trainer:
                 self.step += 1
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
                 self.console.step(self.step, stats)
-                if due(self.step, self.cfg.log_every, self.cfg.steps):
-                    self._log(stats)
-                if due(self.step, self.cfg.sample_every, self.cfg.steps):
-                    self.write_samples()
-                if self.evaluation and self.evaluation.due(self.step):
-                    result = self.evaluation(self.G, self.step)
-                    self.loggers.scalars("metrics", result.values, self.step)
-                    self.console.metrics(self.step, result.values, result.is_best)
-                    if result.is_best:
-                        self.save_checkpoint(self.best_path)
-                if due(self.step, self.cfg.checkpoint_every, self.cfg.steps):
-                    self.save_checkpoint()
-                if self._stop_requested:
-                    self.save_checkpoint()
+                # The state of this step reaches disk before anything after it that can fail (the
+                # log on a full disk, samples, a metric): whatever fails, no finished step is lost.
+                # The log line goes first, so that a resumed run's log.jsonl lacks no step.
+                checkpointed = False  # set before the save: a save that failed is not retried
+                try:
+                    if due(self.step, self.cfg.log_every, self.cfg.steps):
+                        self._log(stats)
+                    if due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or self._stop_requested:
+                        checkpointed = True
+                        self.save_checkpoint()
+                    self._samples_and_evaluation()
+                except Exception:
+                    if not checkpointed:
+                        self.save_checkpoint()
+                    raise
+                if self._stop_requested:  # also when Ctrl-C came during samples or evaluation
+                    if not checkpointed:
+                        self.save_checkpoint()
                     raise Interrupted(
                         f"interrupted at step {self.step}; checkpoint saved to {self.checkpoint_path}; "
                         "continue with --resume"
@@ -145,6 +151,23 @@ class Trainer:
             self.console.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    def _samples_and_evaluation(self) -> None:
+        """Samples and evaluation, when due, on random-number states of their own: a run resumed
+        from the checkpoint saved before them continues exactly as an unbroken one."""
+        with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
+            if due(self.step, self.cfg.sample_every, self.cfg.steps):
+                self.write_samples()
+            due_now = self.evaluation is not None and self.evaluation.due(self.step)
+            result = self.evaluation(self.G, self.step) if due_now else None
+        if result is not None:
+            self.loggers.scalars("metrics", result.values, self.step)
+            baselines = result.baseline_scalars()
+            if baselines:
+                self.loggers.scalars("baselines", baselines, self.step)
+            self.console.metrics(self.step, result.values, result.is_best, result.baselines, result.verdicts)
+            if result.is_best:
+                self.save_checkpoint(self.best_path)
 
     def _request_stop(self, signum, frame) -> None:
         """First Ctrl-C (or SIGTERM): finish the current step, checkpoint, stop. Second: stop at once."""
@@ -229,15 +252,19 @@ class Trainer:
 
     def _load_state(self, state: dict) -> None:
         self.changes = check_resume(state, self.run, self.run_dir)
-        self.G.load_state_dict(state["generator"])
-        self.D.load_state_dict(state["discriminator"])
-        self.opt_g.load_state_dict(state["optimizers"]["generator"])
-        self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
+        try:
+            self.G.load_state_dict(state["generator"])
+            self.D.load_state_dict(state["discriminator"])
+            self.opt_g.load_state_dict(state["optimizers"]["generator"])
+            self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
+            torch.set_rng_state(state["rng"]["torch"].cpu())
+            if state["rng"]["cuda"] and torch.cuda.is_available():
+                torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
+            self.feeder.load_state_dict(state["rng"]["feeder"])
+        except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
+            raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
+                             "start a new run with -o") from None
         self.step = int(state["step"])
-        torch.set_rng_state(state["rng"]["torch"].cpu())
-        if state["rng"]["cuda"] and torch.cuda.is_available():
-            torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
-        self.feeder.load_state_dict(state["rng"]["feeder"])
 
     def cleanup(self, error: BaseException | None = None) -> None:
         """Close what setup opened, and record how training ended (``error``: what stopped it)."""

@@ -1,10 +1,10 @@
 """Clip extraction from one video file, shared by every video source.
 
-A video is read with decord, sampled at each requested frame rate, resized on its short side
-and centre cropped to the clip size, and cut into clips of the clip length. Clips that span
-a scene cut are dropped. Only the frames of the clips kept are decoded, one clip at a time
-and already at the reduced size, so memory stays bounded by the clips of one video whatever
-its length or resolution.
+A video is read with decord (with ffmpeg where decord fails), sampled at each requested frame
+rate, resized on its short side and centre cropped to the clip size, and cut into clips of the
+clip length. Clips that span a scene cut are dropped. Only the frames of the clips kept are
+decoded, already at (about) the reduced size, so memory stays bounded by the clips of one video
+whatever its length or resolution.
 """
 
 from __future__ import annotations
@@ -12,17 +12,29 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
 import numpy as np
 
 from vpkit.clip_spec import ClipSpec
+from vpkit.video import ffmpeg
 from vpkit.video.extract_options import ExtractOptions
 from vpkit.video.scenecut import spans_cut
 
 
 class VideoError(Exception):
-    """A video that gives no clips: undecodable, truncated, empty, too short, all cuts. ``str`` is the reason."""
+    """A video that gives no clips: undecodable, truncated, empty, too short, all cuts.
+
+    ``str`` is a short reason from a small set ("cannot decode ...", "shorter than one clip"),
+    so that a summary can group the videos skipped for it; ``detail`` is what this video's
+    decoder said, or its length, for the store's manifest.
+    """
+
+    def __init__(self, reason: str, detail: str | None = None):
+        super().__init__(reason)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -67,55 +79,155 @@ def plan_windows(length: int, native_fps: float, clip: ClipSpec, options: Extrac
     return windows
 
 
-def _open(path: str | os.PathLike, size: int):
-    """A decord reader that decodes straight to the short side ``size``, and the crop offsets."""
-    import decord
+def extract_clips(path: str | os.PathLike, clip: ClipSpec, options: ExtractOptions) -> Extraction:
+    """Cut ``path`` into uint8 clips (N, T, size, size, 3); raise :class:`VideoError` when it gives none.
 
+    decord reads the video where it can; where it cannot open the file, or fails on its frames,
+    ffmpeg reads it instead (slower: in one pass, in order).
+    """
     try:
         if os.path.getsize(path) == 0:
             raise VideoError("empty file")
     except OSError as exc:
         raise VideoError(f"cannot read: {exc.strerror}") from None
     try:
-        probe = decord.VideoReader(str(path), ctx=decord.cpu(0))
-        if len(probe) == 0:
-            raise VideoError("no video frames")
-        height, width = probe[0].shape[:2]
-        native_fps = probe.get_avg_fps()
-        del probe
-        scale = size / min(height, width)
-        new_h, new_w = max(size, round(height * scale)), max(size, round(width * scale))
-        reader = decord.VideoReader(str(path), ctx=decord.cpu(0), width=new_w, height=new_h)
-    except (RuntimeError, decord.DECORDError) as exc:  # DECORDError is not a RuntimeError
-        raise VideoError(f"cannot decode: {_decord_reason(exc, path)}") from None
-    if not native_fps or not np.isfinite(native_fps):
-        raise VideoError("no frame rate in the file")
-    return reader, native_fps, ((new_h - size) // 2, (new_w - size) // 2)
-
-
-def extract_clips(path: str | os.PathLike, clip: ClipSpec, options: ExtractOptions) -> Extraction:
-    """Cut ``path`` into uint8 clips (N, T, size, size, 3); raise :class:`VideoError` when it gives none."""
-    import decord
-
-    reader, native_fps, (top, left) = _open(path, clip.size)
-    windows = plan_windows(len(reader), native_fps, clip, options)
-    if not windows:
-        raise VideoError(f"shorter than one clip ({len(reader) / native_fps:.1f} s)")
-    kept, clips = [], []
-    for window in windows:
+        return _extract(_DecordVideo(path, clip.size), clip, options)
+    except _DecodeFailed as decord_failure:
         try:
-            unique, inverse = np.unique(window.frames, return_inverse=True)
-            frames = reader.get_batch(unique.tolist()).asnumpy()[inverse]
-        except (RuntimeError, decord.DECORDError) as exc:
-            raise VideoError(f"cannot decode frames (truncated?): {_decord_reason(exc, path)}") from None
-        frames = frames[:, top : top + clip.size, left : left + clip.size]
+            video = _FfmpegVideo(path, clip.size)
+        except _DecodeFailed as ffmpeg_failure:
+            raise VideoError("cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
+                             f"decord: {decord_failure}; ffmpeg: {ffmpeg_failure}") from None
+        indexed = decord_failure.length  # the frames decord found in the file's index, when it opened it
+        if (video.length < indexed) if indexed else video.probe.truncated:
+            declared = indexed or round(video.probe.declared_seconds * video.fps)
+            raise VideoError("cannot decode all frames (truncated?)",
+                             f"{video.length} of {declared} frames decode; decord: {decord_failure}") from None
+        try:
+            return _extract(video, clip, options)
+        except _DecodeFailed as ffmpeg_failure:
+            raise VideoError("cannot decode all frames (truncated?)", f"decord: {decord_failure}; ffmpeg: {ffmpeg_failure}") from None
+
+
+def _extract(video: _DecordVideo | _FfmpegVideo, clip: ClipSpec, options: ExtractOptions) -> Extraction:
+    windows = plan_windows(video.length, video.fps, clip, options)
+    if not windows:
+        raise VideoError("shorter than one clip", f"{video.length / video.fps:.1f} s")
+    kept, clips = [], []
+    for window, frames in zip(windows, video.clips(windows)):
         if options.drop_scene_cuts and spans_cut(frames, options.scene_cut_threshold):
             continue
         kept.append(window)
-        clips.append(np.ascontiguousarray(frames))
+        clips.append(frames)
     if not clips:
-        raise VideoError(f"all {len(windows)} clips span scene cuts")
+        raise VideoError("all clips span scene cuts", f"all {len(windows)} clips")
     return Extraction(np.stack(clips), kept)
+
+
+class _DecodeFailed(Exception):
+    """One decoder could not read the video; ``length`` is its frame count where it knew it."""
+
+    def __init__(self, reason: str, length: int | None = None):
+        super().__init__(reason)
+        self.length = length
+
+
+class _DecordVideo:
+    """Random access with decord, decoding straight to (nearly) the clip size.
+
+    decord fails to scale to some frame widths (8, 12, 16, 24, 48 and 72 pixels: a 3:2 video
+    at clip size 32 is 48 wide), so when the first frame does not decode at the size wanted,
+    a size a few pixels larger is tried, and the frames are resized to the wanted size here.
+    """
+
+    def __init__(self, path: str | os.PathLike, size: int):
+        import decord
+
+        self.path, self.size, self.length = path, size, None
+        try:
+            probe = decord.VideoReader(str(path), ctx=decord.cpu(0))
+            self.length, self.fps = len(probe), probe.get_avg_fps()
+            if self.length == 0:
+                raise VideoError("no video frames")
+            height, width = probe[0].shape[:2]
+            del probe
+        except (RuntimeError, decord.DECORDError) as exc:  # DECORDError is not a RuntimeError
+            raise _DecodeFailed(_decord_reason(exc, path), self.length) from None
+        if not self.fps or not np.isfinite(self.fps):
+            raise VideoError("no frame rate in the file")
+        self.scaled = _scaled(height, width, size)
+        for larger in range(4):
+            decoded = _scaled(height, width, size + larger)
+            try:
+                self.reader = decord.VideoReader(str(path), ctx=decord.cpu(0), width=decoded[1], height=decoded[0])
+                self.reader.get_batch([0])
+                self.decoded = decoded
+                return
+            except (RuntimeError, decord.DECORDError) as exc:
+                failure = exc
+        raise _DecodeFailed(_decord_reason(failure, path), self.length)
+
+    def clips(self, windows: list[Window]) -> Iterator[np.ndarray]:
+        import decord
+
+        for window in windows:
+            try:
+                unique, inverse = np.unique(window.frames, return_inverse=True)
+                frames = self.reader.get_batch(unique.tolist()).asnumpy()[inverse]
+            except (RuntimeError, decord.DECORDError) as exc:
+                raise _DecodeFailed(_decord_reason(exc, self.path), self.length) from None
+            yield _crop(_resize(frames, self.scaled) if self.decoded != self.scaled else frames, self.size)
+
+
+class _FfmpegVideo:
+    """ffmpeg, for what decord cannot read: the frames are counted first, then read in one pass
+    that keeps only those the clips need, each resized and cropped as it arrives."""
+
+    def __init__(self, path: str | os.PathLike, size: int):
+        try:
+            probe = ffmpeg.probe(path)
+        except ffmpeg.FfmpegError as exc:
+            raise _DecodeFailed(str(exc)) from None
+        if probe.frames == 0:
+            raise VideoError("no video frames")
+        if not probe.fps or not np.isfinite(probe.fps):
+            raise VideoError("no frame rate in the file")
+        self.path, self.size, self.length, self.fps, self.probe = path, size, probe.frames, probe.fps, probe
+        self.scaled = _scaled(probe.size[1], probe.size[0], size)
+
+    def clips(self, windows: list[Window]) -> Iterator[np.ndarray]:
+        needed = {int(i) for window in windows for i in window.frames}
+        frames: dict[int, np.ndarray] = {}
+        try:
+            for index, frame in enumerate(ffmpeg.read_frames(self.path)):
+                if index in needed:
+                    frames[index] = _crop(_resize(frame[None], self.scaled), self.size)[0]
+        except ffmpeg.FfmpegError as exc:
+            raise _DecodeFailed(str(exc), self.length) from None
+        if not needed <= frames.keys():
+            raise _DecodeFailed(f"{len(needed - frames.keys())} frames of {self.length} did not decode", self.length)
+        for window in windows:
+            yield np.stack([frames[int(i)] for i in window.frames])
+
+
+def _scaled(height: int, width: int, size: int) -> tuple[int, int]:
+    """(height, width) with the short side resized to ``size``, the aspect ratio kept."""
+    scale = size / min(height, width)
+    return max(size, round(height * scale)), max(size, round(width * scale))
+
+
+def _resize(frames: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """uint8 frames (N, H, W, 3) resized to ``shape`` (height, width), antialiased."""
+    from PIL import Image
+
+    target = (shape[1], shape[0])
+    return np.stack([np.asarray(Image.fromarray(f).resize(target, Image.Resampling.BILINEAR)) for f in frames])
+
+
+def _crop(frames: np.ndarray, size: int) -> np.ndarray:
+    """The centre ``size`` x ``size`` square of frames (N, H, W, 3)."""
+    top, left = (frames.shape[1] - size) // 2, (frames.shape[2] - size) // 2
+    return np.ascontiguousarray(frames[:, top : top + size, left : left + size])
 
 
 def _decord_reason(exc: BaseException, path: str | os.PathLike) -> str:

@@ -13,7 +13,8 @@ import numpy as np
 import torch
 
 from vpkit.atomic import atomic_path
-from vpkit.errors import VpkitError
+from vpkit.errors import VpkitError, reason_of
+from vpkit.video.ffmpeg import FfmpegError, read_frames
 
 #: Containers of camera footage, which clip extraction (decord) reads.
 FOOTAGE_SUFFIXES = (".mp4", ".webm", ".mkv", ".avi", ".mov")
@@ -101,8 +102,8 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     """Decode every frame of a video file: uint8 (T, H, W, 3).
 
     decord first; GIFs (what vpkit writes for samples) with Pillow, since decord cannot
-    measure their length; and ffmpeg where decord fails on a frame width it mis-strides
-    (48 pixels, for one).
+    measure their length; and ffmpeg where decord cannot open a file (AV1 in WebM, for one)
+    or fails on its frames.
     """
     path = Path(path)
     if path.suffix.lower() == ".gif":
@@ -111,27 +112,20 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
 
     try:
         reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
-    except (decord.DECORDError, RuntimeError) as exc:
-        raise VpkitError(f"{path}: cannot decode video ({_exception_summary(exc)})") from None
-    if len(reader) == 0:
-        raise VpkitError(f"{path}: video has no frames")
-    try:
+        if len(reader) == 0:
+            raise VpkitError(f"{path}: video has no frames")
         return reader.get_batch(list(range(len(reader)))).asnumpy()
     except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
         frames = _read_ffmpeg(path)
         if frames is None:
-            raise VpkitError(f"{path}: cannot decode video ({_exception_summary(exc)})") from None
+            raise VpkitError(f"{path}: cannot decode video ({reason_of(exc)})") from None
         return frames
 
 
 def _read_ffmpeg(path: Path) -> np.ndarray | None:
-    import imageio_ffmpeg
-
     try:
-        stream = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
-        width, height = next(stream)["size"]
-        frames = [np.frombuffer(frame, np.uint8).reshape(height, width, 3) for frame in stream]
-    except (OSError, RuntimeError, StopIteration):
+        frames = list(read_frames(path))
+    except FfmpegError:
         return None
     return np.stack(frames) if frames else None
 
@@ -145,8 +139,3 @@ def _read_gif(path: Path) -> np.ndarray:
     except OSError as exc:
         raise VpkitError(f"{path}: cannot decode GIF ({exc})") from None
 
-
-def _exception_summary(exc: BaseException) -> str:
-    """The first line of an exception's message, or its type when the message is empty."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -32,24 +33,39 @@ def find_images(paths: list[Path]) -> list[Path]:
     return found
 
 
-def load_frame(path: Path, size: int) -> np.ndarray:
-    """Read ``path`` as uint8 RGB (size, size, 3): short side resized to ``size``, then centre-cropped.
+def load_frame(source: Path | BinaryIO, size: int, *, name: str | None = None, max_pixels: int | None = None) -> np.ndarray:
+    """Read an image file (a path, or a binary file such as an upload) as uint8 RGB (size, size, 3):
+    short side resized to ``size``, then centre-cropped.
 
-    EXIF rotation is applied; greyscale, palette and CMYK images are converted; transparent
-    pixels (RGBA, LA, palette transparency) are laid over white.
+    EXIF rotation is applied; greyscale (8 or 16 bits), palette and CMYK images are converted;
+    transparent pixels (RGBA, LA, palette transparency) are laid over white. ``name`` labels
+    errors (default: the path). An image declaring more than ``max_pixels`` pixels is refused
+    before it is decoded, so a small file that unpacks to gigabytes (a decompression bomb) costs nothing.
     """
+    name = name or str(source)
     try:
-        with Image.open(path) as image:
+        with Image.open(source) as image:
+            width, height = image.size
+            if max_pixels is not None and width * height > max_pixels:
+                raise VpkitError(f"{name}: {width} x {height} pixels is over the limit of {max_pixels:,} pixels")
             image.load()
             rgb = to_rgb(ImageOps.exif_transpose(image))
     except UnidentifiedImageError:
-        raise VpkitError(f"{path}: not an image Pillow can read") from None
+        raise VpkitError(f"{name}: not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise VpkitError(f"{path}: cannot read the image ({exc})") from None
-    return np.asarray(ImageOps.fit(rgb, (size, size), Image.Resampling.BICUBIC))
+        raise VpkitError(f"{name}: cannot read the image ({exc})") from None
+    return np.array(ImageOps.fit(rgb, (size, size), Image.Resampling.BICUBIC))  # a writable copy, as torch wants
+
+
+#: Modes of greyscale samples wider than 8 bits: 16-bit PNG and TIFF open as I;16 (or as the
+#: 32-bit I in older Pillow), and Pillow's own conversion to RGB clips them at 255.
+SIXTEEN_BIT_GREY = ("I;16", "I;16B", "I;16L", "I;16N", "I")
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode in SIXTEEN_BIT_GREY:  # scale 0..65535 to 0..255
+        levels = np.asarray(image, dtype=np.float64) * (255 / 65535)
+        image = Image.fromarray(np.clip(np.round(levels), 0, 255).astype(np.uint8), "L")
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

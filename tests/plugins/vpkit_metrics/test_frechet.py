@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import scipy.linalg
-from vpkit_metrics.frechet import Gaussian, frechet_distance, psd_sqrt
+from vpkit_metrics.frechet import Gaussian, frechet_distance, frechet_distance_of_features, psd_sqrt
 
 
 def _random_gaussian(rng, dim=6):
@@ -59,3 +59,15 @@ def test_psd_sqrt_squares_back():
     cov = _random_gaussian(rng).cov
     root = psd_sqrt(cov)
     np.testing.assert_allclose(root @ root, cov, atol=1e-10)
+
+
+@pytest.mark.parametrize(("n_a", "n_b"), [(5, 7), (30, 12), (40, 40)])
+def test_from_features_equals_the_gaussian_formula(n_a, n_b):
+    """Fewer videos than dimensions (the usual bootstrap case) goes through the singular values of
+    A Bᵀ; more goes through the covariances. Both are the same distance (to the round-off that the
+    covariance route's square roots of near-zero eigenvalues of singular covariances add)."""
+    rng = np.random.default_rng(n_a)
+    mix = rng.normal(size=(16, 16))
+    a, b = rng.normal(size=(n_a, 16)) @ mix, rng.normal(0.5, 1, size=(n_b, 16)) @ mix
+    expected = frechet_distance(Gaussian.fit(a), Gaussian.fit(b))
+    assert frechet_distance_of_features(a, b) == pytest.approx(expected, rel=1e-7)

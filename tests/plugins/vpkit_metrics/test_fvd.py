@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from vpkit_metrics.fvd import FVD, preprocess
@@ -33,7 +34,32 @@ def test_fvd_result_carries_counts_protocol_and_warnings(fvd):
     assert result["fvd"] >= 0 and result["real_videos"] == 2 and result["generated_videos"] == 2
     assert result["covariance"] == "unbiased (N - 1)"
     assert "biased upwards" in result["warning"] and "differ from the pinned reference" in result["warning"]
-    # what the engine caches: the real set's Gaussian, keyed by the weights' hash
+    # what the engine caches: the real set's features, keyed by the weights' hash
     state = fvd.real_state()
-    assert state["mean"].shape == (400,) and state["cov"].shape == (400, 400) and int(state["count"]) == 2
+    assert state["features"].shape == (2, 400)
     assert fvd.real_key()["weights_sha256"] == result["weights_sha256"]
+    # a second metric fed the cached real state and the same generated videos agrees
+    again = FVD(fvd.config, fvd.clip)
+    again.load_real_state(state)
+    again.update(None, _videos(1))
+    assert again.compute()["fvd"] == result["fvd"]
+
+
+def test_one_video_is_refused_in_words_of_videos(fvd):
+    fvd.update(_videos(0, count=1), None)
+    with pytest.raises(ValueError, match="^FVD needs at least 2 real videos to fit a covariance, got 1$"):
+        fvd.compute()
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"features": np.zeros((5, 3))},  # another feature size
+        {"features": np.zeros(400)},
+        {"features": np.zeros((1, 400))},
+    ],
+)
+def test_cached_features_that_do_not_fit_are_refused(state):
+    fvd = FVD(FVD.Config(), ClipSpec(9, 16))
+    with pytest.raises(ValueError, match="are not 400 I3D features of 2 or more videos"):
+        fvd.load_real_state(state)

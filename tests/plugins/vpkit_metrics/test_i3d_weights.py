@@ -39,7 +39,8 @@ def test_explicit_path_then_environment(monkeypatch, tmp_path, i3d_weights):
         weights_path()
 
 
-def test_download_into_the_cache_checked_by_sha256(monkeypatch, tmp_path, i3d_weights, http_server):
+def test_a_mirror_downloads_into_the_cache_checked_by_sha256(monkeypatch, tmp_path, i3d_weights, http_server):
+    """weights_url with weights_sha256 of another file: cached under that hash, beside (not over) the pinned file's name."""
     monkeypatch.delenv("VPKIT_I3D_WEIGHTS", raising=False)
     monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
     url = http_server.serve("/" + i3d_weights.name, body=i3d_weights.read_bytes(), content_type="application/octet-stream")
@@ -47,7 +48,7 @@ def test_download_into_the_cache_checked_by_sha256(monkeypatch, tmp_path, i3d_we
     with pytest.raises(VpkitError, match="expected 0000"):
         weights_path(url=url, sha256="0" * 64)
     path = weights_path(url=url, sha256=sha)
-    assert path == tmp_path / "cache" / "weights" / "i3d_pretrained_400.pt"
+    assert path == tmp_path / "cache" / "weights" / f"i3d-{sha[:16]}.pt"
     assert sha256_of(path) == sha
     network, _ = load_i3d(path, torch.device("cpu"))
     assert isinstance(network, InceptionI3d)

@@ -81,3 +81,40 @@ def test_a_folder_without_videos_is_a_short_error(tmp_path, make):
         folder.mkdir()
     with pytest.raises(VpkitError, match="footage"):
         prepare(tmp_path / "store", folder)
+
+
+def test_every_input_seen_is_stored_or_recorded_with_its_reason(tmp_path, video_dir, capsys):
+    (video_dir / "x.mp4").mkdir()
+    (video_dir / "gone.mp4").symlink_to(tmp_path / "deleted.mp4")
+    writer = prepare(tmp_path / "store", video_dir, recursive=False)
+    skipped = {item["id"]: item for item in writer.manifest["skipped"]}
+    assert skipped["x.mp4"]["reason"] == "a folder, not a video file"
+    assert skipped["gone.mp4"]["reason"] == "a broken link (its target is gone)"
+    assert skipped["notes.mp4"]["reason"] == "cannot decode (not a video, or a codec neither decord nor ffmpeg reads)"
+    assert skipped["notes.mp4"]["detail"].startswith("decord: Error reading notes.mp4; ffmpeg: ")
+    assert "folder: 1 videos added to the clip store, 3 skipped" in capsys.readouterr().err
+
+
+def test_three_by_two_footage_at_size_32(tmp_path, make_video):
+    # 96 x 64 at clip size 32 is decoded 48 wide, a width decord cannot scale to
+    folder = tmp_path / "phone"
+    for i in range(6):
+        make_video(folder / f"take{i}.mp4", size="96x64", seconds=1.5)
+    writer = prepare(tmp_path / "store", folder, fps=[8])
+    assert len(writer.manifest["shards"]) == 6 and writer.manifest["skipped"] == []
+
+
+def test_files_added_after_the_store_is_finished_join_it(tmp_path, video_dir, media):
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import prepare_store
+
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(f"clip: {{frames: 8, size: 32}}\nsource: {{name: folder, path: {video_dir}, fps: 8}}\n"
+                        f"model: {{generator: videogan, discriminator: videogan}}\noutput: {{cache_dir: {tmp_path / 'cache'}}}\n")
+    first = prepare_store(load_run(run_file))
+    assert first.manifest["complete"] and len(first.manifest["shards"]) == 3
+    shutil.copy(media["plain"], video_dir / "late.mp4")
+    again = prepare_store(load_run(run_file))
+    assert again.root == first.root and again.manifest["complete"]
+    assert [s["provenance"][0]["video_id"] for s in again.manifest["shards"]][-1] == "late.mp4"
+    assert again.manifest["shards"][:3] == first.manifest["shards"]

@@ -1,4 +1,4 @@
-"""``vpkit run`` on a tiny conditional model, then ``vpkit predict`` and ``vpkit sample`` on it, through the CLI."""
+"""``vpkit predict`` and ``vpkit sample`` through the CLI, on the tiny runs trained in conftest.py."""
 
 from __future__ import annotations
 
@@ -13,39 +13,9 @@ from PIL import Image
 from vpkit import generate, load_generator
 from vpkit.commands.cli import cli
 
-RUN = """\
-seed: 5
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 16, val_clips: 6, clips_per_shard: 8}}
-model:
-  generator: {{name: {generator}, width: 0.125}}
-  discriminator: {{name: videogan, width: 0.125}}
-train: {{steps: 3, batch_size: 4, device: cpu, log_every: 1, sample_every: 3, checkpoint_every: 3, samples: 2}}
-output: {{cache_dir: {cache}}}
-"""
-
 
 def invoke(*args: str):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def train(root: Path, generator: str) -> Path:
-    run_file = root / f"{generator}.yaml"
-    run_file.write_text(RUN.format(generator=generator, cache=root / "cache"))
-    run_dir = root / generator
-    result = invoke("run", run_file, "-o", run_dir)
-    assert result.exit_code == 0, result.output
-    return run_dir
-
-
-@pytest.fixture(scope="module")
-def future_run(tmp_path_factory) -> Path:
-    return train(tmp_path_factory.mktemp("future"), "videogan_future")
-
-
-@pytest.fixture(scope="module")
-def plain_run(tmp_path_factory) -> Path:
-    return train(tmp_path_factory.mktemp("plain"), "videogan")
 
 
 def frames_of(path: Path) -> list[np.ndarray]:

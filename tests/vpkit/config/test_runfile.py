@@ -124,3 +124,38 @@ def test_set_metrics_as_a_list_of_names(write_yaml):
         """)
     run = load_run(path, ["metrics=[fvd]", "evaluation.videos=8"])
     assert [m.cls.name for m in run.metrics] == ["fvd"] and run.config.evaluation.videos == 8
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        # each of these passed validation and then crashed `vpkit run` with a traceback
+        ("train.betas=[2, -1]", "--set train.betas: each beta must be in [0, 1), got [2.0, -1.0]"),
+        ("train.device=meta", "--set train.device: expected auto, cpu, cuda or cuda:N, got 'meta'"),
+        ("seed=1" + "0" * 40, "--set seed: must be < 4294967296, got 1" + "0" * 40),
+        ("seed=-1", "--set seed: must be >= 0, got -1"),
+        ("model.generator.width=.inf", "--set model.generator.width: input should be a finite number, got inf"),
+        ("model.discriminator.width=.inf", "--set model.discriminator.width: input should be a finite number, got inf"),
+        ("train.fps=1.0e-300", "--set train.fps: must be >= 0.1, got 1e-300"),
+        ("train.fps=1.0e+300", "--set train.fps: must be <= 240.0, got 1e+300"),
+        ('output.dir="runs/a\\0b"', "--set output.dir: a path cannot hold a NUL character, got 'runs/a\\x00b'"),
+    ],
+)
+def test_validation_refuses_what_a_run_cannot_do(write_yaml, override, message):
+    assert error_of(write_yaml(GOOD), [override]) == message
+
+
+def test_a_long_value_is_cut_in_the_message(write_yaml):
+    message = error_of(write_yaml(GOOD.replace("steps: 10", "steps: " + "x" * 100_000)))
+    assert len(message) < 300 and "(100002 characters)" in message
+
+
+def test_a_huge_integer_in_set_is_a_short_error(write_yaml):
+    assert error_of(write_yaml(GOOD), ["train.lr=" + "9" * 5000]) == "--set train.lr: an integer of 5000 digits is too long"
+
+
+def test_hostile_yaml_is_reported_with_file_and_line(write_yaml):
+    assert error_of(write_yaml(GOOD + "train: {}\n")) == "run.yaml:9: invalid YAML: duplicate key 'train' (first on line 6); keep one"
+    path = write_yaml("")
+    path.write_bytes(GOOD.encode().replace(b"steps: 10", b"steps: \xe9"))
+    assert error_of(path) == "run.yaml:7: not UTF-8 text (byte 0xe9); save the file as UTF-8"

@@ -83,3 +83,72 @@ def test_unreadable_store_is_a_short_error(tmp_path):
     (tmp_path / "manifest.json").write_text("{broken")
     with pytest.raises(VpkitError, match="not a readable clip store"):
         ClipStore(tmp_path)
+
+
+def damage(store, how):
+    """Damage a finished store the way a crash, a full disk or a careless hand does."""
+    manifest = json.loads((store / "manifest.json").read_text())
+    shard = store / manifest["shards"][0]["file"]
+    if how == "truncated manifest":
+        (store / "manifest.json").write_bytes((store / "manifest.json").read_bytes()[:100])
+    elif how == "shard entry without clips":
+        del manifest["shards"][0]["clips"]
+        (store / "manifest.json").write_text(json.dumps(manifest))
+    elif how == "shard header overwritten":
+        with open(shard, "r+b") as f:
+            f.write(b"\0" * 64)
+    elif how == "emptied shard":
+        shard.write_bytes(b"")
+    elif how == "deleted shard":
+        shard.unlink()
+    return store / "manifest.json" if how in ("truncated manifest", "shard entry without clips") else shard
+
+
+@pytest.mark.parametrize(
+    "how, warning",
+    [
+        ("truncated manifest", "not valid JSON"),
+        ("shard entry without clips", "shards.0.clips: field required"),
+        ("shard header overwritten", "not a .npy file (its header is damaged)"),
+        ("emptied shard", "empty shard"),
+        ("deleted shard", "shard missing"),
+    ],
+)
+def test_a_damaged_store_is_rebuilt_where_it_is_damaged(tiny_run, capsys, how, warning):
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import prepare_store
+
+    run = load_run(tiny_run())
+    store = prepare_store(run)
+    clips = store.split("train").gather(range(24))
+    damaged = damage(store.root, how)
+    capsys.readouterr()
+    rebuilt = prepare_store(run)
+    assert f"warning: {damaged}: {warning}" in capsys.readouterr().err
+    assert rebuilt.manifest["complete"] and len(rebuilt.split("val")) == 4
+    assert np.array_equal(rebuilt.split("train").gather(range(24)), clips)
+    assert not list(store.root.rglob(".*.tmp*"))
+
+
+def test_a_full_disk_keeps_what_the_store_holds(tmp_path, full_disk):
+    import subprocess
+    import sys
+
+    run_file = tmp_path / "run.yaml"
+    run_file.write_text(f"""\
+clip: {{frames: 4, size: 16}}
+source: {{name: synthetic, train_clips: 2, val_clips: 8, clips_per_shard: 8}}
+model: {{generator: {{name: videogan, width: 0.125}}, discriminator: {{name: videogan, width: 0.125}}}}
+output: {{cache_dir: {tmp_path / "cache"}}}
+""")
+    command = [sys.executable, "-m", "vpkit", "data", str(run_file)]
+    # the train shard (2 clips, 6 kB) fits, the val shard (8 clips, 24 kB) does not
+    result = subprocess.run(command, capture_output=True, text=True, preexec_fn=full_disk.preexec(12_000))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "val-00000.npy: cannot write the clip store (the file could not be written in full; is the disk full?)" in result.stderr
+    [store] = (tmp_path / "cache" / "clips").iterdir()
+    assert [s["key"] for s in json.loads((store / "manifest.json").read_text())["shards"]] == ["train-00000"]
+    assert not list(store.rglob(".*.tmp*"))
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "clips: 2 train, 8 val" in again.stdout

@@ -5,43 +5,11 @@ import json
 import pytest
 import torch
 from click.testing import CliRunner
-from torch import nn
 
-from vpkit import Generator, GeneratorOutput, hookimpl
 from vpkit.commands.cli import cli
 from vpkit.config.runfile import load_run
 from vpkit.engine.evaluation import build_metrics
 from vpkit.errors import ConfigError
-
-
-class StillGenerator(Generator):
-    """A real, if modest, conditional generator: it predicts that the first frame stays put,
-    scaled by one learned gain."""
-
-    name = "still"
-    conditional = True
-
-    def __init__(self, config, clip):
-        super().__init__(config, clip)
-        self.gain = nn.Parameter(torch.ones(()))
-
-    def sample_latent(self, batch_size, generator=None):
-        return torch.randn(batch_size, 1, generator=generator)
-
-    def forward(self, z, condition=None):
-        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
-        return GeneratorOutput(video)
-
-
-class StillPlugin:
-    @hookimpl
-    def register_generators(self, register):
-        register(StillGenerator)
-
-
-@pytest.fixture
-def still(register_plugin):
-    register_plugin(StillPlugin(), "still-test")
 
 
 def _cli(*args, env=None, code=0):
@@ -55,23 +23,36 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     _cli("run", tiny_run(steps=2), "-o", run_dir, "--set", "clip.frames=12")
     env = {"VPKIT_I3D_WEIGHTS": str(i3d_weights)}
 
-    out = _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 2, env=env).output
-    assert "fvd" in out and "2 real / 2 generated" in out
+    out = _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 2, env=env).stdout
     document = json.loads((run_dir / "metrics.json").read_text())
     fvd = document["metrics"]["fvd"]
     assert document["step"] == 2 and fvd["real_videos"] == fvd["generated_videos"] == 2
-    assert fvd["protocol"] == {"split": "val", "videos": 2, "frames": 12, "size": 16, "seed": 3,
-                               "paired_frames": "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"}
+    assert fvd["protocol"] == {"split": "val", "videos": 2, "frames": 12, "size": 16, "seed": 3, "resamples": 1000, "generated":
+                               "generated from seeded latents, no frame given; compared with the real clips as sets"}
+    assert 0 <= fvd["ci95"][0] <= fvd["fvd"] <= fvd["ci95"][1] and fvd["se"] >= 0
     assert len(fvd["weights_sha256"]) == 64 and fvd["covariance"] == "unbiased (N - 1)"
+
+    # An unconditional model has no frame to copy: its baselines are the distributional ones.
+    baselines = fvd["baselines"]
+    assert list(baselines) == ["static", "mean_frame", "floor"]
+    assert baselines["static"]["video"] == "frame 0 of 2 real clips of the train split, held still"
+    for name, entry in baselines.items():
+        assert entry["fvd"] >= 0 and entry["model_beats"] == (fvd["fvd"] < entry["fvd"])
+    row = next(line for line in out.splitlines() if line.startswith("fvd "))
+    assert row.split() == [
+        "fvd", f"{fvd['fvd']:.4f}", *(f"{entry['fvd']:.4f}" for entry in baselines.values()), "2", "real", "/", "2", "generated"]
+    assert out.splitlines()[0] == "step 2, 2 videos from the val split, 12x16x16"
+    assert out.splitlines()[1].split() == ["metric", "model", "static", "mean_frame", "floor", "videos"]
+    assert "fvd: the model beats" in out
     stats = list((tmp_path / "cache" / "stats").glob("fvd-*.npz"))
-    assert len(stats) == 1
+    assert len(stats) == 1 and len(list((tmp_path / "cache" / "stats").glob("baselines-fvd-*.json"))) == 1
     stamp = stats[0].stat().st_mtime_ns
 
-    # The second evaluation takes the real statistics from the cache and agrees.
-    _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 2, env=env)
-    assert stats[0].stat().st_mtime_ns == stamp
-    again = json.loads((run_dir / "metrics.json").read_text())["metrics"]["fvd"]["fvd"]
-    assert again == pytest.approx(fvd["fvd"], rel=1e-9, abs=1e-12)
+    # The second evaluation takes the real statistics and the baselines from the cache and agrees.
+    again = _cli("evaluate", run_dir, "--metrics", "fvd", "-n", 2, env=env).output
+    assert stats[0].stat().st_mtime_ns == stamp and "baseline floor" not in again
+    repeated = json.loads((run_dir / "metrics.json").read_text())["metrics"]["fvd"]
+    assert repeated["fvd"] == pytest.approx(fvd["fvd"], rel=1e-9, abs=1e-12) and repeated["baselines"] == baselines
 
     refused = _cli("evaluate", run_dir, "--metrics", "ssim", code=2).output
     assert "ssim is a paired metric: it needs a conditional generator" in refused and "Traceback" not in refused
@@ -95,23 +76,34 @@ def _still_run(write_yaml, tmp_path, extra=""):
 
 def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml):
     run_dir = tmp_path / "run"
-    _cli("run", _still_run(write_yaml, tmp_path, ", best: psnr"), "-o", run_dir)
+    trained = _cli("run", _still_run(write_yaml, tmp_path, ", best: psnr"), "-o", run_dir).output
     lines = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert [line["step"] for line in lines] == [1, 2]
     assert all(0 < line["ssim"] <= 1 and line["psnr"] > 0 for line in lines)
     assert lines[0]["protocol"]["videos"] == 3
+    # beside each value, the baseline under the same protocol, scored once for the whole run
+    copy_first = lines[0]["baselines"]["psnr"]["copy_first"]
+    assert all(line["baselines"] == {"ssim": {"copy_first": pytest.approx(lines[0]["baselines"]["ssim"]["copy_first"])},
+                                     "psnr": {"copy_first": pytest.approx(copy_first)}} for line in lines)
+    assert 0 < copy_first < 100 and 0 < lines[0]["baselines"]["ssim"]["copy_first"] < 1
+    assert f"step 2: psnr {lines[1]['psnr']:.4f} | copy_first {copy_first:.4f} | the model beats" in trained
     assert (run_dir / "checkpoints" / "best.pt").is_file()
     best = torch.load(run_dir / "checkpoints" / "best.pt", weights_only=True)["step"]
     assert lines[best - 1]["psnr"] == max(line["psnr"] for line in lines)
     assert any(p.name.startswith("events") for p in (run_dir / "tensorboard").iterdir())
 
     # vpkit evaluate defaults to the run file's metrics; --checkpoint picks the best one
-    out = _cli("evaluate", run_dir, "-n", 3, "--checkpoint", run_dir / "checkpoints" / "best.pt").output
-    assert "ssim" in out and "psnr" in out
+    out = _cli("evaluate", run_dir, "-n", 3, "--checkpoint", run_dir / "checkpoints" / "best.pt").stdout
     document = json.loads((run_dir / "metrics.json").read_text())
     assert set(document["metrics"]) == {"ssim", "psnr"} and document["metrics"]["psnr"]["videos"] == 3
     assert document["step"] == best and document["checkpoint"].endswith("best.pt")
-    assert document["metrics"]["psnr"]["psnr"] == pytest.approx(lines[best - 1]["psnr"])
+    psnr = document["metrics"]["psnr"]
+    assert psnr["psnr"] == pytest.approx(lines[best - 1]["psnr"])
+    assert psnr["baselines"]["copy_first"]["psnr"] == pytest.approx(copy_first)
+    assert psnr["baselines"]["copy_first"]["model_beats"] == (psnr["psnr"] > copy_first)
+    assert out.splitlines()[1].split() == ["metric", "model", "copy_first", "videos"]
+    assert f"psnr {psnr['psnr']:.4f} {copy_first:.4f} 3" in " ".join(out.split())
+    assert f"psnr: the model beats {'' if psnr['baselines']['copy_first']['model_beats'] else 'none of '}copy_first" in out
 
 
 def test_run_file_checks_metrics_against_the_generator(still, tmp_path, write_yaml):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import decord
 import numpy as np
 import pytest
+from PIL import Image
 from pydantic import ValidationError
 
-from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, split_for
+from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, read_video, split_for
 from vpkit.video.extract import plan_windows
 from vpkit.video.scenecut import cut_scores
 
@@ -133,3 +134,66 @@ def test_split_is_by_key_and_stable():
     assert 0.22 < share < 0.28
     assert [split_for(k, 0.25) for k in keys[:50]] == [split_for(k, 0.25) for k in keys[:50]]
     assert {split_for(k, 0.0) for k in keys} == {"train"}
+
+
+ASPECTS = {"3:2": "96x64", "4:3": "64x48", "16:9": "128x72", "1:1": "64x64", "9:16": "72x128", "21:9": "168x72"}
+
+
+@pytest.fixture(scope="module")
+def aspects(tmp_path_factory, make_video):
+    """One second of ffmpeg's testsrc2 at each common aspect ratio, H.264 at 24 fps."""
+    root = tmp_path_factory.mktemp("aspects")
+    return {name: make_video(root / f"{size}.mp4", size=size, extra=("-crf", "18")) for name, size in ASPECTS.items()}
+
+
+def reference(path, size, frames=8):
+    """The first clip as it should come out: native frames, short side resized with Pillow, centre crop."""
+    native = read_video(path)[:frames]
+    height, width = native.shape[1:3]
+    scale = size / min(height, width)
+    shape = (max(size, round(height * scale)), max(size, round(width * scale)))
+    resized = np.stack([np.asarray(Image.fromarray(f).resize(shape[::-1], Image.Resampling.BILINEAR)) for f in native])
+    top, left = (shape[0] - size) // 2, (shape[1] - size) // 2
+    return resized[:, top : top + size, left : left + size]
+
+
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_every_common_aspect_ratio_gives_clips_at_every_size(aspects, aspect):
+    # decord cannot scale to widths of 16, 24, 48 or 72 pixels: 3:2 at 32, 4:3 at 36 and 1:1 at 16 used to give nothing
+    for size in (16, 24, 32, 36, 48, 54):
+        clips = extract(aspects[aspect], clip=ClipSpec(8, size), fps=24, drop_scene_cuts=False).clips
+        assert clips.shape == (3, 8, size, size, 3), (aspect, size)
+        difference = np.abs(clips[0].astype(int) - reference(aspects[aspect], size)).mean()
+        assert difference < 16, f"{aspect} at {size}: mean difference {difference:.1f} from the expected pixels"
+
+
+def test_footage_decord_cannot_open_is_read_with_ffmpeg(tmp_path, aspects, make_video):
+    # AV1 in WebM: decord finds no video stream; ffmpeg decodes it
+    av1 = make_video(tmp_path / "av1.webm", size="96x64", codec="libaom-av1", extra=("-cpu-used", "8", "-crf", "20"))
+    with pytest.raises(decord.DECORDError):
+        decord.VideoReader(str(av1))
+    result = extract(av1, clip=ClipSpec(8, 32), fps=[8, 24], drop_scene_cuts=False)
+    assert result.clips.shape == (4, 8, 32, 32, 3)
+    assert [w.fps for w in result.windows] == [8, 24, 24, 24]
+    assert np.abs(result.clips[1].astype(int) - reference(aspects["3:2"], 32)).mean() < 16
+
+
+def test_vp9_webm_gives_clips(tmp_path, make_video):
+    vp9 = make_video(tmp_path / "vp9.webm", size="96x64", codec="libvpx-vp9", extra=("-b:v", "200k"))
+    assert extract(vp9, clip=ClipSpec(8, 32), fps=24).clips.shape[1:] == (8, 32, 32, 3)
+
+
+@pytest.mark.parametrize(
+    "name, reason, detail",
+    [
+        ("text", "cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
+         "decord: Error reading text.mp4; ffmpeg: Error opening input files: Invalid data found when processing input"),
+        ("truncated_faststart", "cannot decode all frames (truncated?)", "1 of 72 frames decode; decord: "),
+        ("short", "shorter than one clip", "0.2 s"),
+    ],
+)
+def test_skip_reasons_are_short_and_the_detail_is_kept_apart(media, name, reason, detail):
+    with pytest.raises(VideoError) as err:
+        extract(media[name], fps=24, short_videos="skip")
+    assert str(err.value) == reason
+    assert err.value.detail.startswith(detail) and "[" not in err.value.detail  # no decord log prefix

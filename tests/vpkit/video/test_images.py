@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -63,6 +65,27 @@ def test_truncated_image(tmp_path, name):
         load_frame(path, 16)
 
 
+def test_reads_a_binary_file_and_names_it_in_errors(tmp_path):
+    buffer = io.BytesIO()
+    picture(60, 20).save(buffer, format="PNG")
+    buffer.seek(0)
+    path = tmp_path / "wide.png"
+    picture(60, 20).save(path)
+    assert np.array_equal(load_frame(buffer, 16, name="upload.png"), load_frame(path, 16))
+    with pytest.raises(VpkitError, match=r"^upload\.png: not an image"):
+        load_frame(io.BytesIO(b"plain text"), 16, name="upload.png")
+
+
+def test_pixel_limit_refuses_a_decompression_bomb_before_decoding(tmp_path):
+    """A 1-bit 10000 x 6000 PNG is a few kB on disk and 60 million pixels once decoded."""
+    path = tmp_path / "bomb.png"
+    Image.new("1", (10_000, 6_000)).save(path)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(VpkitError, match=r"bomb\.png: 10000 x 6000 pixels is over the limit of 50,000,000 pixels"):
+        load_frame(path, 16, max_pixels=50_000_000)
+    assert load_frame(path, 16, max_pixels=60_000_000).shape == (16, 16, 3)
+
+
 def test_find_images_expands_folders(tmp_path):
     folder = tmp_path / "shots"
     folder.mkdir()
@@ -81,3 +104,22 @@ def test_find_images_errors(tmp_path):
         find_images([tmp_path / "empty"])
     with pytest.raises(VpkitError, match="missing.png: no such file or folder"):
         find_images([tmp_path / "missing.png"])
+
+
+def test_sixteen_bit_greyscale_is_scaled_not_clipped(tmp_path):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    for pix_fmt, name in (("gray16be", "deep.png"), ("gray", "plain.png")):  # the same picture at 16 and 8 bits
+        subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x48",
+                        "-frames:v", "1", "-pix_fmt", pix_fmt, str(tmp_path / name)], check=True)
+    assert Image.open(tmp_path / "deep.png").mode == "I;16"
+    deep, plain = (load_frame(tmp_path / name, 32).astype(int) for name in ("deep.png", "plain.png"))
+    assert (deep == 255).mean() < 0.05  # clipped, 93% of these pixels were white
+    assert np.abs(deep - plain).max() <= 2
+
+
+def test_sixteen_bit_levels_map_to_eight_bit_levels(tmp_path):
+    Image.fromarray(np.array([[0, 257, 32896, 65535]] * 4, np.uint16)).save(tmp_path / "levels.png")
+    assert load_frame(tmp_path / "levels.png", 4)[0, :, 0].tolist() == [0, 1, 128, 255]

@@ -1,0 +1,71 @@
+"""``vpkit compare`` on real evaluations of two tiny conditional runs: one predicts well, the
+other at half brightness."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from vpkit.commands.cli import cli
+
+RUN = """\
+seed: 1
+clip: {{frames: 4, size: 16}}
+source: {{name: synthetic, train_clips: 8, val_clips: 12, clips_per_shard: 4}}
+model:
+  generator: {{name: still, gain: {gain}}}
+  discriminator: {{name: videogan, width: 0.125}}
+train: {{steps: 1, batch_size: 2, device: cpu, log_every: 1, sample_every: 1, checkpoint_every: 1, samples: 2}}
+metrics: [ssim, psnr]
+evaluation: {{videos: 12, batch_size: 6}}
+output: {{cache_dir: {cache}}}
+"""
+
+
+def _cli(*args, code=0):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+@pytest.fixture
+def runs(still, tmp_path):
+    dirs = {}
+    for label, gain in (("good", 1.0), ("dim", 0.5)):
+        run_file = tmp_path / f"{label}.yaml"
+        run_file.write_text(RUN.format(gain=gain, cache=tmp_path / "cache"))
+        dirs[label] = tmp_path / label
+        _cli("run", run_file, "-o", dirs[label])
+        _cli("evaluate", dirs[label])
+    return dirs
+
+
+def test_a_clear_difference_is_significant_and_no_difference_is_not(runs):
+    out = _cli("compare", runs["good"], runs["dim"] / "metrics.json")
+    assert f"A: {runs['good'] / 'metrics.json'} (step 1)" in out
+    rows = {line.split()[0]: line for line in out.splitlines()[3:]}
+    assert "significant: A is better" in rows["psnr"] and "significant: A is better" in rows["ssim"]
+    result = json.loads(_cli("compare", runs["good"], runs["dim"], "--json"))
+    psnr = result["metrics"]["psnr"]
+    assert psnr["difference"] == pytest.approx(psnr["b"] - psnr["a"]) and psnr["difference"] < 0
+    assert psnr["z"] < -1.96 and psnr["ci95_a"][0] < psnr["a"] < psnr["ci95_a"][1]
+
+    same = json.loads(_cli("compare", runs["good"], runs["good"], "--json"))["metrics"]["psnr"]
+    assert same["difference"] == 0 and same["z"] == 0 and same["verdict"] == "not significant"
+
+
+def test_numbers_from_different_protocols_are_refused_naming_what_differs(runs, tmp_path):
+    fewer = tmp_path / "fewer"
+    shutil.copytree(runs["good"], fewer)
+    _cli("evaluate", fewer, "-n", 6)
+    out = _cli("compare", runs["good"], fewer, code=1)
+    assert "refusing to compare numbers computed under different protocols:" in out
+    assert "psnr: videos (12 vs 6)\n" in out and "ssim: videos (12 vs 6)" in out  # each field named once
+    assert "Traceback" not in out
+
+
+def test_bad_inputs_are_one_line_errors(tmp_path, runs):
+    assert f"{tmp_path / 'nowhere'}: no metrics.json there" in _cli("compare", tmp_path / "nowhere", runs["good"], code=1)
+    (tmp_path / "broken.json").write_text("{not json")
+    assert "broken.json: not a metrics.json written by `vpkit evaluate`" in _cli("compare", tmp_path / "broken.json", runs["good"], code=1)
