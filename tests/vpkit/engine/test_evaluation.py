@@ -39,10 +39,12 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     for name, entry in baselines.items():
         assert entry["fvd"] >= 0 and entry["model_beats"] == (fvd["fvd"] < entry["fvd"])
     row = next(line for line in out.splitlines() if line.startswith("fvd "))
+    low, high = fvd["ci95"]
     assert row.split() == [
-        "fvd", f"{fvd['fvd']:.4f}", *(f"{entry['fvd']:.4f}" for entry in baselines.values()), "2", "real", "/", "2", "generated"]
+        "fvd", f"{fvd['fvd']:.4f}", f"[{low:.4f},", f"{high:.4f}]", *(f"{entry['fvd']:.4f}" for entry in baselines.values()),
+        "2", "real", "/", "2", "generated"]
     assert out.splitlines()[0] == "step 2, 2 videos from the val split, 12x16x16"
-    assert out.splitlines()[1].split() == ["metric", "model", "static", "mean_frame", "floor", "videos"]
+    assert out.splitlines()[1].split() == ["metric", "model", "95%", "interval", "static", "mean_frame", "floor", "videos"]
     assert "fvd: the model beats" in out
     stats = list((tmp_path / "cache" / "stats").glob("fvd-*.npz"))
     assert len(stats) == 1 and len(list((tmp_path / "cache" / "stats").glob("baselines-fvd-*.json"))) == 1
@@ -101,8 +103,9 @@ def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml)
     assert psnr["psnr"] == pytest.approx(lines[best - 1]["psnr"])
     assert psnr["baselines"]["copy_first"]["psnr"] == pytest.approx(copy_first)
     assert psnr["baselines"]["copy_first"]["model_beats"] == (psnr["psnr"] > copy_first)
-    assert out.splitlines()[1].split() == ["metric", "model", "copy_first", "videos"]
-    assert f"psnr {psnr['psnr']:.4f} {copy_first:.4f} 3" in " ".join(out.split())
+    assert out.splitlines()[1].split() == ["metric", "model", "95%", "interval", "copy_first", "videos"]
+    low, high = psnr["ci95"]
+    assert f"psnr {psnr['psnr']:.4f} [{low:.4f}, {high:.4f}] {copy_first:.4f} 3" in " ".join(out.split())
     assert f"psnr: the model beats {'' if psnr['baselines']['copy_first']['model_beats'] else 'none of '}copy_first" in out
 
 
