@@ -33,7 +33,7 @@ from vpkit_metrics.fvd import FVD, preprocess
 from vpkit_metrics.i3d import INPUT_SIZE, InceptionI3d
 from vpkit_metrics.i3d_fast import FastI3D
 from vpkit_metrics.i3d_weights import load_i3d, weights_path
-from vpkit_videogan import VideoGANGenerator
+from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec, ClipWriter
 from vpkit.devices import pick_device

@@ -37,7 +37,7 @@ def main(run_file: str, run_dir: str, *steps: str) -> None:
     for step in map(int, steps):
         if step == 0:
             torch.manual_seed(run.config.seed)
-            generator = run.generator.cls(run.generator.config, run.clip).eval()
+            generator = run.generator.build(run.clip).eval()
         else:
             resume = (Path(run_dir) / "checkpoints" / "last.pt").exists()
             train_run(load_run(run_file, [f"train.steps={step}"]), Path(run_dir), resume=resume)

@@ -62,13 +62,14 @@ def test_vpkit_plugins_lists_the_example_from_its_distribution(digits_env):
         "name": "bouncing_digits",
         "distribution": "vpkit-bouncing-digits",
         "version": "0.1.0",
-        "components": {"source": ["bouncing_digits"], "metric": ["motion_gap"]},
+        "components": {"source": ["bouncing_digits"], "metric": ["motion_gap"], "logger": ["markdown_report"]},
     }
 
 
 def test_example_validates_and_trains(digits_env, tiny_run, tmp_path):
     path = tiny_run(steps=2, name="digits.yaml")
-    path.write_text(path.read_text().replace("name: synthetic", "name: bouncing_digits") + "metrics: [motion_gap]\nevaluation: {videos: 4}\n")
+    path.write_text(path.read_text().replace("name: synthetic", "name: bouncing_digits")
+                    + "metrics: [motion_gap]\nevaluation: {videos: 4}\nlogging: [markdown_report]\n")
     validated = vpkit(digits_env, "validate", path)
     assert validated.returncode == 0, validated.stderr
     assert "source bouncing_digits" in validated.stdout
@@ -76,6 +77,8 @@ def test_example_validates_and_trains(digits_env, tiny_run, tmp_path):
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "run" / "checkpoints" / "last.pt").exists()
     assert (tmp_path / "run" / "samples" / "step_000002.gif").exists()
+    report = (tmp_path / "run" / "report.md").read_text()  # the plugin's logger, through the entry point
+    assert "# run: step 2" in report and "motion_gap" in report and "![samples](samples/step_000002.gif)" in report
     manifest = json.loads(next((tmp_path / "cache" / "clips").glob("bouncing_digits-*/manifest.json")).read_text())
     assert manifest["complete"] and manifest["shards"][0]["provenance"][0]["source"] == "bouncing_digits"
 

@@ -1,85 +1,82 @@
 """vpkit: a plugin-based toolkit for video prediction.
 
 This module is the public API a plugin author imports; nothing else in ``vpkit`` is public.
+
+Each name is imported from its module on first use (PEP 562), so ``from vpkit import
+hookimpl, Options`` costs no torch import: a plugin's entry point, ``vpkit --help``,
+``vpkit validate`` and shell completion stay fast.
 """
 
-from vpkit.atomic import atomic_path, write_json
-from vpkit.clip_spec import ClipSpec
-from vpkit.components import (
-    Discriminator,
-    Generator,
-    GeneratorOutput,
-    Metric,
-    Options,
-    Source,
-)
-from vpkit.data.clips import ClipDataset, ClipStore, ClipWriter
-from vpkit.data.download import cached_download, default_cache_dir, sha256_of
-from vpkit.data.videosource import SkipVideo, Video, VideoSource, shard_key
-from vpkit.data.weight_packages import WeightPackage, pinned_package
-from vpkit.data.weights import PinnedDownload, Weights
-from vpkit.engine.generate import TrainedGenerator, generate, load_generator
-from vpkit.engine.intervals import bootstrap_interval
-from vpkit.errors import ConfigError, VpkitError
-from vpkit.hookspecs import hookimpl
-from vpkit.progress import Progress
-from vpkit.video.extract import (
-    Extraction,
-    ExtractOptions,
-    VideoError,
-    extract_clips,
-    split_for,
-)
-from vpkit.video.files import (
-    FOOTAGE_SUFFIXES,
-    clips_to_tensor,
-    read_video,
-    tensor_to_clips,
-    write_video,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "FOOTAGE_SUFFIXES",
-    "ClipDataset",
-    "ClipSpec",
-    "ClipStore",
-    "ClipWriter",
-    "ConfigError",
-    "Discriminator",
-    "ExtractOptions",
-    "Extraction",
-    "Generator",
-    "GeneratorOutput",
-    "Metric",
-    "Options",
-    "PinnedDownload",
-    "Progress",
-    "SkipVideo",
-    "Source",
-    "TrainedGenerator",
-    "Video",
-    "VideoError",
-    "VideoSource",
-    "VpkitError",
-    "WeightPackage",
-    "Weights",
-    "atomic_path",
-    "bootstrap_interval",
-    "cached_download",
-    "clips_to_tensor",
-    "default_cache_dir",
-    "extract_clips",
-    "generate",
-    "hookimpl",
-    "load_generator",
-    "pinned_package",
-    "read_video",
-    "sha256_of",
-    "shard_key",
-    "split_for",
-    "tensor_to_clips",
-    "write_json",
-    "write_video",
-]
+#: Every public name and the module that defines it.
+_EXPORTS = {
+    "FOOTAGE_SUFFIXES": "vpkit.video.files",
+    "ClipDataset": "vpkit.data.clips",
+    "ClipSpec": "vpkit.clip_spec",
+    "ClipStore": "vpkit.data.clips",
+    "ClipWriter": "vpkit.data.clips",
+    "Component": "vpkit.components",
+    "ConfigError": "vpkit.errors",
+    "Discriminator": "vpkit.networks",
+    "ExtractOptions": "vpkit.video.extract_options",
+    "Extraction": "vpkit.video.extract",
+    "Generator": "vpkit.networks",
+    "GeneratorOutput": "vpkit.components",
+    "GeneratorTraits": "vpkit.components",
+    "JsonlLog": "vpkit.engine.jsonl_log",
+    "Logger": "vpkit.components",
+    "Metric": "vpkit.components",
+    "Options": "vpkit.components",
+    "PinnedDownload": "vpkit.data.weights",
+    "Progress": "vpkit.progress",
+    "SkipVideo": "vpkit.data.videosource",
+    "Source": "vpkit.components",
+    "TrainedGenerator": "vpkit.engine.generate",
+    "Video": "vpkit.data.videosource",
+    "VideoError": "vpkit.video.extract",
+    "VideoSource": "vpkit.data.videosource",
+    "VpkitError": "vpkit.errors",
+    "WeightPackage": "vpkit.data.weight_packages",
+    "Weights": "vpkit.data.weights",
+    "atomic_path": "vpkit.atomic",
+    "bootstrap_interval": "vpkit.engine.intervals",
+    "cached_download": "vpkit.data.download",
+    "clips_to_tensor": "vpkit.video.files",
+    "default_cache_dir": "vpkit.data.download",
+    "extract_clips": "vpkit.video.extract",
+    "flatten": "vpkit.flat",
+    "generate": "vpkit.engine.generate",
+    "hookimpl": "vpkit.hookspecs",
+    "load_generator": "vpkit.engine.generate",
+    "pinned_package": "vpkit.data.weight_packages",
+    "read_video": "vpkit.video.files",
+    "sha256_of": "vpkit.data.download",
+    "shard_key": "vpkit.data.videosource",
+    "split_for": "vpkit.video.extract",
+    "tensor_to_clips": "vpkit.video.files",
+    "write_json": "vpkit.atomic",
+    "write_video": "vpkit.video.files",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        # AttributeError lets ``from vpkit import plugins`` fall back to importing the submodule.
+        raise AttributeError(f"module 'vpkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+

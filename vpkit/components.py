@@ -1,24 +1,33 @@
-"""The interfaces a plugin implements: sources, generators, discriminators and metrics.
+"""The interfaces a plugin implements: sources, generators, discriminators, metrics and loggers.
 
 Every component class has a ``name`` (how a run file refers to it) and a pydantic
 ``Config`` (the options its run-file block may hold; unknown keys are rejected).
+
+This module imports no torch, so that listing, validating and completing run files stays
+fast: the interfaces that are torch modules (``Generator``, ``Discriminator``) live in
+:mod:`vpkit.networks`. A plugin may register a torch-free *declaration* of a component (its
+name, ``Config``, class-level facts and ``check_clip``) that names the class doing the work
+in ``implementation``; that class subclasses the declaration and is imported only when a
+run builds it (see :func:`vpkit.plugins.implementation`).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-import torch
 from pydantic import BaseModel, ConfigDict
-from torch import nn
 
 from vpkit import hookspecs
 from vpkit.clip_spec import ClipSpec
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import torch
+
     from vpkit.data.clips import ClipWriter
     from vpkit.data.weights import Weights
 
@@ -34,6 +43,9 @@ class Options(BaseModel):
 class Component:
     name: ClassVar[str]
     Config: ClassVar[type[BaseModel]] = Options
+    #: ``"module:Class"`` of the class that does the work, when this class only declares the
+    #: component; that class subclasses this one. Empty: this class is the implementation.
+    implementation: ClassVar[str] = ""
 
     @classmethod
     def check_clip(cls, config: BaseModel, clip: ClipSpec) -> None:
@@ -75,38 +87,15 @@ class GeneratorOutput:
     losses: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
-class Generator(Component, nn.Module):
-    """Maps a latent (and, if ``conditional``, a first frame) to a video."""
+class GeneratorTraits(Component):
+    """What a run file and the trainer know about a generator before building it (torch-free).
+
+    :class:`vpkit.Generator` inherits these; a generator's declaration subclasses this class.
+    """
 
     conditional: ClassVar[bool] = False
     #: Update schedule this model was designed for; a run file's ``train.schedule`` overrides it.
     default_schedule: ClassVar[dict[str, int]] = {}
-
-    def __init__(self, config: BaseModel, clip: ClipSpec):
-        nn.Module.__init__(self)
-        self.config = config
-        self.clip = clip
-
-    def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """``batch_size`` latents, drawn from ``generator`` when given (it may live on the CPU).
-
-        The latents must be on the model's device (that of its parameters): the trainer and
-        ``vpkit.generate`` pass them straight to ``forward``.
-        """
-        raise NotImplementedError
-
-    def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
-        """``condition`` is the first frame (B, 3, H, W) in [-1, 1] for conditional models."""
-        raise NotImplementedError
-
-
-class Discriminator(Component, nn.Module):
-    """Maps a video (B, 3, T, H, W) in [-1, 1] to one real/fake logit per video, shape (B,)."""
-
-    def __init__(self, config: BaseModel, clip: ClipSpec):
-        nn.Module.__init__(self)
-        self.config = config
-        self.clip = clip
 
 
 class Metric(Component):
@@ -127,12 +116,14 @@ class Metric(Component):
     weights: ClassVar[tuple[Weights, ...]] = ()
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
+        import torch
+
         self.config = config
         self.clip = clip
         self.device = torch.device("cpu")
 
     @classmethod
-    def cannot_score(cls, generator: type[Generator]) -> str | None:
+    def cannot_score(cls, generator: type[GeneratorTraits]) -> str | None:
         """Why this metric cannot score ``generator``'s videos, or None when it can."""
         if cls.paired and not generator.conditional:
             return (f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
@@ -141,6 +132,8 @@ class Metric(Component):
 
     def to(self, device: torch.device | str) -> Metric:
         """Run whatever network the metric uses on ``device`` (the engine passes the generator's)."""
+        import torch
+
         self.device = torch.device(device)
         return self
 
@@ -178,24 +171,69 @@ class Metric(Component):
         raise NotImplementedError
 
 
+class Logger(Component):
+    """An experiment logger: told the run's configuration once, then its scalars and sample
+    videos as training goes. A run file lists loggers under ``logging:``.
+
+    Built like every component, with its options and the run's clip; every method but
+    ``start`` may be left as it is when the logger has no use for what it receives.
+    """
+
+    def __init__(self, config: BaseModel, clip: ClipSpec):
+        self.config = config
+        self.clip = clip
+
+    def start(self, run_dir: Path, hyperparameters: dict[str, Any], step: int) -> None:
+        """Before the first step. ``hyperparameters`` is the resolved run configuration (nested;
+        :func:`vpkit.flatten` makes it ``a.b.c`` keys). ``step`` is 0 for a new run and the
+        checkpoint's step for a resumed one: drop what was logged past it, where you can."""
+        raise NotImplementedError
+
+    def log_scalars(self, section: str, values: dict[str, float], step: int) -> None:
+        """``section`` ``train``: losses, D(x), D(G(z)), learning rate, clips/s, every
+        ``train.log_every`` steps. ``metrics``: the run's metrics, when evaluated during training."""
+
+    def log_video(self, name: str, frames: np.ndarray, fps: float, files: list[Path], step: int) -> None:
+        """A sample grid, uint8 ``(T, H, W, 3)``, and the files the run wrote it to (a GIF and an MP4)."""
+
+    def flush(self) -> None:
+        """At every checkpoint: what was logged so far reaches its files."""
+
+    def close(self, status: str) -> None:
+        """When training stops: ``status`` is ``finished``, ``interrupted`` or ``failed``."""
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A component kind, declared once: its base class, the hook that registers it, and where a
-    run file names it (``many``: a list of blocks, as ``metrics:`` is, rather than one)."""
+    """A component kind, declared once: its interface, the hook that registers it, and where a
+    run file names it (``many``: a list of blocks, as ``metrics:`` is, rather than one).
+
+    ``interface`` is the import path of the base class an implementation subclasses (imported
+    only when one is checked, since two of them are torch modules); ``declared`` is the
+    torch-free base class a declaration subclasses.
+    """
 
     name: str
-    base: type[Component]
+    interface: str
+    declared: type[Component]
     hook: Callable[..., None]
     run_file: tuple[str, ...]
     many: bool = False
+
+    @property
+    def base(self) -> type[Component]:
+        module, _, name = self.interface.partition(":")
+        return getattr(importlib.import_module(module), name)
 
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("source", Source, hookspecs.register_sources, ("source",)),
-        Kind("generator", Generator, hookspecs.register_generators, ("model", "generator")),
-        Kind("discriminator", Discriminator, hookspecs.register_discriminators, ("model", "discriminator")),
-        Kind("metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
+        Kind("source", "vpkit.components:Source", Source, hookspecs.register_sources, ("source",)),
+        Kind("generator", "vpkit.networks:Generator", GeneratorTraits, hookspecs.register_generators, ("model", "generator")),
+        Kind("discriminator", "vpkit.networks:Discriminator", Component, hookspecs.register_discriminators,
+             ("model", "discriminator")),
+        Kind("metric", "vpkit.components:Metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
+        Kind("logger", "vpkit.components:Logger", Logger, hookspecs.register_loggers, ("logging",), many=True),
     )
 }

@@ -34,5 +34,10 @@ def register_metrics(register):
 
 
 @hookspec
+def register_loggers(register):
+    """Register :class:`vpkit.Logger` subclasses."""
+
+
+@hookspec
 def register_commands(cli):
     """Add commands to the ``vpkit`` click group: ``@cli.command()``."""

@@ -7,6 +7,7 @@ distribution names; empty for none) restricts which load, like llm's ``LLM_LOAD_
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -61,7 +62,11 @@ class Registry:
     providers: dict[str, str] = field(default_factory=dict)
 
     def add(self, cls: type[Component], provider: str) -> None:
-        base = KINDS[self.kind].base
+        kind = KINDS[self.kind]
+        # A declaration is checked against its torch-free base: importing the interface (torch)
+        # here would undo what declaring saves. Its implementation is checked when it is loaded.
+        declared = isinstance(cls, type) and issubclass(cls, Component) and bool(cls.implementation)
+        base = kind.declared if declared else kind.base
         if not (isinstance(cls, type) and issubclass(cls, base)):
             raise VpkitError(f"plugin {provider!r} registered {cls!r} as a {self.kind}, but it is not a vpkit.{base.__name__}")
         name = getattr(cls, "name", None)
@@ -80,6 +85,23 @@ class Registry:
             available = ", ".join(sorted(self.classes)) or "none installed"
             raise ConfigError(f"unknown {self.kind} {shown(name)}{did_you_mean(name, self.classes)}; available: {available}")
         return self.classes[name]
+
+
+def implementation(kind: str, cls: type[Component]) -> type[Component]:
+    """The class that does the work for registered ``cls``: ``cls`` itself, or the class its
+    ``implementation`` names, imported now and checked against the kind's interface."""
+    if not cls.implementation:
+        return cls
+    module, _, name = cls.implementation.partition(":")
+    where = f"{kind} {cls.name!r}: implementation {cls.implementation!r}"
+    try:
+        found = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise VpkitError(f"{where} cannot be imported: {exc}") from exc
+    base = KINDS[kind].base
+    if not (isinstance(found, type) and issubclass(found, cls) and issubclass(found, base)):
+        raise VpkitError(f"{where} is not a vpkit.{base.__name__} subclassing {cls.__qualname__}")
+    return found
 
 
 def registry(kind: str) -> Registry:

@@ -6,6 +6,19 @@ They are kept at their real size; docs/stylesheets/extra.css enlarges them witho
     python docs/assets/make.py quickstart /tmp/docrun   # quickstart-samples.gif: the run's last sample grid
     python docs/assets/make.py synthetic                # synthetic-clips.gif: clips of the synthetic source
     PYTHONPATH=examples/vpkit-bouncing-digits/src python docs/assets/make.py digits   # bouncing-digits.gif
+
+The home page, the predict tutorial and the evaluate tutorial show one conditional run, trained
+as below (about 30 minutes on a shared 2-core CPU, at nice 10):
+
+    vpkit run examples/future_quickstart.yaml -o /tmp/docrun-future --set train.steps=400 \
+        --set train.batch_size=8 --set train.sample_every=100 --set train.checkpoint_every=100 \
+        --set "metrics=[ssim, psnr]" --set evaluation.every=200 --set evaluation.videos=32
+    python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
+    python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
+    vpkit evaluate /tmp/docrun-future --metrics ssim,psnr -n 64    # the evaluate tutorial's numbers
+
+vpkit serve's page, from a run of the conditional quickstart:
+
     vpkit run examples/future_quickstart.yaml -o /tmp/futurerun
     python docs/assets/make.py serve /tmp/futurerun     # serve-page.png: vpkit serve's page in headless Chromium
 """
@@ -53,6 +66,34 @@ def quickstart(run_dir: str, rows: int = 4) -> Path:
     last = sorted((Path(run_dir) / "samples").glob("step_*.gif"))[-1]
     frames = np.stack([np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(last))])
     return write_gif("quickstart-samples.gif", frames[:, : 2 + rows * (size + 2)], fps=8)
+
+
+def future(run_dir: str, rows: int = 4) -> Path:
+    """The first ``rows`` rows of a conditional run's last sample grid (input, prediction, real, parts)."""
+    size = yaml.safe_load((Path(run_dir) / "config.yaml").read_text())["clip"]["size"]
+    last = sorted((Path(run_dir) / "samples").glob("step_*.gif"))[-1]
+    frames = np.stack([np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(last))])
+    return write_gif("future-samples.gif", frames[:, : 2 + rows * (size + 2)], fps=8)
+
+
+def predict(run_dir: str, clip: int = 5) -> Path:
+    """``vpkit predict`` on one still image (the first frame of a validation clip, saved as a PNG):
+    the image, held still, beside the video predicted from it."""
+    import subprocess
+    import tempfile
+
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import prepare_store
+
+    run = load_run(Path(run_dir) / "config.yaml")
+    first = prepare_store(run).split("val").gather([clip])[0, 0]
+    with tempfile.TemporaryDirectory() as tmp:
+        photo, video = Path(tmp) / "photo.png", Path(tmp) / "future.gif"
+        Image.fromarray(first).save(photo)
+        subprocess.run(["vpkit", "predict", run_dir, str(photo), "-o", str(video)], check=True)
+        predicted = np.stack([np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(video))])
+    still = np.repeat(first[None], len(predicted), axis=0)
+    return write_gif("predict-example.gif", tile([still, predicted], 2), fps=8)
 
 
 def synthetic() -> Path:
@@ -120,4 +161,6 @@ def serve(run_dir: str) -> Path:
 
 
 if __name__ == "__main__":
-    print({"quickstart": quickstart, "synthetic": synthetic, "digits": digits, "serve": serve}[sys.argv[1]](*sys.argv[2:]))
+    makers = {"quickstart": quickstart, "synthetic": synthetic, "digits": digits, "future": future, "predict": predict,
+              "serve": serve}
+    print(makers[sys.argv[1]](*sys.argv[2:]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import pkgutil
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -43,16 +42,9 @@ def run_file_reference() -> str:
 
 
 def api_reference() -> str:
-    """One mkdocstrings block per public name, in ``vpkit.__all__`` order."""
-    return "\n".join(f"::: {_api_path(name)}\n" for name in vpkit.__all__)
-
-
-def _api_path(name: str) -> str:
-    """``vpkit.<name>``, or where it is defined when a submodule has the same name (``vpkit.engine.generate``)."""
-    if name not in {module.name for module in pkgutil.iter_modules(vpkit.__path__)}:
-        return f"vpkit.{name}"
-    obj = getattr(vpkit, name)
-    return f"{obj.__module__}.{obj.__qualname__}"
+    """One mkdocstrings block per public name, in ``vpkit.__all__`` order, at the module that
+    defines it (``vpkit`` imports its names lazily, which a static reader cannot follow)."""
+    return "\n".join(f"::: {vpkit._EXPORTS[name]}.{name}\n" for name in vpkit.__all__)
 
 
 def bundled_components(kind: str) -> dict[str, tuple[type, str]]:
@@ -127,6 +119,8 @@ def _default(field: FieldInfo) -> str:
     value = field.get_default(call_default_factory=True)
     if isinstance(value, BaseModel):
         return ""
+    if isinstance(value, list):  # component blocks (the default loggers) as a run file writes them
+        value = [item.model_dump() if isinstance(item, BaseModel) else item for item in value]
     return f"`{value}`" if isinstance(value, str) else f"`{json.dumps(value, default=str)}`"
 
 

@@ -1,15 +1,15 @@
-"""Video metrics as a vpkit plugin: FVD (distributional), LPIPS, SSIM and PSNR (paired)."""
+"""Video metrics as a vpkit plugin: FVD (distributional), LPIPS, SSIM and PSNR (paired).
+
+The hook registers torch-free declarations; each metric's module is imported only when
+something is scored.
+"""
 
 from vpkit import hookimpl
-from vpkit_metrics.fvd import FVD
-from vpkit_metrics.lpips_metric import LPIPS
-from vpkit_metrics.psnr import PSNR
-from vpkit_metrics.ssim import SSIM
-
-__all__ = ["FVD", "LPIPS", "PSNR", "SSIM"]
 
 
 @hookimpl
 def register_metrics(register):
-    for metric in (FVD, LPIPS, SSIM, PSNR):
+    from vpkit_metrics.declarations import FVDDeclaration, LPIPSDeclaration, PSNRDeclaration, SSIMDeclaration
+
+    for metric in (FVDDeclaration, LPIPSDeclaration, SSIMDeclaration, PSNRDeclaration):
         register(metric)

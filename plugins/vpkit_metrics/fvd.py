@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 import torch
-from pydantic import Field
 
-from vpkit import ClipSpec, Options, bootstrap_interval
+from vpkit import bootstrap_interval
+from vpkit_metrics.declarations import FVDDeclaration
 from vpkit_metrics.frechet import Gaussian, frechet_distance, frechet_distance_of_features
-from vpkit_metrics.i3d import INPUT_SIZE, NUM_CLASSES, check_frames
+from vpkit_metrics.i3d import INPUT_SIZE, NUM_CLASSES
 from vpkit_metrics.i3d_fast import FastI3D
 from vpkit_metrics.i3d_weights import I3D_WEIGHTS, REFERENCE_SHA256, load_i3d, weights_path
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
@@ -28,33 +28,14 @@ from vpkit_metrics.tf_resize import resize_bilinear
 PREPROCESSING = "8-bit RGB, TF1 bilinear resize to 224x224, scaled to [-1, 1]"
 
 
-class FVDConfig(Options):
-    weights: str | None = Field(
-        None, description="i3d_pretrained_400.pt to use; default $VPKIT_I3D_WEIGHTS, else downloaded once into the cache."
-    )
-    weights_url: str | None = Field(None, description="Download from this URL instead of the pinned mirrors.")
-    weights_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="Expected SHA-256 of a download from weights_url.")
-    batch_size: int = Field(8, gt=0, description="Videos per I3D forward pass.")
-    warn_below: int = Field(256, ge=0, description="Warn when either set has fewer videos than this.")
-
-
 def preprocess(videos: torch.Tensor) -> torch.Tensor:
     """(B, 3, T, H, W) in [-1, 1] -> I3D input (B, 3, T, 224, 224) in [-1, 1]."""
     levels = videos.float().add(1).mul(127.5).round().clamp(0, 255)
     return resize_bilinear(levels, (INPUT_SIZE, INPUT_SIZE)).div(127.5).sub(1)
 
 
-class FVD(PretrainedNetworkMetric):
-    name = "fvd"
-    paired = False
-    lower_is_better = True
-    Config = FVDConfig
+class FVD(FVDDeclaration, PretrainedNetworkMetric):
     weights = (I3D_WEIGHTS,)
-
-    @classmethod
-    def check_clip(cls, config: FVDConfig, clip: ClipSpec) -> None:
-        check_frames(clip.frames)
-
 
     def reset(self) -> None:
         self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}

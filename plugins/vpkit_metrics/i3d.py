@@ -18,18 +18,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from vpkit_metrics.declarations import check_frames
+
 NUM_CLASSES = 400
 BN_EPS = 1e-3
-#: Three stride-2 steps in time leave ceil(T / 8) steps; the final 2 x 7 x 7 average pool
-#: needs at least two of them.
-MIN_FRAMES = 9
 INPUT_SIZE = 224
-
-
-def check_frames(frames: int) -> None:
-    """Raise ``ValueError`` unless clips of ``frames`` frames survive I3D's temporal pooling."""
-    if frames < MIN_FRAMES:
-        raise ValueError(f"FVD's I3D needs clips of at least {MIN_FRAMES} frames, got {frames}")
 
 
 #: Inception block output widths: b0, b1a, b1b, b2a, b2b, b3b (TF-Hub I3D).

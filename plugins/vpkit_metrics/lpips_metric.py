@@ -12,29 +12,16 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import torch
-from pydantic import Field
 
-from vpkit import ClipSpec, Options, sha256_of
+from vpkit import sha256_of
+from vpkit_metrics.declarations import LPIPSDeclaration, check_lpips_size
 from vpkit_metrics.lpips_weights import LPIPS_WEIGHTS, lpips_network
 from vpkit_metrics.paired import check_pair, mean_interval
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
-
-#: Smallest frame side each backbone's pooling layers can take.
-MIN_SIZE = {"alex": 31, "vgg": 16}
-
-
-def check_size(net: str, size: int) -> None:
-    if size < MIN_SIZE[net]:
-        raise ValueError(f"LPIPS ({net}) needs frames of at least {MIN_SIZE[net]} pixels, got {size}")
-
-
-class LPIPSConfig(Options):
-    net: Literal["alex", "vgg"] = Field("alex", description="Backbone: alex (the LPIPS default) or vgg.")
-    batch_size: int = Field(64, gt=0, description="Frames per forward pass.")
 
 
 def backbone_file(net: str) -> Path:
@@ -58,16 +45,8 @@ def load_lpips(net: str) -> tuple[Any, str]:
     return lpips_network(net, converted), sha256_of(converted)
 
 
-class LPIPS(PretrainedNetworkMetric):
-    name = "lpips"
-    paired = True
-    lower_is_better = True
-    Config = LPIPSConfig
+class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
     weights = tuple(LPIPS_WEIGHTS.values())
-
-    @classmethod
-    def check_clip(cls, config: LPIPSConfig, clip: ClipSpec) -> None:
-        check_size(config.net, clip.size)
 
     def reset(self) -> None:
         self._scores: list[float] = []
@@ -78,7 +57,7 @@ class LPIPS(PretrainedNetworkMetric):
     @torch.no_grad()
     def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
         check_pair(real, generated)
-        check_size(self.config.net, min(real.shape[-2:]))
+        check_lpips_size(self.config.net, min(real.shape[-2:]))
         network = self.network()
         b, c, t, h, w = real.shape
         frames = [x.transpose(1, 2).reshape(b * t, c, h, w) for x in (real, generated)]

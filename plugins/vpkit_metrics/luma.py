@@ -24,10 +24,9 @@ def luma(videos: torch.Tensor) -> np.ndarray:
 
 
 class LumaFrameMetric(Metric):
-    """A paired metric scored per luma frame, averaged over frames, then over videos."""
+    """A paired metric scored per luma frame, averaged over frames, then over videos (its
+    declaration subclasses ``declarations.LumaFrameDeclaration``)."""
 
-    paired = True
-    lower_is_better = False
     #: How the score was computed, reported beside it.
     convention: str
 

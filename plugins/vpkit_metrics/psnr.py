@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from vpkit_metrics.declarations import PSNRDeclaration
 from vpkit_metrics.luma import LumaFrameMetric
 from vpkit_metrics.skvideo_compat import measure
 
 CAP_DB = 100.0
 
 
-class PSNR(LumaFrameMetric):
-    name = "psnr"
+class PSNR(PSNRDeclaration, LumaFrameMetric):
     convention = f"8-bit luma (BT.601), data range 255, per-frame dB capped at {CAP_DB:g}"
 
     def score_frames(self, real: np.ndarray, generated: np.ndarray) -> np.ndarray:

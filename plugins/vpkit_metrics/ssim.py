@@ -11,25 +11,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from vpkit import ClipSpec
+from vpkit_metrics.declarations import SSIMDeclaration, check_ssim_size
 from vpkit_metrics.luma import LumaFrameMetric
 from vpkit_metrics.skvideo_compat import measure
 
-MIN_SIZE = 11
 
-
-class SSIM(LumaFrameMetric):
-    name = "ssim"
+class SSIM(SSIMDeclaration, LumaFrameMetric):
     convention = "8-bit luma (BT.601), data range 255, skvideo.measure.ssim"
 
-    @classmethod
-    def check_clip(cls, config, clip: ClipSpec) -> None:
-        if clip.size < MIN_SIZE:
-            raise ValueError(f"SSIM needs frames of at least {MIN_SIZE} pixels, got {clip.size}")
-
     def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
-        if min(real.shape[-2:]) < MIN_SIZE:
-            raise ValueError(f"SSIM needs frames of at least {MIN_SIZE} pixels, got {tuple(real.shape[-2:])}")
+        check_ssim_size(min(real.shape[-2:]))
         super().update(real, generated)
 
     def score_frames(self, real: np.ndarray, generated: np.ndarray) -> np.ndarray:

@@ -1,9 +1,13 @@
-"""The embedded default source: procedurally rendered basketball-like clips, no network."""
+"""The embedded default source: procedurally rendered basketball-like clips, no network.
+
+The hook registers a declaration; the renderer (numpy) is imported when a run draws clips.
+"""
 
 from vpkit import hookimpl
-from vpkit_synthetic.source import SyntheticSource
 
 
 @hookimpl
 def register_sources(register):
-    register(SyntheticSource)
+    from vpkit_synthetic.declarations import SyntheticSourceDeclaration
+
+    register(SyntheticSourceDeclaration)

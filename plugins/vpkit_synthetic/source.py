@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
 
-from vpkit import ClipSpec, ClipWriter, Options, Source
+from vpkit import ClipWriter
+from vpkit_synthetic.declarations import SyntheticSourceDeclaration
 from vpkit_synthetic.render import render_clip
 
 
-class SyntheticSource(Source):
-    """Basketball-like clips drawn from (seed, clip index), at the run's clip length and size.
-
-    Val clips take indices ``0 .. val_clips - 1`` and train clips the ones after, so the
-    val set stays the same when only ``train_clips`` changes.
-    """
-
-    name = "synthetic"
-
-    class Config(Options):
-        train_clips: int = Field(512, gt=0, description="Clips in the train split.")
-        val_clips: int = Field(64, ge=0, description="Clips in the val split.")
-        seed: int = Field(0, ge=0, description="Rendering seed: the same seed gives the same clips.")
-        clips_per_shard: int = Field(64, gt=0, description="Clips per shard file in the clip store.")
-        max_players: int = Field(2, ge=1, le=4, description="Each clip has 1 to this many players.")
-
-    @classmethod
-    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
-        if clip.frames < 1:
-            raise ValueError(f"needs at least 1 frame, got {clip.frames}")
-        if clip.size < 8:
-            raise ValueError(f"needs a size of at least 8 pixels, got {clip.size}")
+class SyntheticSource(SyntheticSourceDeclaration):
+    """Renders each clip from (seed, clip index) and stores them in shards of ``clips_per_shard``."""
 
     def render(self, index: int) -> np.ndarray:
         """Clip ``index`` as uint8 (T, H, W, 3)."""

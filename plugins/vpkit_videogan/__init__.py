@@ -1,20 +1,23 @@
 """VideoGAN (Vondrick et al., NIPS 2016) as a vpkit plugin: generators (unconditional and
-future-from-one-frame) and the discriminator."""
+future-from-one-frame) and the discriminator.
+
+The hooks register torch-free declarations; each network's module (and torch) is imported
+only when a run builds it.
+"""
 
 from vpkit import hookimpl
-from vpkit_videogan.discriminator import VideoGANDiscriminator
-from vpkit_videogan.future import VideoGANFutureGenerator
-from vpkit_videogan.generator import VideoGANGenerator
-
-__all__ = ["VideoGANDiscriminator", "VideoGANFutureGenerator", "VideoGANGenerator"]
 
 
 @hookimpl
 def register_generators(register):
-    register(VideoGANGenerator)
-    register(VideoGANFutureGenerator)
+    from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration, VideoGANGeneratorDeclaration
+
+    register(VideoGANGeneratorDeclaration)
+    register(VideoGANFutureGeneratorDeclaration)
 
 
 @hookimpl
 def register_discriminators(register):
-    register(VideoGANDiscriminator)
+    from vpkit_videogan.declarations import VideoGANDiscriminatorDeclaration
+
+    register(VideoGANDiscriminatorDeclaration)

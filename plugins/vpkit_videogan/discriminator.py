@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import torch
-from pydantic import Field
 from torch import nn
 
-from vpkit import ClipSpec, Discriminator, Options
+from vpkit import ClipSpec, Discriminator
+from vpkit_videogan.declarations import VideoGANDiscriminatorDeclaration
 from vpkit_videogan.init import init_weights
-from vpkit_videogan.shapes import CORE_SIZE, Pyramid, PyramidClips
+from vpkit_videogan.shapes import CORE_SIZE, Pyramid
 
 
-class VideoGANDiscriminator(PyramidClips, Discriminator):
-    """Halves time, height and width per level, then one logit from the ``t0 x 4 x 4`` core."""
+class VideoGANDiscriminator(VideoGANDiscriminatorDeclaration, Discriminator):
+    """Strided 3-D convolutions with batch norm and leaky ReLU, as in DCGAN."""
 
-    name = "videogan"
-
-    class Config(Options):
-        width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
-
-    def __init__(self, config: Config, clip: ClipSpec):
+    def __init__(self, config: VideoGANDiscriminatorDeclaration.Config, clip: ClipSpec):
         super().__init__(config, clip)
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)[::-1]

@@ -18,53 +18,21 @@ the small moving objects at full resolution).
 
 from __future__ import annotations
 
-from typing import Literal
-
 import torch
-from pydantic import Field
 from torch import nn
 
-from vpkit import ClipSpec, GeneratorOutput, Options
+from vpkit import ClipSpec, GeneratorOutput
+from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration
 from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import encoder, head, trunk, upsample
 from vpkit_videogan.shapes import Pyramid
-from vpkit_videogan.two_stream import (
-    TwoStreamGenerator,
-    mask_penalty_option,
-    width_option,
-)
+from vpkit_videogan.two_stream import TwoStreamGenerator
 
 
-class VideoGANFutureGenerator(TwoStreamGenerator):
-    """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
+class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGenerator):
+    """An encoder turns the frame into a code that both streams decode; no noise (see the module docstring)."""
 
-    name = "videogan_future"
-    conditional = True
-
-    class Config(Options):
-        width: float = width_option(
-            2.0, "2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2)"
-        )
-        lambda_rec: float = Field(
-            10.0,
-            ge=0,
-            description="Weight of mean |first generated frame - input frame|; 0 disables it.",
-        )
-        mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
-        background: Literal["learned", "input", "input_residual"] = Field(
-            "learned",
-            description="Static background: decoded from the code (the paper), the input frame itself, "
-            "or the input frame plus a learned residual that starts at zero.",
-        )
-        mask_bias: float = Field(
-            0.0, description="Initial bias of the mask logits; negative starts the mask near 0 (the video near the background)."
-        )
-        skips: bool = Field(False, description="Add the encoder's features to both decoding streams, level by level (U-Net style).")
-        init: Literal["paper", "default"] = Field(
-            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
-        )
-
-    def __init__(self, config: Config, clip: ClipSpec):
+    def __init__(self, config: VideoGANFutureGeneratorDeclaration.Config, clip: ClipSpec):
         super().__init__(config, clip)
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)

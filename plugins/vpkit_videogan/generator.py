@@ -7,32 +7,20 @@ static background ``b``; the video is ``m * f + (1 - m) * b`` with ``b`` repeate
 from __future__ import annotations
 
 import torch
-from pydantic import Field
 from torch import nn
 
-from vpkit import ClipSpec, GeneratorOutput, Options
+from vpkit import ClipSpec, GeneratorOutput
+from vpkit_videogan.declarations import VideoGANGeneratorDeclaration
 from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
-from vpkit_videogan.two_stream import (
-    TwoStreamGenerator,
-    mask_penalty_option,
-    width_option,
-)
+from vpkit_videogan.two_stream import TwoStreamGenerator
 
 
-class VideoGANGenerator(TwoStreamGenerator):
-    """Unconditional two-stream generator; for 32 frames of 64 x 64 it is the paper's network."""
+class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
+    """Both streams start from the same latent ``z``: a 3-D one for ``f`` and ``m``, a 2-D one for ``b``."""
 
-    name = "videogan"
-    conditional = False
-
-    class Config(Options):
-        latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
-        width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
-        mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
-
-    def __init__(self, config: Config, clip: ClipSpec):
+    def __init__(self, config: VideoGANGeneratorDeclaration.Config, clip: ClipSpec):
         super().__init__(config, clip)
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)

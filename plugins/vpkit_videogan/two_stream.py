@@ -1,5 +1,5 @@
-"""What both VideoGAN generators share: their common options, and the two-stream composition
-``m * f + (1 - m) * b`` with its named parts and the mask penalty.
+"""What both VideoGAN generators share: the two-stream composition ``m * f + (1 - m) * b``
+with its named parts and the mask penalty (their common options are in ``declarations``).
 
 A subclass builds ``self.foreground_head`` and ``self.mask_head`` (3-D, from the foreground
 stream's last hidden volume) and calls :meth:`TwoStreamGenerator.compose` at the end of its
@@ -8,29 +8,14 @@ stream's last hidden volume) and calls :meth:`TwoStreamGenerator.compose` at the
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import torch
-from pydantic import Field
 from torch import nn
 
 from vpkit import Generator, GeneratorOutput
 from vpkit_videogan.layers import head
-from vpkit_videogan.shapes import PyramidClips
 
 
-def width_option(default: float, meaning: str) -> Any:
-    return Field(default, gt=0, description=f"Channel-width multiplier; {meaning}.")
-
-
-def mask_penalty_option(default: float, meaning: str) -> Any:
-    return Field(default, ge=0, description=f"Weight of the L1 sparsity penalty on the mask, mean |m|; {meaning}.")
-
-
-class TwoStreamGenerator(PyramidClips, Generator):
-    #: The original code gave the generator an extra update every third iteration.
-    default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
-
+class TwoStreamGenerator(Generator):
     def build_heads(self, channels: int) -> None:
         """The pixel heads of the foreground stream: a colour video ``f`` and a mask ``m``."""
         self.foreground_head = head(3, channels, 3, nn.Tanh())

@@ -1,11 +1,15 @@
-"""Real footage: videos from YouTube (or any site yt-dlp knows) and from a local folder."""
+"""Real footage: videos from YouTube (or any site yt-dlp knows) and from a local folder.
+
+The hook registers torch- and yt-dlp-free declarations; each source's module is imported
+only when a run prepares its clips.
+"""
 
 from vpkit import hookimpl
-from vpkit_youtube.folder import FolderSource
-from vpkit_youtube.source import YoutubeSource
 
 
 @hookimpl
 def register_sources(register):
-    register(YoutubeSource)
-    register(FolderSource)
+    from vpkit_youtube.declarations import FolderSourceDeclaration, YoutubeSourceDeclaration
+
+    register(YoutubeSourceDeclaration)
+    register(FolderSourceDeclaration)

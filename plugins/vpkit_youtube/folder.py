@@ -6,32 +6,19 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import Field
-
 from vpkit import (
     FOOTAGE_SUFFIXES,
     ClipWriter,
-    ExtractOptions,
     Video,
     VideoSource,
     VpkitError,
     shard_key,
 )
+from vpkit_youtube.declarations import FolderSourceDeclaration
 
 
-class FolderSource(VideoSource):
-    """Every .mp4, .webm, .mkv, .avi and .mov file under ``path``, in sorted order.
-
-    Files added to the folder after its store was finished join the store on its next use.
-    A folder or a broken link named like a video is recorded as skipped, with its reason.
-    """
-
-    name = "folder"
-    rescan = True
-
-    class Config(ExtractOptions):
-        path: str = Field(description="Directory of video files.")
-        recursive: bool = Field(True, description="Include subdirectories.")
+class FolderSource(FolderSourceDeclaration, VideoSource):
+    """Lists the files under ``path``; each is its own input (shard), keyed by its relative path."""
 
     def videos(self, writer: ClipWriter) -> Iterator[Video]:
         root = Path(self.config.path).expanduser()

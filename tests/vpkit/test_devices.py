@@ -21,3 +21,15 @@ def test_check_device_names_what_it_accepts():
 def test_asking_for_cuda_without_it_is_a_user_error():
     with pytest.raises(VpkitError, match="no usable CUDA"):
         pick_device("cuda")
+
+
+@pytest.mark.parametrize("name", ["cpu", "cuda", "cuda:0", "cuda:12", "cpu:0"])
+def test_check_device_accepts_what_torch_reads_as_cpu_or_cuda(name):
+    assert check_device(name) == name
+    assert torch.device(name).type in ("cpu", "cuda")
+
+
+@pytest.mark.parametrize("name", ["gpu", "meta", "cuda:", "cuda:x", " cpu", "cuda:0:1", ""])
+def test_check_device_refuses_other_names(name):
+    with pytest.raises(ValueError, match="expected auto, cpu, cuda or cuda:N"):
+        check_device(name)

@@ -5,10 +5,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from vpkit import Generator, hookimpl
+from vpkit import Generator, GeneratorTraits, hookimpl
 from vpkit.commands.cli import cli
 from vpkit.errors import ConfigError, VpkitError
-from vpkit.plugins import registry
+from vpkit.plugins import implementation, registry
 
 
 def test_bundled_components_are_registered():
@@ -110,3 +110,64 @@ def test_plugins_can_add_commands(register_plugin, monkeypatch, capsys):
     assert exit_.value.code == 0
     assert capsys.readouterr().out == "hello from a plugin\n"
     cli_module.cli.commands.pop("hello")
+
+
+class Wide(GeneratorTraits):
+    """A declaration: what a run file needs to know, and where the work is done."""
+
+    name = "wide"
+    implementation = f"{__name__}:WideGenerator"
+    conditional = True
+
+
+class WideGenerator(Wide, Generator):
+    pass
+
+
+def _declaring(register_plugin, declaration):
+    class Plugin:
+        @hookimpl
+        def register_generators(self, register):
+            register(declaration)
+
+    register_plugin(Plugin(), "declaring")
+
+
+def test_a_declaration_registers_and_builds_its_implementation(register_plugin):
+    _declaring(register_plugin, Wide)
+    reg = registry("generator")
+    assert reg.get("wide") is Wide and reg.get("wide").conditional
+    assert implementation("generator", Wide) is WideGenerator
+    assert implementation("generator", WideGenerator) is WideGenerator  # an implementation names itself
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("no_such_module_here:Thing", "cannot be imported"),
+        (f"{__name__}:Absent", "cannot be imported"),
+        (f"{__name__}:Mine", "is not a vpkit.Generator subclassing"),  # a Generator, but not of this declaration
+        (f"{__name__}:Wide", "is not a vpkit.Generator subclassing"),  # the declaration itself: no network
+    ],
+)
+def test_a_declaration_whose_implementation_is_wrong_fails_when_built(register_plugin, target, message):
+    broken = type("Broken", (GeneratorTraits,), {"name": "broken", "implementation": target})
+    _declaring(register_plugin, broken)
+    assert registry("generator").get("broken") is broken  # registering imports nothing
+    with pytest.raises(VpkitError, match=f"generator 'broken': implementation '{target}' {message}"):
+        implementation("generator", broken)
+
+
+class Mine(Generator):
+    name = "mine"
+
+
+def test_bundled_plugins_register_declarations_that_import_no_torch():
+    code = (
+        "import sys\n"
+        "from vpkit.plugins import describe_plugins\n"
+        "describe_plugins()\n"
+        "print(sorted(m for m in ('torch', 'yt_dlp', 'lpips', 'decord') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

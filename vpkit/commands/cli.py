@@ -1,4 +1,9 @@
-"""The ``vpkit`` command line: parse, call the engine, report. No logic of its own."""
+"""The ``vpkit`` command line: parse, call the engine, report. No logic of its own.
+
+Every command imports what it needs inside its own function: ``vpkit --help``, ``--version``,
+``validate`` and shell completion then import no torch and answer at once
+(``benchmarks/bench_cli_startup.py`` measures it).
+"""
 
 from __future__ import annotations
 
@@ -8,41 +13,95 @@ from pathlib import Path
 import click
 
 from vpkit import __version__, plugins
-from vpkit.config.runfile import load_run
+from vpkit.commands import completion
 from vpkit.errors import VpkitError
 
 RUN_FILE = click.Path(dir_okay=False, path_type=Path)
+SET = click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE", shell_complete=completion.complete_set,
+    help="Override a run-file key, its value read as YAML, e.g. train.lr=1e-4 (repeatable).",
+)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Lists each command with its whole first sentence (click cuts them at 45 characters), and
+    keeps the words of the command line for shell completion (see ``completion.words``)."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        words = list(args)
+        ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.meta[completion.WORDS] = words
+        return ctx
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(limit=200)) for name, command in self.commands.items()
+                if not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vpkit")
 def cli() -> None:
-    """vpkit: train, evaluate and extend video-prediction GANs from YAML run files."""
+    """vpkit: train, evaluate and extend video-prediction GANs from YAML run files.
+
+    Start with `vpkit run examples/quickstart.yaml`; `vpkit COMMAND --help` shows each command's
+    options and examples. Shell completion: see the command-line reference.
+    """
+
+
+def load_run(run_file: Path, overrides: tuple[str, ...]):
+    from vpkit.config.runfile import load_run as load
+
+    return load(run_file, list(overrides))
 
 
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
-@click.option("-o", "--run-dir", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/<run file stem>).")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key, e.g. train.lr=1e-4 (repeatable).")
-@click.option("--resume", is_flag=True, help="Continue the run in the run directory from its last checkpoint.")
-def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool) -> None:
-    """Train the run described by RUN_FILE."""
+@click.option("-o", "--run-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Run directory (default: runs/<run file stem>, or the next free runs/<stem>-N when that holds a run).")
+@SET
+@click.option("--resume", is_flag=True, help="Continue the run in the run directory (by default the latest runs/<stem>[-N]) from its last checkpoint.")
+@click.option("--force", is_flag=True, help="Start over in a run directory that holds a run; the old run is moved aside to <dir>.old, not deleted.")
+def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool) -> None:
+    """Train the run described by RUN_FILE.
+
+    Examples:
+
+        vpkit run examples/quickstart.yaml
+
+        vpkit run examples/quickstart.yaml --set train.steps=2000 -o runs/longer
+
+        vpkit run examples/quickstart.yaml --resume --set train.steps=2000
+    """
+    from vpkit.commands.run_dirs import choose
     from vpkit.engine.trainer import train_run
 
-    spec = load_run(run_file, list(overrides))
-    run_dir = run_dir or Path(spec.config.output.dir or Path("runs") / spec.stem)
-    trainer = train_run(spec, run_dir, resume)
-    click.echo(f"finished {trainer.step} steps; run written to {run_dir}", err=True)
+    spec = load_run(run_file, overrides)
+    named = run_dir or (Path(spec.config.output.dir) if spec.config.output.dir else None)
+    chosen = choose(Path("runs") / spec.stem, named, resume, force)
+    if chosen.note:
+        click.echo(f"note: {chosen.note}", err=True)
+    trainer = train_run(spec, chosen.path, resume)
+    click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True)
 
 
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key (repeatable).")
+@SET
 def data(run_file: Path, overrides: tuple[str, ...]) -> None:
-    """Prepare the clip store of RUN_FILE's source (download, extract), without training."""
+    """Prepare the clip store of RUN_FILE's source (download, extract), without training.
+
+    Examples:
+
+        vpkit data examples/basketball.yaml
+
+        vpkit data examples/basketball.yaml --set source.max_videos=5
+    """
     from vpkit.data.prepare import describe_store, prepare_store
 
-    spec = load_run(run_file, list(overrides))
+    spec = load_run(run_file, overrides)
     store = prepare_store(spec)
     for line in describe_store(store):
         click.echo(line)
@@ -50,10 +109,17 @@ def data(run_file: Path, overrides: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a run-file key (repeatable).")
+@SET
 def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
-    """Check RUN_FILE, its plugins and their options, without running anything."""
-    spec = load_run(run_file, list(overrides))
+    """Check RUN_FILE, its plugins and their options, without running anything.
+
+    Examples:
+
+        vpkit validate examples/quickstart.yaml
+
+        vpkit validate examples/quickstart.yaml --set model.generator.width=0.5
+    """
+    spec = load_run(run_file, overrides)
     click.echo(
         f"{run_file}: ok (source {spec.source.cls.name}, generator {spec.generator.cls.name}, "
         f"discriminator {spec.discriminator.cls.name}, {spec.clip.frames}x{spec.clip.size}x{spec.clip.size})"
@@ -91,6 +157,12 @@ def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, che
 
     IMAGES are image files or folders of them; each is resized (short side) and centre-cropped
     to the model's size.
+
+    Examples:
+
+        vpkit predict runs/future_quickstart photo.jpg -o future.gif
+
+        vpkit predict runs/future_quickstart photos/ -o predictions --format mp4
     """
     from vpkit.commands.predict import predict_images
 
@@ -110,6 +182,12 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 
     Unconditional models start from noise; conditional ones from the first frames of
     validation clips, shown beside the prediction and the real continuation.
+
+    Examples:
+
+        vpkit sample runs/quickstart -n 16 -o grid.gif --seed 0
+
+        vpkit sample runs/quickstart --checkpoint runs/quickstart/checkpoints/best.pt -o best.mp4
     """
     from vpkit.commands.sample import sample_grid
 
@@ -125,11 +203,17 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @DEVICE
 def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
              device: str) -> None:
-    """Score the run in RUN_DIR: print a table and write metrics.json there.
+    """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
     Beside each metric's value are its baselines, scored on the same clips under the same
     protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
     which of them the model beats.
+
+    Examples:
+
+        vpkit evaluate runs/future_quickstart --metrics ssim,psnr -n 64
+
+        vpkit evaluate runs/quickstart --metrics fvd --split train
     """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics
@@ -138,11 +222,14 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
     document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    protocol = next(iter(document["metrics"].values()))["protocol"]
+    # metrics.json keeps earlier evaluations too; the table shows this checkpoint's
+    shown = {name: result for name, result in document["metrics"].items()
+             if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])}
+    protocol = next(iter(shown.values()))["protocol"]
     click.echo(f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
                f"{protocol['frames']}x{protocol['size']}x{protocol['size']}")
-    _table(document["metrics"])
-    click.echo(f"written to {Path(run_dir) / 'metrics.json'}", err=True)
+    _table(shown)
+    click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)
 
 
 @cli.command()
@@ -152,7 +239,14 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
 @click.option("--json", "as_json", is_flag=True, help='Print {"metric": value, ...} on stdout.')
 @DEVICE
 def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str) -> None:
-    """Score the videos in FAKE against REAL (two video files, or two folders paired by file name)."""
+    """Score the videos in FAKE against REAL (two video files, or two folders paired by file name).
+
+    Examples:
+
+        vpkit score real/ generated/ --metrics ssim,psnr
+
+        vpkit score real.mp4 fake.mp4 --metrics lpips --json
+    """
     from vpkit.commands.score import parse_metrics
     from vpkit.commands.score import score as score_videos
 
@@ -264,10 +358,43 @@ def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, dev
     run_server(list(run_dirs), host, port, checkpoint, device)
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("runs"))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list on stdout, one object per run.")
+def runs(folder: Path, as_json: bool) -> None:
+    """List the runs in FOLDER (default runs/): step, status, size, last change and latest metrics.
+
+    The status is running, finished, interrupted (Ctrl-C, or a process that is gone) or failed.
+
+    Examples:
+
+        vpkit runs
+
+        vpkit runs experiments/ --json
+    """
+    from vpkit.commands.runs import describe, find_runs, table
+
+    found = [describe(run_dir) for run_dir in find_runs(folder)]
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+    elif not found:
+        click.echo(f"no runs in {folder}", err=True)
+    else:
+        for line in table(found):
+            click.echo(line)
+
+
 @cli.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
 def list_plugins(as_json: bool) -> None:
-    """List installed plugins, their versions and the components each provides."""
+    """List installed plugins, their versions and the components each provides.
+
+    Examples:
+
+        vpkit plugins
+
+        VPKIT_LOAD_PLUGINS=videogan,synthetic vpkit plugins --json
+    """
     found = plugins.describe_plugins()
     if as_json:
         click.echo(json.dumps(found, indent=2))
@@ -288,6 +415,7 @@ def add_plugin_commands() -> click.Group:
 
 def main() -> None:
     """Entry point: plugins may add commands before click parses the arguments."""
+    completion.install()
     try:
         add_plugin_commands()
     except VpkitError as exc:

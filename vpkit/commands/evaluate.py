@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ RESULTS = "metrics.json"
 def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: int | None = None,
                  split: str | None = None, device: str = "auto", checkpoint: Path | None = None
                  ) -> tuple[dict[str, Any], list[str]]:
-    """Evaluate a checkpoint of the run (default its last); write ``metrics.json`` into the run directory.
+    """Evaluate a checkpoint of the run (default its last); add the results to ``metrics.json`` in the run directory.
 
     Returns the written document and notes for the user on what it left out (metrics that do
     not fit the run, baselines without enough reference clips).
@@ -28,6 +29,19 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
     evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
                           cfg.batch_size, run.config.seed, cfg.resamples)
     results = evaluator(trained.generator)
-    document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step, "metrics": results}
+    for result in results.values():  # each entry says what it scored, whatever is evaluated later
+        result.update(step=trained.step, checkpoint=str(trained.checkpoint))
+    document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step,
+                "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results}}
     write_json(Path(run_dir) / RESULTS, document)
     return document, notes + evaluator.notes
+
+
+def earlier_results(path: Path) -> dict[str, Any]:
+    """The metrics an earlier ``vpkit evaluate`` wrote: ``--metrics lpips`` after ``--metrics ssim,psnr``
+    adds LPIPS and keeps SSIM and PSNR. A damaged file is not worth an error: it is replaced."""
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8")).get("metrics")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return metrics if isinstance(metrics, dict) else {}

@@ -29,10 +29,10 @@ def video_files(path: Path) -> dict[str, Path]:
     if path.is_file():
         return {path.name: path}
     if not path.is_dir():
-        raise VpkitError(f"{path}: no such file or folder")
+        raise ConfigError(f"{path}: no such file or folder")
     found = {p.name: p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES}
     if not found:
-        raise VpkitError(f"{path}: no videos ({', '.join(READABLE_SUFFIXES)}) in this folder")
+        raise ConfigError(f"{path}: no videos ({', '.join(READABLE_SUFFIXES)}) in this folder")
     return found
 
 
@@ -56,14 +56,19 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
     target = pick_device(device)
     first = read_video(next(iter(real.values())))
     clip = ClipSpec(first.shape[0], min(first.shape[1:3]))  # what the metrics are told to expect
-    results = {}
+    metrics: list[Metric] = []
     for name in names:
         cls = registry.get(name)
-        metric: Metric = cls(cls.Config(), clip).to(target)
+        metrics.append(plugins.implementation("metric", cls)(cls.Config(), clip).to(target))
+    for metric in metrics:  # networks and weights of every metric first: a failed download costs no finished score
+        metric.prepare()
+    results = {}
+    for metric in metrics:
+        name = metric.name
         metric.reset()
         try:
             if metric.paired:
-                for real_file, fake_file in tqdm(pairs(real, fake), desc=name, unit="pair", file=sys.stderr):
+                for real_file, fake_file in tqdm(pairs(real, fake), desc=name, unit="pair", file=sys.stderr, disable=None):
                     a, b = load(real_file), load(fake_file)
                     frames = min(a.shape[2], b.shape[2])
                     if a.shape[3:] != b.shape[3:]:
@@ -72,7 +77,7 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
                     metric.update(a[:, :, :frames], b[:, :, :frames])
             else:
                 for side, files in (("real", real), ("generated", fake)):
-                    for file in tqdm(list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr):
+                    for file in tqdm(list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr, disable=None):
                         video = load(file)
                         metric.update(video if side == "real" else None, video if side == "generated" else None)
         except ValueError as exc:

@@ -23,7 +23,9 @@ def weights_of(names: list[str]) -> list[tuple[str, Weights]]:
     registry = plugins.registry("metric")
     everything = not names or names == ["all"]
     chosen = sorted(registry.classes) if everything else names
-    found = [(name, weights) for name in chosen for weights in registry.get(name).weights]
+    # A metric registered as a torch-free declaration names its weights in its implementation.
+    found = [(name, weights) for name in chosen
+             for weights in plugins.implementation("metric", registry.get(name)).weights]
     if not found:
         what = "no installed metric" if everything else f"metric {', '.join(names)}"
         raise ConfigError(f"{what} needs pretrained weights")

@@ -31,10 +31,16 @@ from vpkit.suggest import did_you_mean
 
 @dataclass
 class Resolved:
-    """One validated component: its class and its validated options."""
+    """One validated component: its class as registered (the component, or its torch-free
+    declaration), and its validated options."""
 
+    kind: str
     cls: type[Component]
     config: BaseModel
+
+    def build(self, clip: ClipSpec) -> Component:
+        """An instance of the component, its implementation imported if it was declared."""
+        return plugins.implementation(self.kind, self.cls)(self.config, clip)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.cls.name, **self.config.model_dump(mode="json")}
@@ -51,6 +57,7 @@ class Run:
     generator: Resolved
     discriminator: Resolved
     metrics: list[Resolved]
+    loggers: list[Resolved]
 
     @property
     def stem(self) -> str:
@@ -62,6 +69,7 @@ class Run:
         data["source"] = self.source.to_dict()
         data["model"] = {"generator": self.generator.to_dict(), "discriminator": self.discriminator.to_dict()}
         data["metrics"] = [m.to_dict() for m in self.metrics]
+        data["logging"] = [logger.to_dict() for logger in self.loggers]
         return data
 
 
@@ -100,11 +108,13 @@ def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
             resolved[kind.name] = [_resolve(errors, kind.name, b, (*kind.run_file, i), clip) for i, b in enumerate(block)]
         else:
             resolved[kind.name] = _resolve(errors, kind.name, block, kind.run_file, clip)
-    source, generator, discriminator, metrics = (resolved[k] for k in ("source", "generator", "discriminator", "metric"))
+    source, generator, discriminator, metrics, loggers = (
+        resolved[k] for k in ("source", "generator", "discriminator", "metric", "logger")
+    )
     _check_metrics(errors, config, generator, metrics)
     errors.raise_if_any()
     _fill_schedule(config.train.schedule, generator.cls)
-    return Run(path, config, clip, source, generator, discriminator, metrics)
+    return Run(path, config, clip, source, generator, discriminator, metrics, loggers)
 
 
 def _block_at(config: RunConfig, path: tuple[str, ...]) -> Any:
@@ -130,7 +140,7 @@ def _resolve(errors: LocatedErrors, kind: str, block: ComponentBlock, loc: tuple
     except ValueError as exc:
         errors.add(("clip",), f"{kind} {cls.name!r} cannot make these clips: {exc}")
         return None
-    return Resolved(cls, config)
+    return Resolved(kind, cls, config)
 
 
 def _check_metrics(errors: LocatedErrors, config: RunConfig, generator: Resolved | None, metrics: list[Resolved | None]) -> None:

@@ -72,7 +72,7 @@ class TrainConfig(Options):
         "load_generator then use (e.g. 0.999); 0 turns it off.",
     )
     device: str = Field("auto", description="auto (CUDA when present, else CPU), cpu, cuda or cuda:N.")
-    log_every: int = Field(10, gt=0, description="Steps between TensorBoard scalar writes.")
+    log_every: int = Field(10, gt=0, description="Steps between logged training scalars (and progress lines off a terminal).")
     sample_every: int = Field(200, gt=0, description="Steps between sample grids.")
     checkpoint_every: int = Field(200, gt=0, description="Steps between checkpoints.")
     samples: int = Field(8, gt=0, description="Videos in each sample grid.")
@@ -127,6 +127,10 @@ class RunConfig(Options):
         default_factory=EvaluationConfig, description="When and on what the metrics are evaluated during training."
     )
     output: OutputConfig = Field(default_factory=OutputConfig, description="Where the run and the clip stores are written.")
+    logging: list[ComponentBlock] = Field(
+        default_factory=lambda: [ComponentBlock(name="tensorboard"), ComponentBlock(name="jsonl")],
+        description="Experiment loggers, each a `name:` plus its options; [] logs nothing but the console.",
+    )
 
 
 def normalise_blocks(data: dict) -> None:

@@ -64,7 +64,7 @@ def _download(url: str, sha256: str, dest: Path, what: str) -> None:
     digest = hashlib.sha256()
     with urllib.request.urlopen(url, timeout=60) as response, atomic_path(dest) as tmp:
         total = int(response.headers.get("Content-Length") or 0) or None
-        with open(tmp, "wb") as out, tqdm(total=total, unit="B", unit_scale=True, desc=what, file=sys.stderr) as bar:
+        with open(tmp, "wb") as out, tqdm(total=total, unit="B", unit_scale=True, desc=what, file=sys.stderr, disable=None) as bar:
             for block in iter(lambda: response.read(CHUNK), b""):
                 out.write(block)
                 digest.update(block)

@@ -49,7 +49,7 @@ def prepare_store(run: Run) -> ClipStore:
         raise VpkitError(f"cannot write the clip store at {root}: {exc.strerror}") from None
     if writer.complete and not run.source.cls.rescan:
         return ClipStore(root)
-    source = run.source.cls(run.source.config, run.clip)
+    source = run.source.build(run.clip)
     source.prepare(writer)
     return writer.finish()
 

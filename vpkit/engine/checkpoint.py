@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from vpkit.atomic import atomic_path, write_failure
-from vpkit.errors import VpkitError, shown
+from vpkit.errors import ConfigError, VpkitError, shown
 
 #: What every reader needs: the weights of both networks and the step they were saved at.
 TO_LOAD = ("generator", "discriminator", "step")
@@ -44,7 +44,7 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
     """The checkpoint at ``path``, with the entries in ``needs`` checked; a user error otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise VpkitError(f"{path}: no checkpoint there")
+        raise ConfigError(f"{path}: no checkpoint there")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt or foreign files

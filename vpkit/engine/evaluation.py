@@ -27,7 +27,7 @@ import torch
 from tqdm import tqdm
 
 from vpkit import plugins
-from vpkit.components import Generator, Metric
+from vpkit.components import GeneratorTraits, Metric
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.engine.baselines import BASELINES, BY_NAME, REFERENCE, Baseline, BaselineInputs, ReferenceClips, model_beats
@@ -35,6 +35,7 @@ from vpkit.engine.generate import generate
 from vpkit.engine.intervals import RESAMPLES
 from vpkit.engine.stats_cache import DAMAGED, StatsCache
 from vpkit.errors import ConfigError, VpkitError
+from vpkit.networks import Generator
 from vpkit.video.files import clips_to_tensor
 
 PREDICTED = "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"
@@ -59,7 +60,7 @@ class Protocol:
                 "resamples": self.resamples, **how}
 
 
-def build_metrics(run: Run, names: list[str] | None, generator: type[Generator]) -> tuple[list[Metric], list[str]]:
+def build_metrics(run: Run, names: list[str] | None, generator: type[GeneratorTraits]) -> tuple[list[Metric], list[str]]:
     """Metrics by name (options from the run file's block when it has one), and notes on skipped ones.
 
     ``names`` None means the run file's ``metrics:``, or every installed metric if it lists none;
@@ -87,7 +88,7 @@ def build_metrics(run: Run, names: list[str] | None, generator: type[Generator])
         if problem:
             notes.append(f"skipped {name}: {problem}")
             continue
-        metrics.append(cls(config, run.clip))
+        metrics.append(plugins.implementation("metric", cls)(config, run.clip))
     if not metrics:
         raise ConfigError("; ".join(["no metric to compute", *notes]))
     return metrics, notes
@@ -154,7 +155,9 @@ class Evaluator:
         return results
 
     def _bar(self, desc: str) -> tqdm:
-        return tqdm(total=self.count, desc=desc, unit="video", file=sys.stderr, dynamic_ncols=True)
+        # On a terminal only, and gone when done: elsewhere a bar is a line of carriage returns.
+        return tqdm(total=self.count, desc=desc, unit="video", file=sys.stderr, dynamic_ncols=True,
+                    disable=None, leave=False)
 
     def _real_batches(self, device: torch.device):
         """(start, stop, real clips) of the evaluation set, ``batch_size`` at a time."""

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import torch
 
-from vpkit.components import Generator, GeneratorOutput
+from vpkit.components import GeneratorOutput
 from vpkit.config.runfile import Run, load_run
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError, VpkitError
+from vpkit.networks import Generator
 
 
 @dataclass
@@ -32,12 +33,12 @@ def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, de
     run_dir = Path(run_dir)
     config_path = run_dir / "config.yaml"
     if not config_path.is_file():
-        raise VpkitError(f"{run_dir}: not a vpkit run directory (no config.yaml)")
+        raise ConfigError(f"{run_dir}: not a vpkit run directory (no config.yaml)")
     checkpoint = Path(checkpoint) if checkpoint else run_dir / "checkpoints" / "last.pt"
     run = load_run(config_path)
     target = pick_device(device)
     state = load_checkpoint(checkpoint, target)
-    generator = run.generator.cls(run.generator.config, run.clip).to(target)
+    generator = run.generator.build(run.clip).to(target)
     try:
         generator.load_state_dict(state["generator"])
     except RuntimeError as exc:

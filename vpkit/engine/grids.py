@@ -6,8 +6,6 @@ continuation right after the prediction.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import torch
 
@@ -68,16 +66,3 @@ def make_grid(columns: list[torch.Tensor]) -> np.ndarray:
             grid[:, y : y + height, x : x + width] = column[row]
     return grid
 
-
-def gif_summary(tag: str, frames: np.ndarray, fps: float):
-    """A TensorBoard image summary holding an animated GIF (what ``add_video`` writes, minus moviepy)."""
-    from PIL import Image
-    from tensorboard.compat.proto.summary_pb2 import Summary
-
-    buffer = io.BytesIO()
-    images = [Image.fromarray(f) for f in frames]
-    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
-    image = Summary.Image(
-        height=frames.shape[1], width=frames.shape[2], colorspace=3, encoded_image_string=buffer.getvalue()
-    )
-    return Summary(value=[Summary.Value(tag=tag, image=image)])

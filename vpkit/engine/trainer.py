@@ -9,14 +9,12 @@ for conditional generators). Batches come from :mod:`vpkit.data.batches`; the tr
 from __future__ import annotations
 
 import signal
-import sys
 import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 import yaml
-from tqdm import tqdm
 
 from vpkit import __version__
 from vpkit.atomic import write_text
@@ -24,19 +22,19 @@ from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.devices import pick_device
+from vpkit.engine import provenance
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
+from vpkit.engine.console import Console, banner
 from vpkit.engine.ema import WeightAverage
-from vpkit.engine.grids import gif_summary, make_grid, sample_columns
-from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.grids import make_grid, sample_columns
 from vpkit.engine.objectives import reconstruction_loss
+from vpkit.engine.resume import check_resume
+from vpkit.engine.run_loggers import RunLoggers
+from vpkit.engine.run_state import RUNNING, RunState, outcome
 from vpkit.engine.schedule import due, updates_at
 from vpkit.engine.training_evaluation import TrainingEvaluation
 from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.files import clips_to_tensor, write_video
-
-#: Parts of the resolved config a resumed run must share with its checkpoint (the source is
-#: compared through its store fingerprint, which ignores options such as rate limits).
-SAME_ON_RESUME = ("clip", "model")
 
 
 class Interrupted(VpkitError):
@@ -51,7 +49,6 @@ class Trainer:
         self.resume = resume
         self.checkpoint_path = self.run_dir / "checkpoints" / "last.pt"
         self.best_path = self.run_dir / "checkpoints" / "best.pt"
-        self.log = JsonlLog(self.run_dir / "log.jsonl")
         self.step = 0
         self._stop_requested = False
         # Built by setup(); None until then, so cleanup() works whenever setup stopped.
@@ -63,29 +60,35 @@ class Trainer:
         self.opt_g = self.opt_d = None
         self.fixed_z: torch.Tensor | None = None
         self.fixed_real = None
-        self.tb = None
+        self.loggers: RunLoggers | None = None
         self.evaluation: TrainingEvaluation | None = None
+        self.store = None
+        self.console: Console | None = None
+        self.changes: list[str] = []  # settings a resumed run changed since its checkpoint
+        self.state: RunState | None = None
 
     # --- setup: data, models, optimisers, and the state of a resumed run
     def setup(self) -> None:
         if self.checkpoint_path.exists() and not self.resume:
-            raise ConfigError(f"{self.run_dir} already holds a run; pass --resume to continue it or -o for a new one")
+            raise ConfigError(f"{self.run_dir} already holds a run; pass --resume to continue it, --force to start over, "
+                              "or -o for a new one")
         if self.resume and not self.checkpoint_path.exists():
             raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
         self.device = pick_device(self.cfg.device)
         torch.manual_seed(self.run.config.seed)
-        store = prepare_store(self.run)
+        store = self.store = prepare_store(self.run)
         self.train_set, self.val_set = store.split("train"), store.split("val")
         try:
             self.feeder = BatchFeeder(self.train_set, self.cfg.batch_size, self.device, self.run.config.seed)
         except ValueError as exc:
             raise VpkitError(f"{store.root}: {exc}") from None
 
-        gen, disc = self.run.generator, self.run.discriminator
-        self.G = gen.cls(gen.config, self.run.clip).to(self.device)
-        self.D = disc.cls(disc.config, self.run.clip).to(self.device)
+        self.G = self.run.generator.build(self.run.clip).to(self.device)
+        self.D = self.run.discriminator.build(self.run.clip).to(self.device)
         if self.cfg.reconstruction.weight and not self.G.conditional:
-            raise ConfigError(f"train.reconstruction needs a conditional generator; {gen.cls.name} is unconditional")
+            raise ConfigError(
+                f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
+            )
         betas = tuple(self.cfg.betas)
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.cfg.lr, betas=betas)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.cfg.lr_d or self.cfg.lr, betas=betas)
@@ -100,10 +103,10 @@ class Trainer:
         # Every check has passed: only now does the run directory change, so a refused run or
         # resume leaves it as it was (its config.yaml still describes its checkpoint).
         self._make_run_dir()
-        from torch.utils.tensorboard import SummaryWriter
-
-        self.tb = SummaryWriter(str(self.run_dir / "tensorboard"), purge_step=self.step + 1 if self.resume else None)
-        self.log.trim(self.step)
+        self.loggers = RunLoggers(self.run, self.run_dir, self.step)
+        provenance.record(self.run_dir, self.device, self.step)
+        self.state = RunState(self.run_dir, self.cfg.steps)
+        self.state.write(RUNNING, self.step)
 
     def _make_run_dir(self) -> None:
         try:
@@ -120,16 +123,17 @@ class Trainer:
 
     # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
     def train(self) -> None:
-        previous_handler = signal.signal(signal.SIGINT, self._request_stop)
-        progress = tqdm(total=self.cfg.steps, initial=self.step, file=sys.stderr, desc="train", unit="step", dynamic_ncols=True)
+        # Ctrl-C, and the SIGTERM a batch scheduler sends before it kills a job (preemption, time limit)
+        previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        self.console = Console(self.cfg.steps, self.step, self.cfg.log_every)
+        self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step, self.changes))
         try:
             while self.step < self.cfg.steps:
                 started = time.perf_counter()
                 stats = self.train_step(self.step + 1)
                 self.step += 1
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
-                progress.update(1)
-                progress.set_postfix(d=f"{stats['loss_d']:.3f}", g=f"{stats['loss_g']:.3f}", clips_s=f"{stats['clips_per_s']:.1f}")
+                self.console.step(self.step, stats)
                 # The state of this step reaches disk before anything after it that can fail (the
                 # log on a full disk, samples, a metric): whatever fails, no finished step is lost.
                 # The log line goes first, so that a resumed run's log.jsonl lacks no step.
@@ -153,8 +157,9 @@ class Trainer:
                         "continue with --resume"
                     )
         finally:
-            progress.close()
-            signal.signal(signal.SIGINT, previous_handler)
+            self.console.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _samples_and_evaluation(self) -> None:
         """Samples and evaluation, when due, on random-number states of their own: a run resumed
@@ -162,12 +167,19 @@ class Trainer:
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
             if due(self.step, self.cfg.sample_every, self.cfg.steps):
                 self.write_samples()
-            best = bool(self.evaluation and self.evaluation.due(self.step) and self.evaluation(self.generator, self.step, self.tb).is_best)
-        if best:
-            self.save_checkpoint(self.best_path)
+            due_now = self.evaluation is not None and self.evaluation.due(self.step)
+            result = self.evaluation(self.generator, self.step) if due_now else None
+        if result is not None:
+            self.loggers.scalars("metrics", result.values, self.step)
+            baselines = result.baseline_scalars()
+            if baselines:
+                self.loggers.scalars("baselines", baselines, self.step)
+            self.console.metrics(self.step, result.values, result.is_best, result.baselines, result.verdicts)
+            if result.is_best:
+                self.save_checkpoint(self.best_path)
 
     def _request_stop(self, signum, frame) -> None:
-        """First Ctrl-C: finish the current step, checkpoint, stop. Second: stop at once."""
+        """First Ctrl-C (or SIGTERM): finish the current step, checkpoint, stop. Second: stop at once."""
         if self._stop_requested:
             raise KeyboardInterrupt
         self._stop_requested = True
@@ -213,9 +225,7 @@ class Trainer:
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:
-        for key, value in stats.items():
-            self.tb.add_scalar(f"train/{key}", value, self.step)
-        self.log.append({"step": self.step, **stats})
+        self.loggers.scalars("train", stats, self.step)
 
     @property
     def generator(self) -> torch.nn.Module:
@@ -236,9 +246,8 @@ class Trainer:
         _, columns = sample_columns(output, real)
         grid = make_grid(columns)
         path = self.run_dir / "samples" / f"step_{self.step:06d}.gif"
-        write_video(path, grid, self.cfg.fps)
-        write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)
-        self.tb.file_writer.add_summary(gif_summary("samples", grid, self.cfg.fps), self.step)
+        files = [write_video(path, grid, self.cfg.fps), write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)]
+        self.loggers.video("samples", grid, self.cfg.fps, files, self.step)
         return path
 
     # --- checkpoints: everything an exact resume needs
@@ -258,19 +267,13 @@ class Trainer:
             "store": store_fingerprint(self.run),
             "vpkit_version": __version__,
         }
-        self.tb.flush()
-        return save_checkpoint(path or self.checkpoint_path, state)
+        self.loggers.flush()
+        saved = save_checkpoint(path or self.checkpoint_path, state)
+        self.state.write(RUNNING, self.step)
+        return saved
 
     def _load_state(self, state: dict) -> None:
-        saved, current = state.get("config", {}), self.run.resolved_dict()
-        changed = [key for key in SAME_ON_RESUME if saved.get(key) != current.get(key)]
-        if state.get("store") != store_fingerprint(self.run):
-            changed.append("source")
-        if changed:
-            raise ConfigError(
-                f"--resume: {', '.join(changed)} differ from the checkpoint in {self.run_dir}; "
-                "resume with the same settings or start a new run with -o"
-            )
+        self.changes = check_resume(state, self.run, self.run_dir)
         try:
             # With the average on, "generator" holds it and "generator_training" the optimiser's weights.
             self.G.load_state_dict(state.get("generator_training", state["generator"]))
@@ -286,11 +289,15 @@ class Trainer:
         except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
             raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
                              "start a new run with -o") from None
-        self.step = state["step"]
+        self.step = int(state["step"])
 
-    def cleanup(self) -> None:
-        if self.tb is not None:
-            self.tb.close()
+    def cleanup(self, error: BaseException | None = None) -> None:
+        """Close what setup opened, and record how training ended (``error``: what stopped it)."""
+        ending = outcome(error)
+        if self.loggers is not None:
+            self.loggers.close(ending)
+        if self.state is not None:
+            self.state.stopped(self.step, ending, error)
 
 
 def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
@@ -299,9 +306,13 @@ def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
 
 def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
     trainer = Trainer(run, run_dir, resume)
+    error = None
     try:
         trainer.setup()
         trainer.train()
+    except BaseException as exc:
+        error = exc
+        raise
     finally:
-        trainer.cleanup()
+        trainer.cleanup(error)
     return trainer

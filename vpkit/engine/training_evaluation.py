@@ -1,7 +1,7 @@
 """Evaluation during training: every ``evaluation.every`` steps the run's metrics are computed,
-appended with their baselines to ``metrics.jsonl``, written to TensorBoard (``metrics/`` and
-``baselines/``), summarised in one line per metric on stderr, and the generator that scores
-best on ``evaluation.best`` is kept as ``checkpoints/best.pt``.
+appended with their baselines to ``metrics.jsonl`` (the trainer hands both to the run's loggers,
+as ``metrics/<name>`` and ``baselines/<name>/<baseline>``, and to the console), and the
+generator that scores best on ``evaluation.best`` is kept as ``checkpoints/best.pt``.
 
 A resumed run drops ``metrics.jsonl`` lines past its checkpoint and recovers the best value
 from the lines it keeps, so the file and the best checkpoint read as one run.
@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from vpkit.components import Generator
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
 from vpkit.data.prepare import cache_dir
@@ -21,6 +19,7 @@ from vpkit.engine.baselines import verdict
 from vpkit.engine.evaluation import Evaluator
 from vpkit.engine.jsonl_log import JsonlLog
 from vpkit.engine.schedule import due
+from vpkit.networks import Generator
 from vpkit.progress import note as say
 
 LOG = "metrics.jsonl"
@@ -28,17 +27,24 @@ LOG = "metrics.jsonl"
 
 @dataclass
 class EvaluationResult:
-    """One evaluation's values by metric name, and whether they are the best so far."""
+    """One evaluation's values by metric name, whether they are the best so far, and each
+    metric's baseline scores with the verdict on them (empty where no baseline applies)."""
 
     values: dict[str, float]
     is_best: bool
+    baselines: dict[str, dict[str, float]]
+    verdicts: dict[str, str]
+
+    def baseline_scalars(self) -> dict[str, float]:
+        """The baseline scores as ``<metric>/<baseline>``, for the loggers' ``baselines`` section."""
+        return {f"{name}/{baseline}": score for name, scores in self.baselines.items() for baseline, score in scores.items()}
 
 
 class TrainingEvaluation:
     def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int):
         cfg = run.config.evaluation
         self.every, self.last_step = cfg.every, run.config.train.steps
-        metrics = [m.cls(m.config, run.clip) for m in run.metrics]
+        metrics = [m.build(run.clip) for m in run.metrics]
         self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
         self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size,
                                    run.config.seed, cfg.resamples)
@@ -51,21 +57,15 @@ class TrainingEvaluation:
     def due(self, step: int) -> bool:
         return due(step, self.every, self.last_step)
 
-    def __call__(self, generator: Generator, step: int, tensorboard: Any) -> EvaluationResult:
-        """Evaluate, log to ``metrics.jsonl`` and TensorBoard, and keep track of the best score."""
+    def __call__(self, generator: Generator, step: int) -> EvaluationResult:
+        """Evaluate, log to ``metrics.jsonl`` with the baselines, and keep track of the best score."""
         results = self.evaluator(generator)
         values = {name: float(result[name]) for name, result in results.items()}
         baselines = {name: {b: entry[name] for b, entry in result["baselines"].items()} for name, result in results.items()}
-        for name, value in values.items():
-            tensorboard.add_scalar(f"metrics/{name}", value, step)
-            for baseline, score in baselines[name].items():
-                tensorboard.add_scalar(f"baselines/{name}/{baseline}", score, step)
-            if baselines[name]:
-                scores = ", ".join(f"{baseline} {score:.4f}" for baseline, score in baselines[name].items())
-                say(f"step {step}: {name} {value:.4f} | {scores} | {verdict(results[name]['baselines'])}")
+        verdicts = {name: verdict(result["baselines"]) for name, result in results.items() if result["baselines"]}
         self.log.append({"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]})
         score = values[self.best_metric.name]
         better = self.best is None or (score < self.best if self.best_metric.lower_is_better else score > self.best)
         if better:
             self.best = score
-        return EvaluationResult(values, is_best=better)
+        return EvaluationResult(values, is_best=better, baselines=baselines, verdicts=verdicts)

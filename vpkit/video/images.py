@@ -8,7 +8,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError, VpkitError
 
 
 def image_suffixes() -> set[str]:
@@ -24,12 +24,12 @@ def find_images(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
             if not inside:
-                raise VpkitError(f"{path}: no images in this folder (looked for .png, .jpg, .gif, .bmp, .webp, ...)")
+                raise ConfigError(f"{path}: no images in this folder (looked for .png, .jpg, .gif, .bmp, .webp, ...)")
             found += inside
         elif path.is_file():
             found.append(path)
         else:
-            raise VpkitError(f"{path}: no such file or folder")
+            raise ConfigError(f"{path}: no such file or folder")
     return found
 
 

@@ -1,6 +1,7 @@
 import pytest
 import torch
-from vpkit_metrics.i3d import MIN_FRAMES, InceptionI3d, same_padding
+from vpkit_metrics.declarations import MIN_FRAMES
+from vpkit_metrics.i3d import InceptionI3d, same_padding
 from vpkit_metrics.tf_resize import resize_bilinear, resize_matrix
 
 

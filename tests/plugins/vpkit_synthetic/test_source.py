@@ -5,6 +5,7 @@ from pydantic import ValidationError
 from vpkit_synthetic.source import SyntheticSource
 
 from vpkit import ClipSpec, ClipStore, ClipWriter
+from vpkit.plugins import implementation
 
 SPEC = ClipSpec(16, 32)
 
@@ -21,8 +22,8 @@ def all_clips(store_root, split):
 def test_plugin_registers_the_source():
     registered = []
     vpkit_synthetic.register_sources(registered.append)
-    assert registered == [SyntheticSource]
-    assert SyntheticSource.name == "synthetic"
+    assert [cls.name for cls in registered] == ["synthetic"]
+    assert implementation("source", registered[0]) is SyntheticSource
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 import pytest
-from vpkit_videogan import VideoGANDiscriminator, VideoGANGenerator
+from vpkit_videogan.discriminator import VideoGANDiscriminator
+from vpkit_videogan.generator import VideoGANGenerator
 from vpkit_videogan.shapes import Pyramid
 
 from vpkit import ClipSpec

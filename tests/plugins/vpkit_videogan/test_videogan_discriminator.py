@@ -1,6 +1,7 @@
 import torch
 from torch import nn
-from vpkit_videogan import VideoGANDiscriminator, VideoGANGenerator
+from vpkit_videogan.discriminator import VideoGANDiscriminator
+from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec
 

@@ -2,7 +2,8 @@ import pydantic
 import pytest
 import torch
 from torch import nn
-from vpkit_videogan import VideoGANDiscriminator, VideoGANFutureGenerator
+from vpkit_videogan.discriminator import VideoGANDiscriminator
+from vpkit_videogan.future import VideoGANFutureGenerator
 from vpkit_videogan.future import reconstruction_error
 
 from vpkit import ClipSpec

@@ -1,7 +1,7 @@
 import pydantic
 import pytest
 import torch
-from vpkit_videogan import VideoGANGenerator
+from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec
 

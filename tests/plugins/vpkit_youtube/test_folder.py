@@ -10,6 +10,7 @@ from vpkit_youtube.folder import FolderSource
 from vpkit_youtube.source import YoutubeSource
 
 from vpkit import ClipSpec, ClipWriter, VpkitError
+from vpkit.plugins import implementation
 
 CLIP = ClipSpec(8, 32)
 
@@ -23,7 +24,7 @@ def prepare(root, folder, **options):
 def test_plugin_registers_both_sources():
     registered = []
     vpkit_youtube.register_sources(registered.append)
-    assert registered == [YoutubeSource, FolderSource]
+    assert [implementation("source", cls) for cls in registered] == [YoutubeSource, FolderSource]
 
 
 def test_finds_videos_recursively_and_skips_broken_ones(tmp_path, video_dir, capsys):

@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 from vpkit_youtube import ytdl
 from vpkit_youtube.listing import search_url, url_key
-from vpkit_youtube.source import DEFAULT_QUERY, YoutubeSource
+from vpkit_youtube.declarations import DEFAULT_QUERY
+from vpkit_youtube.source import YoutubeSource
 
 from vpkit import ClipSpec, ClipWriter, VpkitError
 

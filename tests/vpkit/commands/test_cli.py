@@ -1,5 +1,6 @@
 """The CLI end to end, and what it does with bad input."""
 
+import json
 import os
 import signal
 import subprocess
@@ -101,15 +102,27 @@ def test_existing_run_is_not_overwritten_without_resume(tiny_run, tmp_path):
     assert vpkit("run", path, "-o", tmp_path / "fresh", "--resume").returncode == 2
 
 
-def test_resume_refuses_a_different_model(tiny_run, tmp_path):
+def test_resume_names_each_setting_that_differs_with_both_values(tiny_run, tmp_path):
     path, run = tiny_run(steps=1), tmp_path / "run"
     assert vpkit("run", path, "-o", run).returncode == 0
-    result = vpkit("run", path, "-o", run, "--resume", "--set", "model.generator.width=0.25")
-    assert result.returncode == 2 and "model differ from the checkpoint" in result.stderr
+    result = vpkit("run", path, "-o", run, "--resume", "--set", "model.generator.width=0.25", "--set", "clip.frames=8")
+    assert result.returncode == 2, result.stderr
+    assert "(clip.frames: 4 there, 8 now; model.generator.width: 0.125 there, 0.25 now)" in result.stderr
+
+
+def test_resume_past_the_steps_asked_for_says_so(tiny_run, tmp_path):
+    path, run = tiny_run(steps=3), tmp_path / "run"
+    assert vpkit("run", path, "-o", run).returncode == 0
+    result = vpkit("run", path, "-o", run, "--resume", "--set", "train.steps=2")
+    assert result.returncode == 2
+    assert "already at step 3, past train.steps=2; ask for more steps" in result.stderr
+    assert "finished" not in result.stderr
+    assert torch.load(run / "checkpoints" / "last.pt", weights_only=True)["step"] == 3
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs SIGINT")
-def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm from a scheduler"])
+def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path, stop):
     path, run = tiny_run(steps=100000), tmp_path / "run"
     proc = subprocess.Popen(
         [sys.executable, "-m", "vpkit", "run", str(path), "-o", str(run)], stderr=subprocess.PIPE, text=True
@@ -118,12 +131,13 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_finishes(tiny_run, tmp_path):
     deadline = time.time() + 60
     while not (log.exists() and log.read_text().count("\n") >= 2) and time.time() < deadline:
         time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(stop)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "continue with --resume" in stderr and "Traceback" not in stderr
     step = torch.load(run / "checkpoints" / "last.pt", weights_only=True)["step"]
     assert step >= 2
+    assert json.loads((run / "status.json").read_text())["state"] == "interrupted"
     resumed = vpkit("run", path, "-o", run, "--resume", "--set", f"train.steps={step + 2}")
     assert resumed.returncode == 0, resumed.stderr
     assert torch.load(run / "checkpoints" / "last.pt", weights_only=True)["step"] == step + 2
@@ -133,9 +147,10 @@ def test_resume_refuses_other_clips_but_not_a_longer_run(tiny_run, tmp_path):
     path, run = tiny_run(steps=1), tmp_path / "run"
     assert vpkit("run", path, "-o", run).returncode == 0
     other = vpkit("run", path, "-o", run, "--resume", "--set", "source.seed=9")
-    assert other.returncode == 2 and "source differ from the checkpoint" in other.stderr
-    longer = vpkit("run", path, "-o", run, "--resume", "--set", "train.steps=2")
+    assert other.returncode == 2 and "source.seed: 0 there, 9 now" in other.stderr
+    longer = vpkit("run", path, "-o", run, "--resume", "--set", "train.steps=2", "--set", "train.lr=1e-4")
     assert longer.returncode == 0, longer.stderr
+    assert "changed since the checkpoint: train.lr 0.0002 -> 0.0001; train.steps 1 -> 2" in longer.stderr
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")

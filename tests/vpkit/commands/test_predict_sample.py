@@ -175,3 +175,22 @@ def test_unknown_device(future_run, tmp_path):
     result = invoke("sample", future_run, "--device", "gpu0", "-o", tmp_path / "x.gif")
     assert result.exit_code == 2 and "expected auto, cpu, cuda or cuda:N, got 'gpu0'" in result.output
     assert not (tmp_path / "x.gif").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["predict", "{absent}", "{image}"],
+        ["predict", "{run}", "{absent}"],
+        ["predict", "{run}", "{image}", "--checkpoint", "{absent}"],
+        ["sample", "{absent}", "-o", "{out}"],
+        ["sample", "{run}", "--checkpoint", "{absent}", "-o", "{out}"],
+        ["evaluate", "{absent}"],
+        ["score", "{absent}", "{image}"],
+    ],
+)
+def test_a_missing_path_exits_2_in_every_command(future_run, tmp_path, args):
+    names = {"absent": tmp_path / "absent", "image": image(tmp_path / "a.png"), "run": future_run, "out": tmp_path / "x.gif"}
+    result = invoke(*[arg.format(**names) for arg in args])
+    assert result.exit_code == 2, result.output
+    assert_user_error(result, "absent")

@@ -49,10 +49,24 @@ def test_unpaired_names_and_sizes_are_errors(tmp_path):
     write_video(tmp_path / "small.mp4", _clip(0, size=48))
     out = _score(tmp_path / "real" / "a.mp4", tmp_path / "small.mp4", "--metrics", "psnr", code=1).output
     assert "same size" in out
-    assert "no such file or folder" in _score(tmp_path / "nope", tmp_path / "real", code=1).output
+    assert "no such file or folder" in _score(tmp_path / "nope", tmp_path / "real", code=2).output
 
 
 def test_unreadable_video_is_a_short_error(tmp_path):
     (tmp_path / "bad.mp4").write_bytes(b"not a video")
     out = _score(tmp_path / "bad.mp4", tmp_path / "bad.mp4", "--metrics", "ssim", code=1).output
     assert "bad.mp4: cannot decode video" in out and "Traceback" not in out
+
+
+def test_every_metric_is_ready_before_any_video_is_scored(tmp_path, monkeypatch):
+    """LPIPS without its backbone weights (and no way to download them) fails before SSIM starts:
+    here SSIM would have failed on its first pair, so its error would show if it had run first."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing may leave this machine
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    write_video(tmp_path / "a.mp4", _clip(0))
+    write_video(tmp_path / "b.mp4", _clip(0, size=48))
+    out = _score(tmp_path / "a.mp4", tmp_path / "b.mp4", "--metrics", "ssim,lpips", code=1).output
+    assert "LPIPS (alex) needs torchvision's ImageNet weights" in out and "same size" not in out

@@ -46,7 +46,7 @@ def store_of(root, clip, train, val):
 
 
 def metric(name, clip, **options):
-    cls = plugins.registry("metric").get(name)
+    cls = plugins.implementation("metric", plugins.registry("metric").get(name))
     return cls(cls.Config(**options), clip)
 
 
@@ -110,11 +110,10 @@ def test_baselines_are_cached_reused_and_rebuilt_when_damaged(tmp_path, capsys):
     files = {path.name.split("-")[1]: path for path in stats.glob("baselines-*.json")}
     assert set(files) == {"ssim", "psnr"}
     stamps = {name: path.stat().st_mtime_ns for name, path in files.items()}
-    assert "baseline copy_first:" in capsys.readouterr().err
 
     # a second evaluation, in a fresh evaluator, reads them: nothing scored, nothing written
+    # (the baselines' progress bars show on a terminal only, so the files are the evidence)
     second = evaluate(store, clip, stats)
-    assert "baseline copy_first:" not in capsys.readouterr().err
     assert {name: path.stat().st_mtime_ns for name, path in files.items()} == stamps
     assert second["ssim"]["baselines"] == first["ssim"]["baselines"]
 
@@ -122,7 +121,7 @@ def test_baselines_are_cached_reused_and_rebuilt_when_damaged(tmp_path, capsys):
     files["ssim"].write_text('{"key": {"clips"')
     third = evaluate(store, clip, stats)
     err = capsys.readouterr().err
-    assert f"{files['ssim']}: damaged statistics cache" in err and "baseline copy_first:" in err
+    assert f"{files['ssim']}: damaged statistics cache" in err
     assert third["ssim"]["baselines"] == first["ssim"]["baselines"]
     assert json.loads(files["ssim"].read_text())["values"]["copy_first"] == pytest.approx(1.0, abs=1e-9)
     assert files["psnr"].stat().st_mtime_ns == stamps["psnr"]

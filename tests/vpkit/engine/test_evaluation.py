@@ -157,3 +157,18 @@ def test_missing_weights_stop_training_before_it_starts(tmp_path, tiny_run):
                "--set", "evaluation.videos=2", env=env, code=1).output
     assert "absent.pt: no I3D weights file there (from $VPKIT_I3D_WEIGHTS)" in out
     assert not (run_dir / "checkpoints").exists()
+
+
+def test_evaluate_adds_to_metrics_json(still, tmp_path, write_yaml):
+    """--metrics psnr after --metrics ssim keeps SSIM; each entry keeps its protocol, step and checkpoint."""
+    run_dir = tmp_path / "run"
+    _cli("run", _still_run(write_yaml, tmp_path), "-o", run_dir)
+    _cli("evaluate", run_dir, "--metrics", "ssim", "-n", 3)
+    table = _cli("evaluate", run_dir, "--metrics", "psnr", "-n", 2, "--checkpoint", run_dir / "checkpoints" / "best.pt").stdout
+    assert "psnr" in table and "ssim" not in table  # the table shows this checkpoint's numbers
+    document = json.loads((run_dir / "metrics.json").read_text())
+    ssim, psnr = document["metrics"]["ssim"], document["metrics"]["psnr"]
+    assert ssim["protocol"]["videos"] == 3 and psnr["protocol"]["videos"] == 2
+    assert ssim["checkpoint"].endswith("last.pt") and psnr["checkpoint"].endswith("best.pt")
+    assert ssim["step"] == 2 and psnr["step"] == torch.load(run_dir / "checkpoints" / "best.pt", weights_only=True)["step"]
+    assert document["checkpoint"] == psnr["checkpoint"]

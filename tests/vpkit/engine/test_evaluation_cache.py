@@ -58,7 +58,7 @@ class MeanColourPlugin:
 def evaluation(tiny_run, tmp_path):
     """An Evaluator of MeanColour on the tiny run's store, an untrained generator, and the stats folder."""
     run = load_run(tiny_run())
-    generator = run.generator.cls(run.generator.config, run.clip)
+    generator = run.generator.build(run.clip)
     stats = tmp_path / "stats"
     evaluator = Evaluator([MeanColour(MeanColour.Config(), run.clip)], prepare_store(run), "val", 2, stats)
     return evaluator, generator, stats

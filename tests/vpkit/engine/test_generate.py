@@ -2,7 +2,8 @@
 
 import pytest
 import torch
-from vpkit_videogan import VideoGANFutureGenerator, VideoGANGenerator
+from vpkit_videogan.future import VideoGANFutureGenerator
+from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec
 from vpkit.engine.generate import generate, generate_each

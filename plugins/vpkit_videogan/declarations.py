@@ -1,0 +1,80 @@
+"""What a run file can say about each VideoGAN network, without importing torch: names,
+options, traits and the clips each can make. The networks (``generator``, ``future``,
+``discriminator``) subclass these declarations, and are imported only when a run builds them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from vpkit import Component, GeneratorTraits, Options
+from vpkit_videogan.shapes import PyramidClips
+
+
+def width_option(default: float, meaning: str) -> Any:
+    return Field(default, gt=0, description=f"Channel-width multiplier; {meaning}.")
+
+
+def mask_penalty_option(default: float, meaning: str) -> Any:
+    return Field(default, ge=0, description=f"Weight of the L1 sparsity penalty on the mask, mean |m|; {meaning}.")
+
+
+class TwoStreamDeclaration(PyramidClips, GeneratorTraits):
+    #: The original code gave the generator an extra update every third iteration.
+    default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
+
+
+class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
+    """Unconditional two-stream generator; for 32 frames of 64 x 64 it is the paper's network."""
+
+    name = "videogan"
+    implementation = "vpkit_videogan.generator:VideoGANGenerator"
+    conditional = False
+
+    class Config(Options):
+        latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
+        width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
+        mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
+
+
+class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
+    """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
+
+    name = "videogan_future"
+    implementation = "vpkit_videogan.future:VideoGANFutureGenerator"
+    conditional = True
+
+    class Config(Options):
+        width: float = width_option(
+            2.0, "2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2)"
+        )
+        lambda_rec: float = Field(
+            10.0,
+            ge=0,
+            description="Weight of mean |first generated frame - input frame|; 0 disables it.",
+        )
+        mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
+        background: Literal["learned", "input", "input_residual"] = Field(
+            "learned",
+            description="Static background: decoded from the code (the paper), the input frame itself, "
+            "or the input frame plus a learned residual that starts at zero.",
+        )
+        mask_bias: float = Field(
+            0.0, description="Initial bias of the mask logits; negative starts the mask near 0 (the video near the background)."
+        )
+        skips: bool = Field(False, description="Add the encoder's features to both decoding streams, level by level (U-Net style).")
+        init: Literal["paper", "default"] = Field(
+            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
+        )
+
+
+class VideoGANDiscriminatorDeclaration(PyramidClips, Component):
+    """Halves time, height and width per level, then one logit from the ``t0 x 4 x 4`` core."""
+
+    name = "videogan"
+    implementation = "vpkit_videogan.discriminator:VideoGANDiscriminator"
+
+    class Config(Options):
+        width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
