@@ -53,7 +53,13 @@ def main() -> None:
         trained += time.perf_counter() - started
         vpkit("evaluate", str(args.run_dir), *(["--metrics", args.metrics] if args.metrics else []))
         document = json.loads((args.run_dir / "metrics.json").read_text())
-        print("\n".join(rows(document["step"], trained, document["metrics"])), flush=True)
+        print("\n".join(rows(document["step"], trained, scored_at(document))), flush=True)
+
+
+def scored_at(document: dict) -> dict:
+    """The metrics of the evaluation that wrote ``document``: metrics.json keeps every metric
+    ever evaluated in the run directory, each entry with the step it scored."""
+    return {name: entry for name, entry in document["metrics"].items() if entry.get("step") == document["step"]}
 
 
 if __name__ == "__main__":

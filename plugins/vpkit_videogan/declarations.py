@@ -68,6 +68,11 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         init: Literal["paper", "default"] = Field(
             "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
         )
+        upsample: Literal["transposed", "resize"] = Field(
+            "transposed",
+            description="Each x2 upsampling of the decoders: the paper's transposed convolution, or a nearest "
+            "resize then a 3-wide convolution (no checkerboard or stripe artefacts).",
+        )
 
 
 class VideoGANDiscriminatorDeclaration(PyramidClips, Component):

@@ -13,7 +13,8 @@ copy-the-first-frame baseline and only learns what moves (``examples/future_quic
 ``background: input_residual`` (the input frame plus a learned residual that starts at zero),
 a negative ``mask_bias`` (the mask starts near 0, so the video starts as that background) and
 ``skips`` (encoder features added to the decoder's, U-Net style, so the mask can follow
-the small moving objects at full resolution).
+the small moving objects at full resolution). ``upsample: resize`` swaps every transposed
+convolution of the decoders for a resize and a convolution (see ``layers``).
 """
 
 from __future__ import annotations
@@ -37,17 +38,18 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)
         code = channels[0]
+        mode = config.upsample
         self.encoder = encoder(channels[::-1])
-        self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1))
-        self.build_heads(channels[-1])
+        self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1), mode)
+        self.build_heads(channels[-1], mode)
         if config.background != "input":
             activation = nn.Tanh() if config.background == "learned" else nn.Identity()
-            self.background = nn.Sequential(*upsample(2, channels), head(2, channels[-1], 3, activation))
+            self.background = nn.Sequential(*upsample(2, channels, mode), head(2, channels[-1], 3, activation, mode))
         if config.init == "paper":
             self.apply(init_weights)
-        nn.init.constant_(self.mask_head[0].bias, config.mask_bias)
+        nn.init.constant_(self.mask_head[-2].bias, config.mask_bias)
         if config.background == "input_residual":
-            last = self.background[-1][0]
+            last = self.background[-1][-2]
             nn.init.zeros_(last.weight)
             nn.init.zeros_(last.bias)
 

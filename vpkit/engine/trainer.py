@@ -203,9 +203,9 @@ class Trainer:
                 output = self.G(self.G.sample_latent(self.cfg.batch_size), condition)
             loss_adv = bce(self.D(output.video), 1.0)
             losses = dict(output.losses)
-            if self.cfg.reconstruction.weight:
-                loss_rec = reconstruction_loss(output.video, real, self.cfg.reconstruction.loss)
-                losses["clip_reconstruction"] = self.cfg.reconstruction.weight * loss_rec
+            rec = self.cfg.reconstruction
+            if rec.weight:
+                losses["clip_reconstruction"] = rec.weight * reconstruction_loss(output.video, real, rec.loss, rec.gradient)
             loss_g = self.cfg.adversarial * loss_adv + sum(losses.values(), torch.zeros((), device=self.device))
             self.opt_g.zero_grad(set_to_none=True)
             loss_g.backward()

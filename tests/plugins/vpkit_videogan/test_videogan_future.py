@@ -99,6 +99,7 @@ def test_defaults_are_the_reference_code():
     config = VideoGANFutureGenerator.Config()
     assert (config.width, config.lambda_rec, config.mask_penalty) == (2.0, 10.0, 0.0)
     assert (config.background, config.mask_bias, config.skips, config.init) == ("learned", 0.0, False, "paper")
+    assert config.upsample == "transposed"
     assert VideoGANFutureGenerator.conditional is True
     assert VideoGANFutureGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
@@ -168,7 +169,39 @@ def test_mask_bias_and_init_options():
     assert default.encoder[0].weight.std() > 0.05  # Kaiming uniform at 48 inputs: std = 1/12
 
 
-@pytest.mark.parametrize("options", [{"background": "noise"}, {"init": "xavier"}])
+@pytest.mark.parametrize("options", [{"background": "noise"}, {"init": "xavier"}, {"upsample": "bilinear"}])
 def test_config_rejects_unknown_choices(options):
     with pytest.raises(pydantic.ValidationError):
         VideoGANFutureGenerator.Config(**options)
+
+
+def upsampling_layers(model):
+    return [m for m in model.modules() if isinstance(m, (nn.ConvTranspose2d, nn.ConvTranspose3d, nn.Upsample))]
+
+
+@pytest.mark.parametrize("background", ["learned", "input", "input_residual"])
+def test_resize_upsampling_keeps_the_shapes_and_drops_every_strided_transposed_convolution(background):
+    model = make(16, 32, background=background, skips=True, upsample="resize", init="default", mask_bias=-4.0).eval()
+    with torch.no_grad():
+        out = model(model.sample_latent(2), frames(2, 32))
+    assert out.video.shape == out.parts["foreground"].shape == (2, 3, 16, 32, 32)
+    assert out.parts["mask"].shape == (2, 1, 16, 32, 32)
+    assert out.video.min() >= -1 and out.video.max() <= 1
+    layers = upsampling_layers(model)
+    # only the 3-D trunk's first layer, which stretches the code over time with stride 1, stays transposed
+    assert [type(m) for m in layers if not isinstance(m, nn.Upsample)] == [nn.ConvTranspose3d]
+    assert layers[0].stride == (1, 1, 1)
+    resized = [m for m in layers if isinstance(m, nn.Upsample)]
+    # 32 x 32 from 4 x 4: three x2 levels in the 3-D stream (each head included), and three in the 2-D one
+    assert len(resized) == 3 + 1 + (3 if background != "input" else 0)
+    assert all(m.scale_factor == 2 and m.mode == "nearest" for m in resized)
+
+
+def test_resize_upsampling_keeps_the_mask_bias_and_the_zero_residual():
+    model = make(upsample="resize", background="input_residual", init="default", mask_bias=-4.0).eval()
+    assert torch.all(model.mask_head[-2].bias == -4.0)
+    condition = frames()
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+    assert torch.equal(out.parts["background"], condition)
+    assert out.parts["mask"].max() < 0.05

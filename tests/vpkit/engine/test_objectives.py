@@ -1,7 +1,9 @@
 import pytest
 import torch
 
-from vpkit.engine.objectives import reconstruction_loss
+import torch.nn.functional as F
+
+from vpkit.engine.objectives import gradient_difference, reconstruction_loss
 
 
 def videos(seed=0):
@@ -33,3 +35,36 @@ def test_gradient_reaches_the_prediction():
 def test_shapes_must_match():
     with pytest.raises(ValueError, match="differ in shape"):
         reconstruction_loss(videos()[:, :, :2], videos(), "l1")
+
+
+def blurred(video):
+    """Each frame averaged over 3 x 3 neighbourhoods: the same colours, weaker edges."""
+    b, c, t, h, w = video.shape
+    frames = video.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w)
+    frames = F.avg_pool2d(frames, 3, 1, 1, count_include_pad=False)
+    return frames.reshape(b, t, c, h, w).permute(0, 2, 1, 3, 4)
+
+
+def test_gradient_difference_ignores_shifts_and_punishes_blur():
+    real = videos()
+    assert gradient_difference(real, real) == 0
+    assert gradient_difference(real + 0.3, real) == pytest.approx(0, abs=1e-6)  # same edges, other brightness
+    assert gradient_difference(blurred(real), real) > 0.1
+
+
+def test_gradient_difference_is_its_definition_on_a_known_case():
+    real = torch.zeros(1, 1, 1, 2, 2)
+    real[..., 0, 0] = 1.0  # edges of 1 to the right of and below the top-left pixel
+    flat = torch.zeros_like(real)
+    # height: |1| and |0| -> mean 0.5; width: the same -> 0.5
+    assert gradient_difference(flat, real).item() == pytest.approx(1.0)
+
+
+def test_gradient_weight_adds_the_gradient_difference_to_the_distance():
+    real, prediction = videos(), blurred(videos())
+    distance = reconstruction_loss(prediction, real, "l2")
+    combined = reconstruction_loss(prediction, real, "l2", gradient=2.0)
+    assert combined.item() == pytest.approx(distance.item() + 2.0 * gradient_difference(prediction, real).item())
+    prediction.requires_grad_(True)
+    reconstruction_loss(prediction, real, "l1", gradient=1.0).backward()
+    assert prediction.grad.abs().sum() > 0
