@@ -68,6 +68,11 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         init: Literal["paper", "default"] = Field(
             "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
         )
+        mask_max: float = Field(
+            1.0, gt=0, le=1,
+            description="Upper bound of the mask: below 1 the foreground can only fade into the background, never "
+            "replace it, so an unpredictable object fades part of the way instead of being erased into a blur.",
+        )
         upsample: Literal["transposed", "resize"] = Field(
             "transposed",
             description="Each x2 upsampling of the decoders: the paper's transposed convolution, or a nearest "

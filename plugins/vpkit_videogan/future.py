@@ -69,7 +69,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         code = features[-1]
         skips = features[::-1] if self.config.skips else []
         hidden = decode(self.foreground, code.unsqueeze(2), skips)
-        output = self.compose(hidden, self.static_background(condition, code, skips[1:]))
+        output = self.compose(hidden, self.static_background(condition, code, skips[1:]), self.config.mask_max)
         if self.config.lambda_rec:
             output.losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(output.video, condition)
         return output

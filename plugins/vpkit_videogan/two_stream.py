@@ -21,15 +21,16 @@ class TwoStreamGenerator(Generator):
         self.foreground_head = head(3, channels, 3, nn.Tanh(), mode)
         self.mask_head = head(3, channels, 1, nn.Sigmoid(), mode)
 
-    def compose(self, hidden: torch.Tensor, background: torch.Tensor) -> GeneratorOutput:
-        """``hidden`` (B, C, T/2, H/2, W/2) and ``background`` (B, 3, H, W) -> the video and its parts.
+    def compose(self, hidden: torch.Tensor, background: torch.Tensor, mask_max: float = 1.0) -> GeneratorOutput:
+        """``hidden`` (B, C, T/2, H/2, W/2) and ``background`` (B, 3, H, W) -> the video and its parts;
+        the mask is ``mask_max`` times the mask head's sigmoid.
 
         ``losses["mask_l1"] = mask_penalty * mean(|m|)`` when the penalty is on. The
         original Torch code used ``nn.L1Penalty``, which sums; the mean keeps the weight
         independent of the clip size.
         """
         f = self.foreground_head(hidden)
-        m = self.mask_head(hidden)
+        m = self.mask_head(hidden) * mask_max
         video = m * f + (1 - m) * background.unsqueeze(2)
         losses = {}
         if self.config.mask_penalty:

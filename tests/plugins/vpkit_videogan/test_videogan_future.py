@@ -99,12 +99,13 @@ def test_defaults_are_the_reference_code():
     config = VideoGANFutureGenerator.Config()
     assert (config.width, config.lambda_rec, config.mask_penalty) == (2.0, 10.0, 0.0)
     assert (config.background, config.mask_bias, config.skips, config.init) == ("learned", 0.0, False, "paper")
-    assert config.upsample == "transposed"
+    assert (config.upsample, config.mask_max) == ("transposed", 1.0)
     assert VideoGANFutureGenerator.conditional is True
     assert VideoGANFutureGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
 
-@pytest.mark.parametrize("options", [{"width": 0}, {"lambda_rec": -1}, {"mask_penalty": -0.1}, {"latent_dim": 100}])
+@pytest.mark.parametrize("options", [{"width": 0}, {"lambda_rec": -1}, {"mask_penalty": -0.1}, {"latent_dim": 100},
+                                     {"mask_max": 0}, {"mask_max": 1.5}])
 def test_config_rejects_bad_values(options):
     with pytest.raises(pydantic.ValidationError):
         VideoGANFutureGenerator.Config(**options)
@@ -205,3 +206,17 @@ def test_resize_upsampling_keeps_the_mask_bias_and_the_zero_residual():
         out = model(model.sample_latent(2), condition)
     assert torch.equal(out.parts["background"], condition)
     assert out.parts["mask"].max() < 0.05
+
+
+def test_mask_max_bounds_the_mask_and_the_video_stays_its_composition():
+    condition = frames()
+    torch.manual_seed(0)  # the same weights in both models
+    full = make(mask_bias=4.0).eval()
+    torch.manual_seed(0)
+    capped = make(mask_bias=4.0, mask_max=0.3).eval()
+    with torch.no_grad():
+        a, b = full(full.sample_latent(2), condition), capped(capped.sample_latent(2), condition)
+    assert a.parts["mask"].min() > 0.9  # sigmoid(4) = 0.98 before the bound
+    assert torch.allclose(b.parts["mask"], 0.3 * a.parts["mask"])
+    f, m, bg = b.parts["foreground"], b.parts["mask"], b.parts["background"]
+    assert torch.allclose(b.video, m * f + (1 - m) * bg.unsqueeze(2))
