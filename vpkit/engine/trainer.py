@@ -160,8 +160,9 @@ class Trainer:
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
                 self.console.step(self.step, stats)
                 # A signal may reach the ranks at different moments: they agree here, once a step,
-                # so that all of them stop after the same step.
-                self._stop_requested = distributed.any_rank(self._stop_requested, self.device)
+                # so that all of them stop after the same step. The flag is read once: a signal that
+                # lands after this counts at the next step, on every rank alike.
+                stop = distributed.any_rank(self._stop_requested, self.device)
                 # The state of this step reaches disk before anything after it that can fail (the
                 # log on a full disk, samples, a metric): whatever fails, no finished step is lost.
                 # The log line goes first, so that a resumed run's log.jsonl lacks no step.
@@ -169,7 +170,7 @@ class Trainer:
                 try:
                     if due(self.step, self.cfg.log_every, self.cfg.steps):
                         self._log(stats)
-                    checkpoint_due = due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or self._stop_requested
+                    checkpoint_due = due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or stop
                     if checkpoint_due or due(self.step, self.cfg.sample_every, self.cfg.steps) or (
                             self.evaluation is not None and self.evaluation.due(self.step)):
                         self._average_buffers()
@@ -181,7 +182,8 @@ class Trainer:
                     if not checkpointed:
                         self.save_checkpoint()
                     raise
-                if self._stop_requested:  # also when Ctrl-C came during samples or evaluation
+                # one process also stops for a Ctrl-C that came during samples or evaluation
+                if stop or (self._stop_requested and not self.ranks.distributed):
                     if not checkpointed:
                         self.save_checkpoint()
                     if not self.ranks.main:  # rank 0 says it
