@@ -130,6 +130,9 @@ def process_group(device_name: str, timeout_s: float):
     joined = join(device_name, timeout_s)
     try:
         yield joined
+        if joined[0].distributed:  # no rank tears the group down while another still uses it
+            with collective("finishing"):
+                dist.barrier()
     finally:
         leave()
 

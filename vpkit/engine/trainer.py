@@ -359,6 +359,7 @@ class Trainer:
     def cleanup(self, error: BaseException | None = None) -> None:
         """Close what setup opened, and record how training ended (``error``: what stopped it)."""
         ending = outcome(error)
+        self.g_step = self.d_step = None  # DDP's reducers go before the process group they use
         if self.loggers is not None:
             self.loggers.close(ending)
         if self.state is not None:
