@@ -227,13 +227,16 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
 
     Beside each metric's value are its baselines, scored on the same clips under the same
     protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
-    which of them the model beats.
+    which of them the model beats. Under torchrun each process scores a share of the videos,
+    and the numbers are those of one process.
 
     Examples:
 
         vpkit evaluate runs/future_quickstart --metrics ssim,psnr -n 64
 
         vpkit evaluate runs/quickstart --metrics fvd --split train
+
+        torchrun --standalone --nproc-per-node 4 -m vpkit evaluate runs/quickstart --metrics fvd
     """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics

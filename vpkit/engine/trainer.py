@@ -376,6 +376,14 @@ def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
     try:
         trainer.setup()
         trainer.train()
+    except distributed.RankLost as exc:  # this rank's own news: every rank says it
+        error = exc
+        raise
+    except VpkitError as exc:
+        error = exc
+        if not distributed.from_environment().main:  # the ranks meet the same problem; rank 0 says it once
+            raise distributed.QuietExit(exc.exit_code) from None
+        raise
     except BaseException as exc:
         error = exc
         raise
