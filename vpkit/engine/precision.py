@@ -23,6 +23,8 @@ import torch
 from torch import nn
 
 DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+#: The channels-last memory format of a weight or batch, by its number of dimensions.
+FORMATS = {4: torch.channels_last, 5: torch.channels_last_3d}
 
 
 class Precision:
@@ -49,8 +51,11 @@ class Precision:
     def prepare(self, module: nn.Module) -> nn.Module:
         """``module`` on the device in the memory format asked for."""
         module = module.to(self.device)
-        if self.channels_last:
-            module = module.to(memory_format=torch.channels_last_3d)
+        if self.channels_last:  # 3-D convolutions' weights channels-last-3d, 2-D ones' channels-last
+            with torch.no_grad():
+                for parameter in module.parameters():
+                    if parameter.dim() in FORMATS:
+                        parameter.data = parameter.data.contiguous(memory_format=FORMATS[parameter.dim()])
         return module
 
     def inputs(self, video: torch.Tensor) -> torch.Tensor:

@@ -53,3 +53,17 @@ def test_autocast_runs_the_forward_pass_in_the_precision_asked_for():
 def test_an_unknown_precision_is_refused_with_the_choices(tiny_run):
     with pytest.raises(ConfigError, match="train.precision"):
         load_run(tiny_run(steps=1), ["train.precision=fp8"])
+
+
+def test_channels_last_trains_the_weights_of_the_default_layout(tiny_run, tmp_path):
+    """The memory format changes how convolutions read their inputs, not what they compute."""
+    path = tiny_run(steps=2)
+    train_run(load_run(path), tmp_path / "default")
+    trainer = train_run(load_run(path, ["train.channels_last=true"]), tmp_path / "channels_last")
+    assert any(p.dim() == 5 and p.is_contiguous(memory_format=torch.channels_last_3d) and not p.is_contiguous()
+               for p in trainer.D.parameters())
+    a = load_checkpoint(tmp_path / "default" / "checkpoints" / "last.pt")
+    b = load_checkpoint(tmp_path / "channels_last" / "checkpoints" / "last.pt")
+    for net in ("generator", "discriminator"):
+        for name, value in a[net].items():
+            torch.testing.assert_close(b[net][name], value, rtol=1e-4, atol=1e-5, msg=f"{net}.{name}")
