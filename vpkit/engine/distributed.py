@@ -14,6 +14,7 @@ Every collective has a timeout (``train.rank_timeout``): a process whose peer di
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -137,15 +138,26 @@ def process_group(device_name: str, timeout_s: float):
         leave()
 
 
+#: How the backends word a peer that is gone or silent, when they raise a plain RuntimeError
+#: (DDP's gradient all-reduce inside a backward pass does).
+LOST_PEER = ("gloo", "nccl", "connection closed", "connection reset", "timed out", "timeout")
+
+
 @contextmanager
-def collective(what: str):
-    """Turn a collective that failed (a peer died, or the timeout passed) into a short message."""
+def collective(what: str, only_lost_peers: bool = False):
+    """Turn a collective that failed (a peer died, or the timeout passed) into a short message.
+    ``only_lost_peers``: around code that may fail for other reasons (a training step), convert
+    only errors that say a peer is gone, and let the others through as they are."""
     try:
         yield
     except (RuntimeError, dist.DistError) as exc:
+        text = str(exc).lower()
+        if only_lost_peers and not isinstance(exc, dist.DistError) and not any(marker in text for marker in LOST_PEER):
+            raise
         ranks = current()
+        reason = reason_of(RuntimeError(re.sub(r"^\[[^\]]*\]\s*", "", str(exc).strip())))  # without the backend's source line
         raise RankLost(f"rank {ranks.rank}: another process of this run stopped or stopped answering while {what} "
-                       f"({reason_of(exc)}); this one stops too") from None
+                       f"({reason}); this one stops too") from None
 
 
 def any_rank(flag: bool, device: torch.device) -> bool:

@@ -155,7 +155,8 @@ class Trainer:
         try:
             while self.step < self.cfg.steps:
                 started = time.perf_counter()
-                stats = self.train_step(self.step + 1)
+                with distributed.collective(f"training step {self.step + 1}", only_lost_peers=True):
+                    stats = self.train_step(self.step + 1)
                 self.step += 1
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
                 self.console.step(self.step, stats)

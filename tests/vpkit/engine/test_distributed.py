@@ -241,6 +241,28 @@ def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
     assert log_steps(run_dir) == list(range(1, state["step"] + 2))
 
 
+def test_a_rank_that_dies_stops_the_others_with_a_message(site):
+    path = run_file(site, "long.yaml", steps=10_000, checkpoint_every=10_000)
+    run_dir = Path(site["root"]) / "died"
+    launcher = subprocess.Popen([sys.executable, "-m", "vpkit", "run", str(path), "-o", str(run_dir), "--nproc-per-node", "2",
+                                 "--set", "metrics=[]"], env=environment(site), cwd=site["root"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (run_dir / "log.jsonl").is_file() or len(log_steps(run_dir)) < 2:
+            assert launcher.poll() is None and time.monotonic() < deadline, "the run did not start"
+            time.sleep(0.2)
+        os.kill(max(pid for pid in workers_of(run_dir) if pid != launcher.pid), signal.SIGKILL)  # one rank dies
+        _, stderr = launcher.communicate(timeout=120)
+    finally:
+        if launcher.poll() is None:
+            os.killpg(launcher.pid, signal.SIGKILL)
+    assert launcher.returncode != 0
+    assert "another process of this run stopped or stopped answering" in stderr, stderr[-3000:]
+    assert "Traceback" not in stderr
+    assert not workers_of(run_dir)
+
+
 def workers_of(run_dir: Path) -> list[int]:
     """Processes still running whose command line names ``run_dir``."""
     found = []
