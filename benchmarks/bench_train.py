@@ -84,6 +84,7 @@ train:
   steps: 1000
   device: {device}
   precision: {precision}
+  channels_last: {channels_last}
   schedule: {{d_steps: 1, g_steps: 1, g_extra_every: 0}}
 logging: []
 output: {{cache_dir: {cache}}}
@@ -93,7 +94,7 @@ output: {{cache_dir: {cache}}}
 def vpkit_trainer(work: Path, args, footage: Path) -> Trainer:
     path = work / "bench.yaml"
     path.write_text(RUN.format(frames=args.frames, size=args.size, footage=footage, batch=args.batch, device=args.device,
-                               precision=args.precision, cache=work / "cache"))
+                               precision=args.precision, channels_last=str(args.channels_last).lower(), cache=work / "cache"))
     trainer = Trainer(load_run(path), work / "run")
     trainer.setup()  # fills the clip store: once per footage, reused by every later run
     return trainer
@@ -144,6 +145,8 @@ def naive_loop(trainer: Trainer, files: list[Path], args):
     import copy
 
     G, D = copy.deepcopy(trainer.G), copy.deepcopy(trainer.D)
+    for parameter in [*G.parameters(), *D.parameters()]:  # the default layout, whatever vpkit's
+        parameter.data = parameter.data.contiguous()
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     loader = DataLoader(DecodedClips(files, args.frames, args.size, 10_000), batch_size=args.batch, shuffle=True,
@@ -187,12 +190,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="Rounds, each running both loops in turn.")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16", "fp16"])
+    parser.add_argument("--channels-last", action="store_true", help="vpkit with train.channels_last (the naive port as it is).")
     parser.add_argument("--seconds", type=float, default=8.0, help="Length of each rendered footage file.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench_train_"))
     files = render_footage(work / "footage", args.seconds)
     trainer = vpkit_trainer(work, args, work / "footage")
-    print(f"device {trainer.device}, {torch.get_num_threads()} threads, precision {args.precision}; clips "
+    print(f"device {trainer.device}, {torch.get_num_threads()} threads, precision {args.precision}"
+          f"{', vpkit channels-last' if args.channels_last else ''}; clips "
           f"{args.frames}x{args.size}x{args.size}, batch {args.batch}; generator "
           f"{sum(p.numel() for p in trainer.G.parameters()) / 1e6:.1f}M, discriminator "
           f"{sum(p.numel() for p in trainer.D.parameters()) / 1e6:.1f}M parameters")
