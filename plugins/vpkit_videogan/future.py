@@ -13,8 +13,10 @@ copy-the-first-frame baseline and only learns what moves (``examples/future_quic
 ``background: input_residual`` (the input frame plus a learned residual that starts at zero),
 a negative ``mask_bias`` (the mask starts near 0, so the video starts as that background) and
 ``skips`` (encoder features added to the decoder's, U-Net style, so the mask can follow
-the small moving objects at full resolution). ``upsample: resize`` swaps every transposed
-convolution of the decoders for a resize and a convolution (see ``layers``).
+the small moving objects at full resolution). ``mask_max`` below 1 bounds the mask, so that
+what one frame cannot predict (where a player goes next) fades part of the way instead of being
+erased into the blur that a pixel loss converges to. ``upsample: resize`` swaps every strided
+transposed convolution of the decoders for a resize and a convolution (see ``layers``).
 """
 
 from __future__ import annotations

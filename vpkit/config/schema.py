@@ -54,7 +54,7 @@ class ReconstructionConfig(Options):
     gradient: float = Field(
         0.0, ge=0,
         description="Weight, within the reconstruction loss, of the gradient-difference loss (Mathieu et al. 2016) "
-        "beside the distance: it keeps edges sharp where the distance alone blurs; 0 turns it off.",
+        "beside the distance, meant to keep edges as sharp as the real clip's where the distance alone blurs; 0 turns it off.",
     )
 
 
