@@ -53,7 +53,9 @@ def main() -> None:
         trained += time.perf_counter() - started
         vpkit("evaluate", str(args.run_dir), *(["--metrics", args.metrics] if args.metrics else []))
         document = json.loads((args.run_dir / "metrics.json").read_text())
-        print("\n".join(rows(document["step"], trained, document["metrics"])), flush=True)
+        # metrics.json keeps the entries of earlier evaluations beside this one's: print this step's only.
+        current = {name: entry for name, entry in document["metrics"].items() if entry.get("step") == document["step"]}
+        print("\n".join(rows(document["step"], trained, current)), flush=True)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,14 @@ import torch
 from torch import nn
 
 from vpkit import Generator, GeneratorOutput
-from vpkit_videogan.layers import head
+from vpkit_videogan.layers import UpsampleMode, head
 
 
 class TwoStreamGenerator(Generator):
-    def build_heads(self, channels: int) -> None:
+    def build_heads(self, channels: int, mode: UpsampleMode = "transposed") -> None:
         """The pixel heads of the foreground stream: a colour video ``f`` and a mask ``m``."""
-        self.foreground_head = head(3, channels, 3, nn.Tanh())
-        self.mask_head = head(3, channels, 1, nn.Sigmoid())
+        self.foreground_head = head(3, channels, 3, nn.Tanh(), mode)
+        self.mask_head = head(3, channels, 1, nn.Sigmoid(), mode)
 
     def compose(self, hidden: torch.Tensor, background: torch.Tensor) -> GeneratorOutput:
         """``hidden`` (B, C, T/2, H/2, W/2) and ``background`` (B, 3, H, W) -> the video and its parts.

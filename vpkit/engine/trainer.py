@@ -1,6 +1,7 @@
 """The model-agnostic GAN trainer: setup, train, save_checkpoint, cleanup.
 
-Non-saturating GAN loss on logits (binary cross-entropy, as in Vondrick et al. 2016), Adam,
+The adversarial loss of ``train.objective`` (by default the non-saturating binary cross-entropy
+on logits of Vondrick et al. 2016) with an optional R1 penalty, Adam,
 the run file's update schedule, and the generator's own regularisation losses added to its
 objective, with the trainer objectives of :mod:`vpkit.engine.objectives` (a reconstruction loss
 for conditional generators). Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
@@ -13,7 +14,6 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 import yaml
 
 from vpkit import __version__
@@ -27,7 +27,7 @@ from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.ema import WeightAverage
 from vpkit.engine.grids import make_grid, sample_columns
-from vpkit.engine.objectives import reconstruction_loss
+from vpkit.engine.objectives import discriminator_loss, generator_adversarial_loss, r1_penalty, reconstruction_loss
 from vpkit.engine.resume import check_resume
 from vpkit.engine.run_loggers import RunLoggers
 from vpkit.engine.run_state import RUNNING, RunState, outcome
@@ -192,16 +192,22 @@ class Trainer:
             clips += real.shape[0]
             condition = real[:, :, 0] if self.G.conditional else None
             output = self.G(self.G.sample_latent(real.shape[0]), condition)
+            if self.cfg.r1:
+                real = real.detach().requires_grad_(True)
             logits_real = self.D(real)
             logits_fake = self.D(output.video.detach())
-            loss_d = bce(logits_real, 1.0) + bce(logits_fake, 0.0)
+            loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
+            if self.cfg.r1:
+                loss_r1 = r1_penalty(logits_real, real)
+                loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
+                real = real.detach()
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
         for update in range(g_updates):
             if update > 0:  # the first update reuses the videos the discriminator just saw
                 output = self.G(self.G.sample_latent(self.cfg.batch_size), condition)
-            loss_adv = bce(self.D(output.video), 1.0)
+            loss_adv = generator_adversarial_loss(self.cfg.objective, self.D(output.video))
             losses = dict(output.losses)
             if self.cfg.reconstruction.weight:
                 loss_rec = reconstruction_loss(output.video, real, self.cfg.reconstruction.loss)
@@ -222,6 +228,8 @@ class Trainer:
             "clips": clips,
         }
         stats.update({f"loss_g_{name}": value.item() for name, value in losses.items()})
+        if self.cfg.r1:
+            stats["r1"] = loss_r1.item()
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:
@@ -298,10 +306,6 @@ class Trainer:
             self.loggers.close(ending)
         if self.state is not None:
             self.state.stopped(self.step, ending, error)
-
-
-def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
 
 
 def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
