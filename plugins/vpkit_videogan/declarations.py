@@ -46,6 +46,9 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
             0.0, description="Initial bias of the mask logits (the paper: 0); negative starts the mask near 0, "
             "the video near its static background."
         )
+        init: Literal["paper", "default"] = Field(
+            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
+        )
         upsample: UpsampleMode = Field(
             "transposed",
             description="Each x2 upsampling: the paper's transposed convolution, or a nearest-neighbour resize "

@@ -31,7 +31,8 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
             trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE), mode),
             head(2, channels[-1], 3, nn.Tanh(), mode),
         )
-        self.apply(init_weights)
+        if config.init == "paper":
+            self.apply(init_weights)
         mask_logits = [m for m in self.mask_head.modules() if isinstance(m, (nn.Conv3d, nn.ConvTranspose3d))][-1]
         nn.init.constant_(mask_logits.bias, config.mask_bias)
 

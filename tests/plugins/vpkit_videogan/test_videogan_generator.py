@@ -72,7 +72,8 @@ def test_mask_loss():
 
 def test_default_config_is_the_paper():
     config = VideoGANGenerator.Config()
-    assert (config.latent_dim, config.width, config.mask_penalty, config.upsample) == (100, 1.0, 0.1, "transposed")
+    paper = (100, 1.0, 0.1, "transposed", "paper", 0.0)
+    assert (config.latent_dim, config.width, config.mask_penalty, config.upsample, config.init, config.mask_bias) == paper
     assert VideoGANGenerator.name == "videogan"
     assert VideoGANGenerator.conditional is False
     assert VideoGANGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
@@ -80,7 +81,7 @@ def test_default_config_is_the_paper():
 
 @pytest.mark.parametrize(
     "options",
-    [{"latent_dim": 0}, {"width": 0}, {"mask_penalty": -0.1}, {"frames": 32}, {"upsample": "bilinear"}],
+    [{"latent_dim": 0}, {"width": 0}, {"mask_penalty": -0.1}, {"frames": 32}, {"upsample": "bilinear"}, {"init": "xavier"}],
 )
 def test_config_rejects_bad_values(options):
     with pytest.raises(pydantic.ValidationError):
@@ -147,3 +148,13 @@ def test_mask_bias_starts_the_video_at_its_background(upsample):
     assert mask.mean().item() == pytest.approx(torch.sigmoid(torch.tensor(-4.0)).item(), abs=0.005)
     background = out.parts["background"].unsqueeze(2).expand_as(out.video)
     assert (out.video - background).abs().max() < 0.05
+
+
+def test_default_init_is_pytorchs():
+    torch.manual_seed(0)
+    model = make(init="default")
+    head = model.background[-1][0]
+    # PyTorch's Kaiming-uniform bound for a transposed convolution: 1 / sqrt(weight.size(1) * kernel area).
+    bound = 1 / (head.weight.size(1) * 16) ** 0.5
+    assert head.weight.abs().max() <= bound and head.weight.std() > 0.5 * bound / 3**0.5
+    assert head.bias.abs().max() > 0  # the paper's init zeroes every bias
