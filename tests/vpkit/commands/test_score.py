@@ -62,6 +62,8 @@ def test_every_metric_is_ready_before_any_video_is_scored(tmp_path, monkeypatch)
     """LPIPS without its backbone weights (and no way to download them) fails before SSIM starts:
     here SSIM would have failed on its first pair, so its error would show if it had run first."""
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("VPKIT_WEIGHT_PACKAGES", raising=False)
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
         monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing may leave this machine
     for name in ("no_proxy", "NO_PROXY"):
@@ -69,4 +71,4 @@ def test_every_metric_is_ready_before_any_video_is_scored(tmp_path, monkeypatch)
     write_video(tmp_path / "a.mp4", _clip(0))
     write_video(tmp_path / "b.mp4", _clip(0, size=48))
     out = _score(tmp_path / "a.mp4", tmp_path / "b.mp4", "--metrics", "ssim,lpips", code=1).output
-    assert "LPIPS (alex) needs torchvision's ImageNet weights" in out and "same size" not in out
+    assert "cannot get the LPIPS alex weights" in out and "same size" not in out

@@ -9,9 +9,10 @@ from click.testing import CliRunner
 from vpkit.commands.cli import cli
 
 
-def serve(*args) -> str:
+def serve(*args, code: int = 1) -> str:
+    """The error of ``vpkit serve ARGS``: exit status 2 for input that is not there, 1 for a failure."""
     result = CliRunner().invoke(cli, ["serve", *map(str, args), "--device", "cpu"])
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == code and isinstance(result.exception, SystemExit), result.output
     assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1, result.output
     return result.output
 
@@ -25,7 +26,7 @@ def test_port_in_use(future_run):
 
 
 def test_not_a_run_directory(tmp_path):
-    assert "not a vpkit run directory" in serve(tmp_path)
+    assert "not a vpkit run directory" in serve(tmp_path, code=2)
 
 
 def test_two_runs_with_one_name(future_run):
@@ -33,4 +34,4 @@ def test_two_runs_with_one_name(future_run):
 
 
 def test_missing_best_checkpoint(future_run):
-    assert "best.pt: no checkpoint there" in serve(future_run, "--checkpoint", "best")
+    assert "best.pt: no checkpoint there" in serve(future_run, "--checkpoint", "best", code=2)
