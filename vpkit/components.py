@@ -170,6 +170,18 @@ class Metric(Component):
         """Take the real set's statistics from the cache instead of from ``update``."""
         raise NotImplementedError
 
+    # For evaluation by several processes: each feeds its share of the batches, then the engine
+    # gathers what each accumulated and hands all of it to every process, in rank order.
+    def shard_state(self) -> dict[str, np.ndarray]:
+        """What ``update`` accumulated since ``reset`` (not a real set from :meth:`load_real_state`),
+        as arrays whose first axis is the videos, in the order they were fed."""
+        raise NotImplementedError
+
+    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
+        """Replace what ``update`` accumulated with ``shards`` (every process's :meth:`shard_state`,
+        in rank order), as if one process had fed every batch."""
+        raise NotImplementedError
+
 
 class Logger(Component):
     """An experiment logger: told the run's configuration once, then its scalars and sample

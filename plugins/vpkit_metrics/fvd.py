@@ -39,6 +39,7 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
 
     def reset(self) -> None:
         self._features: dict[str, list[np.ndarray]] = {"real": [], "generated": []}
+        self._real_loaded = False
 
     def load_network(self) -> tuple[FastI3D, str]:
         path = weights_path(self.config.weights, self.config.weights_url, self.config.weights_sha256)
@@ -74,6 +75,17 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
         if features.ndim != 2 or features.shape[1] != NUM_CLASSES or len(features) < 2:
             raise ValueError(f"features of shape {features.shape} are not {NUM_CLASSES} I3D features of 2 or more videos")
         self._features["real"] = [features]
+        self._real_loaded = True
+
+    def shard_state(self) -> dict[str, np.ndarray]:
+        fed = ["generated"] if self._real_loaded else ["real", "generated"]
+        return {side: np.concatenate(self._features[side]) if self._features[side] else np.zeros((0, NUM_CLASSES))
+                for side in fed}
+
+    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
+        for side in ("real", "generated"):
+            if not (side == "real" and self._real_loaded):
+                self._features[side] = [shard[side] for shard in shards if len(shard[side])]
 
     def _all(self, side: str) -> np.ndarray:
         videos = sum(len(features) for features in self._features[side])

@@ -20,7 +20,7 @@ import torch
 from vpkit import sha256_of
 from vpkit_metrics.declarations import LPIPSDeclaration, check_lpips_size
 from vpkit_metrics.lpips_weights import LPIPS_WEIGHTS, lpips_network
-from vpkit_metrics.paired import check_pair, mean_interval
+from vpkit_metrics.paired import check_pair, mean_interval, merged_scores, scores_shard
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
 
 
@@ -77,3 +77,9 @@ class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
 
     def interval(self, resamples: int) -> dict[str, Any]:
         return mean_interval(self._scores, resamples)
+
+    def shard_state(self) -> dict[str, np.ndarray]:
+        return scores_shard(self._scores)
+
+    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
+        self._scores = merged_scores(shards)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from vpkit import Metric, tensor_to_clips
-from vpkit_metrics.paired import check_pair, mean_interval
+from vpkit_metrics.paired import check_pair, mean_interval, merged_scores, scores_shard
 
 WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 
@@ -54,3 +54,9 @@ class LumaFrameMetric(Metric):
 
     def interval(self, resamples: int) -> dict[str, Any]:
         return mean_interval(self._scores, resamples)
+
+    def shard_state(self) -> dict[str, np.ndarray]:
+        return scores_shard(self._scores)
+
+    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
+        self._scores = merged_scores(shards)

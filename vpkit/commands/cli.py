@@ -64,8 +64,15 @@ def load_run(run_file: Path, overrides: tuple[str, ...]):
 @SET
 @click.option("--resume", is_flag=True, help="Continue the run in the run directory (by default the latest runs/<stem>[-N]) from its last checkpoint.")
 @click.option("--force", is_flag=True, help="Start over in a run directory that holds a run; the old run is moved aside to <dir>.old, not deleted.")
-def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool) -> None:
+@click.option("--nproc-per-node", "processes", type=click.IntRange(min=1), metavar="N",
+              help="Train with N processes on this machine (one per GPU, or several on the CPU), started by torch's "
+                   "launcher as torchrun --standalone --nproc-per-node N would; train.batch_size is shared among them.")
+def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool,
+        processes: int | None) -> None:
     """Train the run described by RUN_FILE.
+
+    Under torchrun (torchrun --nproc-per-node N -m vpkit run RUN_FILE) each process trains its
+    share of every batch and rank 0 writes the run.
 
     Examples:
 
@@ -74,17 +81,30 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
         vpkit run examples/quickstart.yaml --set train.steps=2000 -o runs/longer
 
         vpkit run examples/quickstart.yaml --resume --set train.steps=2000
+
+        vpkit run examples/quickstart.yaml --nproc-per-node 2
     """
     from vpkit.commands.run_dirs import choose
+    from vpkit.engine import distributed
     from vpkit.engine.trainer import train_run
 
-    spec = load_run(run_file, overrides)
+    spec = load_run(run_file, overrides)  # a mistake in the run file is reported once, before any process starts
+    if processes is not None:
+        if distributed.from_environment().distributed:
+            raise click.UsageError("--nproc-per-node inside torchrun: torchrun has started the processes already")
+        arguments = ["run", str(run_file), *(["-o", str(run_dir)] if run_dir else []),
+                     *(f"--set={item}" for item in overrides), *(["--resume"] if resume else []), *(["--force"] if force else [])]
+        distributed.launch(processes, arguments)
+        return
     named = run_dir or (Path(spec.config.output.dir) if spec.config.output.dir else None)
-    chosen = choose(Path("runs") / spec.stem, named, resume, force)
-    if chosen.note:
-        click.echo(f"note: {chosen.note}", err=True)
-    trainer = train_run(spec, chosen.path, resume)
-    click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True)
+    with distributed.process_group(spec.config.train.device, spec.config.train.rank_timeout) as (ranks, _):
+        # rank 0 picks (and may move an old run aside); the others follow its choice
+        chosen = distributed.on_main(lambda: choose(Path("runs") / spec.stem, named, resume, force))
+        if chosen.note and ranks.main:
+            click.echo(f"note: {chosen.note}", err=True)
+        trainer = train_run(spec, chosen.path, resume)
+    if ranks.main:
+        click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True)
 
 
 @cli.command()
@@ -207,19 +227,26 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
 
     Beside each metric's value are its baselines, scored on the same clips under the same
     protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
-    which of them the model beats.
+    which of them the model beats. Under torchrun each process scores a share of the videos,
+    and the numbers are those of one process.
 
     Examples:
 
         vpkit evaluate runs/future_quickstart --metrics ssim,psnr -n 64
 
         vpkit evaluate runs/quickstart --metrics fvd --split train
+
+        torchrun --standalone --nproc-per-node 4 -m vpkit evaluate runs/quickstart --metrics fvd
     """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics
 
+    from vpkit.engine.distributed import from_environment
+
     names = parse_metrics(metric_names) if metric_names is not None else None
     document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
+    if not from_environment().main:  # under torchrun, every rank scores its share and rank 0 reports
+        return
     for note in notes:
         click.echo(f"note: {note}", err=True)
     # metrics.json keeps earlier evaluations too; the table shows this checkpoint's

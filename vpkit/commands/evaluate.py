@@ -8,10 +8,13 @@ from typing import Any
 
 from vpkit.atomic import write_json
 from vpkit.data.prepare import cache_dir, prepare_store
+from vpkit.engine import distributed
 from vpkit.engine.evaluation import Evaluator, build_metrics
 from vpkit.engine.generate import load_generator
 
 RESULTS = "metrics.json"
+#: Seconds a process of a sharded evaluation waits for the others before it stops.
+TIMEOUT_S = 1800
 
 
 def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: int | None = None,
@@ -22,18 +25,20 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
     Returns the written document and notes for the user on what it left out (metrics that do
     not fit the run, baselines without enough reference clips).
     """
-    trained = load_generator(run_dir, checkpoint, device)
-    run, cfg = trained.run, trained.run.config.evaluation
-    metrics, notes = build_metrics(run, names, type(trained.generator))
-    store = prepare_store(run)
-    evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
-                          cfg.batch_size, run.config.seed, cfg.resamples)
-    results = evaluator(trained.generator)
+    with distributed.process_group(device, TIMEOUT_S) as (ranks, target):  # under torchrun: a share each
+        trained = load_generator(run_dir, checkpoint, str(target))
+        run, cfg = trained.run, trained.run.config.evaluation
+        metrics, notes = build_metrics(run, names, type(trained.generator))
+        store = distributed.main_first(lambda: prepare_store(run))
+        evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
+                              cfg.batch_size, run.config.seed, cfg.resamples, trained.precision)
+        results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))
     document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step,
                 "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results}}
-    write_json(Path(run_dir) / RESULTS, document)
+    if ranks.main:
+        write_json(Path(run_dir) / RESULTS, document)
     return document, notes + evaluator.notes
 
 

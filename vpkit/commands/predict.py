@@ -65,7 +65,7 @@ def predict_images(
     frames = np.stack([load_frame(image, size) for image in images])
     for start in range(0, len(images), BATCH):
         condition = clips_to_tensor(frames[start : start + BATCH, None])[:, :, 0]
-        videos = tensor_to_clips(generate(generator, len(condition), condition).video)
+        videos = tensor_to_clips(generate(generator, len(condition), condition, precision=trained.precision).video)
         for video, target in zip(videos, targets[start : start + BATCH]):
             write_video(target, video, fps)
     return targets

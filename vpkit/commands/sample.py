@@ -46,6 +46,6 @@ def sample_grid(
     if trained.generator.conditional:
         real = clips_to_tensor(real_clips(trained.run, count, seed))
         condition = real[:, :, 0]
-    generated = generate(trained.generator, count, condition, seed)
+    generated = generate(trained.generator, count, condition, seed, trained.precision)
     _, columns = sample_columns(generated, real)
     return write_video(output, make_grid(columns), trained.run.config.train.fps)

@@ -55,7 +55,9 @@ class ReconstructionConfig(Options):
 
 class TrainConfig(Options):
     steps: int = Field(1000, gt=0, description="Training steps.")
-    batch_size: int = Field(16, gt=0, description="Clips per batch.")
+    batch_size: int = Field(
+        16, gt=0, description="Clips per batch, in all: with N processes each takes batch_size / N (a multiple of N)."
+    )
     lr: float = Field(2e-4, gt=0, description="Adam learning rate of the generator, and of the discriminator unless lr_d is set.")
     lr_d: float | None = Field(None, gt=0, description="Adam learning rate of the discriminator; default lr.")
     betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas, each in [0, 1).")
@@ -87,6 +89,20 @@ class TrainConfig(Options):
     checkpoint_every: int = Field(200, gt=0, description="Steps between checkpoints.")
     samples: int = Field(8, gt=0, description="Videos in each sample grid.")
     fps: float = Field(8.0, ge=0.1, le=240, description="Frame rate of written sample videos (0.1 to 240).")
+    precision: Literal["fp32", "bf16", "fp16"] = Field(
+        "fp32", description="fp32, or bf16 / fp16 mixed precision (autocast; fp16 with gradient scaling). "
+        "Sampling, prediction and evaluation use it too."
+    )
+    channels_last: bool = Field(False, description="Channels-last memory format for the 3-D convolutions (for CUDA).")
+    tf32: bool = Field(False, description="TensorFloat-32 matrix products for fp32 on CUDA.")
+    compile: bool = Field(False, description="Run the generator and the discriminator through torch.compile.")
+    sync_batchnorm: bool = Field(
+        False, description="With several processes on CUDA, BatchNorm statistics over the whole batch (SyncBatchNorm)."
+    )
+    rank_timeout: float = Field(
+        1800, gt=0, description="Seconds a process waits for the others (several processes) before it stops, "
+        "saying another one died."
+    )
 
     @field_validator("device")
     @classmethod

@@ -18,16 +18,21 @@ class BatchFeeder:
     """Endless shuffled batches of real clips, float in [-1, 1], (B, 3, T, H, W), on ``device``.
 
     The order is a pure function of (seed, epoch), and the state is two integers, so a
-    resumed run draws exactly the batches an uninterrupted one would have drawn.
+    resumed run draws exactly the batches an uninterrupted one would have drawn. ``share``
+    picks this process's slice of each batch of ``batch_size``: with several processes, each
+    draws the same global batch and reads only its own clips, so the clips of a step do not
+    depend on the number of processes.
     """
 
-    def __init__(self, dataset: ClipDataset, batch_size: int, device: torch.device, seed: int):
+    def __init__(self, dataset: ClipDataset, batch_size: int, device: torch.device, seed: int,
+                 share: slice = slice(None)):
         if len(dataset) == 0:
             raise ValueError("the clip store has no training clips")
         self.dataset = dataset
         self.batch_size = batch_size
         self.device = device
         self.seed = seed
+        self.share = share
         self.epoch = 0
         self.position = 0
         self._order = self._permutation()
@@ -50,7 +55,7 @@ class BatchFeeder:
         return np.concatenate(picked)
 
     def next(self) -> torch.Tensor:
-        return clips_to_tensor(self.dataset.gather(self.next_indices()), self.device)
+        return clips_to_tensor(self.dataset.gather(self.next_indices()[self.share]), self.device)
 
     def state_dict(self) -> dict[str, int]:
         return {"epoch": self.epoch, "position": self.position}

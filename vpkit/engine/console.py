@@ -143,7 +143,7 @@ class Console:
 
 
 def banner(run: Run, run_dir: Path, device, generator, discriminator, store: ClipStore, step: int,
-           changes: list[str] = ()) -> list[str]:
+           changes: list[str] = (), processes: int = 1) -> list[str]:
     """What a run is about to do, in a few lines: where, on what, with which models, clips and schedule."""
     import torch
 
@@ -154,13 +154,14 @@ def banner(run: Run, run_dir: Path, device, generator, discriminator, store: Cli
     stored = sum(path.stat().st_size for path in Path(store.root).rglob("*") if path.is_file())
     extra = f", one more every {schedule.g_extra_every}" if schedule.g_extra_every else ""
     clip = run.clip
+    each = f" ({train.batch_size // processes} on each process)" if processes > 1 else ""
     return [
-        f"run {run_dir} ({where}), device {on}",
+        f"run {run_dir} ({where}), device {on}" + (f", {processes} processes" if processes > 1 else ""),
         f"generator {run.generator.cls.name}: {parameters(count[0])} parameters; "
         f"discriminator {run.discriminator.cls.name}: {parameters(count[1])}",
         f"clips: {len(store.split('train'))} train, {len(store.split('val'))} val, "
         f"{clip.frames}x{clip.size}x{clip.size}; store {store.root} ({size(stored)})",
-        f"schedule: {train.steps} steps of {train.batch_size} clips; per step {schedule.d_steps} D and "
+        f"schedule: {train.steps} steps of {train.batch_size} clips{each}; per step {schedule.d_steps} D and "
         f"{schedule.g_steps} G updates{extra}; samples every {train.sample_every}, checkpoints every "
         f"{train.checkpoint_every} steps",
         f"logging: {', '.join(logger.cls.name for logger in run.loggers) or 'this console only'}",

@@ -12,10 +12,16 @@ scores are cached under the stats directory, keyed by the clip store, split, cou
 metric's own key (extractor and weights hash), so later evaluations only score the model.
 Each value gets a 95% confidence interval from a bootstrap over the videos (see
 :mod:`vpkit.engine.intervals`), with the number of resamples in the protocol.
+
+With several processes (:mod:`vpkit.engine.distributed`) each takes a contiguous run of the
+batches, with the seeds those batches have in one process, and the metrics' accumulated states
+(features, per-video scores) are gathered in rank order: the videos, and so the numbers, are
+those of one process. Rank 0 computes the values and writes the caches.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from dataclasses import dataclass
@@ -30,9 +36,11 @@ from vpkit import plugins
 from vpkit.components import GeneratorTraits, Metric
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipDataset, ClipStore
+from vpkit.engine import distributed
 from vpkit.engine.baselines import BASELINES, BY_NAME, REFERENCE, Baseline, BaselineInputs, ReferenceClips, model_beats
 from vpkit.engine.generate import generate
 from vpkit.engine.intervals import RESAMPLES
+from vpkit.engine.precision import Precision
 from vpkit.engine.stats_cache import DAMAGED, StatsCache
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.networks import Generator
@@ -101,8 +109,14 @@ class Evaluator:
     """
 
     def __init__(self, metrics: list[Metric], store: ClipStore, split: str, count: int, stats_dir: Path,
-                 batch_size: int = 16, seed: int = 0, resamples: int = RESAMPLES):
+                 batch_size: int = 16, seed: int = 0, resamples: int = RESAMPLES, precision: Precision | None = None):
         self.metrics, self.count, self.split, self.resamples = metrics, count, split, resamples
+        self.precision, self.ranks = precision, distributed.current()
+        if self.ranks.distributed:
+            for metric in metrics:
+                if type(metric).merge_shards is Metric.merge_shards:
+                    raise ConfigError(f"metric {metric.name} cannot be evaluated by several processes (it does not "
+                                      "implement shard_state and merge_shards); evaluate it with one process")
         self.dataset: ClipDataset = store.split(split)
         if count > len(self.dataset):
             raise ConfigError(f"the {split} split of {store.root} has {len(self.dataset)} clips, fewer than the {count} videos "
@@ -116,8 +130,8 @@ class Evaluator:
         distributional = any(not metric.paired for metric in metrics)
         self.notes = [reference] if self.reference is None and distributional else []
         self._baselines: dict[bool, dict[str, dict[str, float]]] = {}  # by conditional: computed once
-        for metric in metrics:  # a missing weights file fails here, not after training or generating
-            metric.prepare()
+        # A missing weights file fails here, not after training or generating; rank 0 fetches them into the cache.
+        distributed.main_first(lambda: [metric.prepare() for metric in metrics])
 
     def __call__(self, generator: Generator) -> dict[str, dict[str, Any]]:
         device = next(generator.parameters()).device
@@ -131,17 +145,19 @@ class Evaluator:
         generator.eval()
         try:
             with self._bar("evaluate") as bar:
-                for index, (start, stop, real) in enumerate(self._real_batches(device)):
+                for index, start, stop, real in self._real_batches(device):
                     condition = real[:, :, 0] if generator.conditional else None
-                    video = generate(generator, stop - start, condition, seed=self.seed + index).video
+                    with self.precision.autocast() if self.precision else contextlib.nullcontext():
+                        video = generate(generator, stop - start, condition, seed=self.seed + index).video.float()
                     for metric in self.metrics:
                         _feed(metric, real, video, real_states[metric.name] is not None)
                     bar.update(stop - start)
         finally:
             generator.train(was_training)
-        results = {}
+        self._gather(self.metrics)
+        results = distributed.on_main(
+            lambda: {m.name: {**compute_with_interval(m, self.resamples), "protocol": protocol.describe()} for m in self.metrics})
         for metric in self.metrics:
-            results[metric.name] = {**compute_with_interval(metric, self.resamples), "protocol": protocol.describe()}
             if real_states[metric.name] is None:
                 real_states[metric.name] = self._save_real_state(metric)
         baselines = self._baseline_scores(generator.conditional, device, real_states)
@@ -155,15 +171,24 @@ class Evaluator:
         return results
 
     def _bar(self, desc: str) -> tqdm:
-        # On a terminal only, and gone when done: elsewhere a bar is a line of carriage returns.
+        # On a terminal only (rank 0's), and gone when done: elsewhere a bar is a line of carriage returns.
         return tqdm(total=self.count, desc=desc, unit="video", file=sys.stderr, dynamic_ncols=True,
-                    disable=None, leave=False)
+                    disable=None if self.ranks.main else True, leave=False)
 
     def _real_batches(self, device: torch.device):
-        """(start, stop, real clips) of the evaluation set, ``batch_size`` at a time."""
-        for start in range(0, self.count, self.batch_size):
+        """(index, start, stop, real clips) of this rank's batches of the evaluation set, ``batch_size`` at a time."""
+        batches = -(-self.count // self.batch_size)
+        for index in self.ranks.blocks(batches):
+            start = index * self.batch_size
             stop = min(start + self.batch_size, self.count)
-            yield start, stop, clips_to_tensor(self.dataset.gather(range(start, stop)), device)
+            yield index, start, stop, clips_to_tensor(self.dataset.gather(range(start, stop)), device)
+
+    def _gather(self, metrics: list[Metric]) -> None:
+        """Give every rank's metrics what all ranks fed them (nothing to do for one process)."""
+        if self.ranks.distributed:
+            shards = distributed.gather({metric.name: metric.shard_state() for metric in metrics})
+            for metric in metrics:
+                metric.merge_shards([shard[metric.name] for shard in shards])
 
     # --- real-set statistics: cached per metric key, so later evaluations score only the model
     def _stats_path(self, metric: Metric) -> Path | None:
@@ -190,7 +215,8 @@ class Evaluator:
         if path is None:
             return None
         state = metric.real_state()
-        self.cache.write_arrays(path, state)
+        if self.ranks.main:
+            self.cache.write_arrays(path, state)
         return state
 
     # --- baselines: scored once per store, split, count, protocol and metric key, then cached
@@ -208,7 +234,8 @@ class Evaluator:
             for metric in self.metrics:
                 if missing[metric.name]:
                     stored[metric.name].update(scored[metric.name])
-                    self.cache.write_json(self._baselines_path(metric),
+                    if self.ranks.main:
+                        self.cache.write_json(self._baselines_path(metric),
                                           {"key": self._baselines_key(metric), "values": stored[metric.name]})
         scores = {m.name: {b.name: stored[m.name][b.name] for b in wanted[m.name]} for m in self.metrics}
         self._baselines[conditional] = scores
@@ -251,12 +278,13 @@ class Evaluator:
                 if real_states[metric.name] is not None:
                     metric.load_real_state(real_states[metric.name])
             with self._bar(f"baseline {baseline.name}") as bar:
-                for start, stop, real in self._real_batches(device):
+                for _, start, stop, real in self._real_batches(device):
                     reference = self.reference.batch(start, stop, device) if baseline.uses_reference else None
                     video = baseline.make(BaselineInputs(real, reference, mean_frame))
                     for metric in metrics:
                         _feed(metric, real, video, real_states[metric.name] is not None)
                     bar.update(stop - start)
+            self._gather(metrics)
             for metric in metrics:
                 scored[metric.name][baseline.name] = float(_compute(metric)[metric.name])
         return scored

@@ -5,14 +5,23 @@ on logits of Vondrick et al. 2016) with an optional R1 penalty, Adam,
 the run file's update schedule, and the generator's own regularisation losses added to its
 objective, with the trainer objectives of :mod:`vpkit.engine.objectives` (a reconstruction loss
 for conditional generators). Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
+
+With several processes (:mod:`vpkit.engine.distributed`) every rank runs this same loop on its
+share of each global batch, and rank 0 alone writes. The clips and the latents of step k do not
+depend on the number of processes: the feeder draws the global batch's indices and each rank
+gathers its slice, and the latents of the global batch come from a generator seeded by (seed,
+step, draw), of which each rank takes its slice. Precision and memory format come from
+:mod:`vpkit.engine.precision`.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 import yaml
 
@@ -21,13 +30,13 @@ from vpkit.atomic import write_text
 from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
-from vpkit.devices import pick_device
-from vpkit.engine import provenance
+from vpkit.engine import distributed, provenance
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.ema import WeightAverage
 from vpkit.engine.grids import make_grid, sample_columns
 from vpkit.engine.objectives import discriminator_loss, generator_adversarial_loss, r1_penalty, reconstruction_loss
+from vpkit.engine.precision import Precision, compiled
 from vpkit.engine.resume import check_resume
 from vpkit.engine.run_loggers import RunLoggers
 from vpkit.engine.run_state import RUNNING, RunState, outcome
@@ -55,7 +64,10 @@ class Trainer:
         self.device: torch.device | None = None
         self.train_set = self.val_set = None
         self.feeder: BatchFeeder | None = None
-        self.G = self.D = None
+        self.G = self.D = None  # the models; self.g_step and self.d_step run them in training (DDP, compiled)
+        self.g_step = self.d_step = None
+        self.ranks = distributed.Ranks()
+        self.precision: Precision | None = None
         self.average: WeightAverage | None = None
         self.opt_g = self.opt_d = None
         self.fixed_z: torch.Tensor | None = None
@@ -74,17 +86,23 @@ class Trainer:
                               "or -o for a new one")
         if self.resume and not self.checkpoint_path.exists():
             raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
-        self.device = pick_device(self.cfg.device)
+        self.ranks, self.device = distributed.join(self.cfg.device, self.cfg.rank_timeout)
+        share = self.ranks.share(self.cfg.batch_size)
+        if self.cfg.sync_batchnorm and self.ranks.distributed and self.device.type != "cuda":
+            raise ConfigError("train.sync_batchnorm needs CUDA; on the CPU BatchNorm statistics stay per process")
+        self.precision = Precision(self.cfg.precision, self.device, self.cfg.channels_last, self.cfg.tf32,
+                                   scaled=("generator", "discriminator"))
         torch.manual_seed(self.run.config.seed)
-        store = self.store = prepare_store(self.run)
+        # Rank 0 fills the clip store (a shared cache); the others open it once it is there.
+        store = self.store = distributed.main_first(lambda: prepare_store(self.run))
         self.train_set, self.val_set = store.split("train"), store.split("val")
         try:
-            self.feeder = BatchFeeder(self.train_set, self.cfg.batch_size, self.device, self.run.config.seed)
+            self.feeder = BatchFeeder(self.train_set, self.cfg.batch_size, self.device, self.run.config.seed, share)
         except ValueError as exc:
             raise VpkitError(f"{store.root}: {exc}") from None
 
-        self.G = self.run.generator.build(self.run.clip).to(self.device)
-        self.D = self.run.discriminator.build(self.run.clip).to(self.device)
+        self.G = self.precision.prepare(self.run.generator.build(self.run.clip))
+        self.D = self.precision.prepare(self.run.discriminator.build(self.run.clip))
         if self.cfg.reconstruction.weight and not self.G.conditional:
             raise ConfigError(
                 f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
@@ -96,15 +114,20 @@ class Trainer:
         self.fixed_z = self.G.sample_latent(self.cfg.samples, torch.Generator().manual_seed(self.run.config.seed + 1))
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
-        if self.resume:
+        if self.resume:  # every rank loads the same checkpoint, whatever number of ranks wrote it
             self._load_state(load_checkpoint(self.checkpoint_path, self.device, needs=TO_RESUME))
-        self.evaluation = TrainingEvaluation(self.run, store, self.run_dir, self.step) if self.run.metrics else None
-
+        # Wrapped after loading: DistributedDataParallel starts every rank from rank 0's weights.
+        self.g_step = compiled(distributed.wrap(self.G, self.device, self.cfg.sync_batchnorm), self.cfg.compile)
+        self.d_step = compiled(distributed.wrap(self.D, self.device, self.cfg.sync_batchnorm), self.cfg.compile)
+        self.evaluation = (TrainingEvaluation(self.run, store, self.run_dir, self.step, self.precision)
+                           if self.run.metrics else None)
+        if not self.ranks.main:
+            return
         # Every check has passed: only now does the run directory change, so a refused run or
         # resume leaves it as it was (its config.yaml still describes its checkpoint).
         self._make_run_dir()
         self.loggers = RunLoggers(self.run, self.run_dir, self.step)
-        provenance.record(self.run_dir, self.device, self.step)
+        provenance.record(self.run_dir, self.device, self.step, self.ranks.world)
         self.state = RunState(self.run_dir, self.cfg.steps)
         self.state.write(RUNNING, self.step)
 
@@ -125,15 +148,22 @@ class Trainer:
     def train(self) -> None:
         # Ctrl-C, and the SIGTERM a batch scheduler sends before it kills a job (preemption, time limit)
         previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-        self.console = Console(self.cfg.steps, self.step, self.cfg.log_every)
-        self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step, self.changes))
+        quiet = None if self.ranks.main else open(os.devnull, "w")  # noqa: SIM115 (closed below)
+        self.console = Console(self.cfg.steps, self.step, self.cfg.log_every, stream=quiet)
+        self.console.banner(banner(self.run, self.run_dir, self.device, self.G, self.D, self.store, self.step, self.changes,
+                                   self.ranks.world))
         try:
             while self.step < self.cfg.steps:
                 started = time.perf_counter()
-                stats = self.train_step(self.step + 1)
+                with distributed.collective(f"training step {self.step + 1}", only_lost_peers=True):
+                    stats = self.train_step(self.step + 1)
                 self.step += 1
                 stats["clips_per_s"] = stats.pop("clips") / max(time.perf_counter() - started, 1e-9)
                 self.console.step(self.step, stats)
+                # A signal may reach the ranks at different moments: they agree here, once a step,
+                # so that all of them stop after the same step. The flag is read once: a signal that
+                # lands after this counts at the next step, on every rank alike.
+                stop = distributed.any_rank(self._stop_requested, self.device)
                 # The state of this step reaches disk before anything after it that can fail (the
                 # log on a full disk, samples, a metric): whatever fails, no finished step is lost.
                 # The log line goes first, so that a resumed run's log.jsonl lacks no step.
@@ -141,7 +171,11 @@ class Trainer:
                 try:
                     if due(self.step, self.cfg.log_every, self.cfg.steps):
                         self._log(stats)
-                    if due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or self._stop_requested:
+                    checkpoint_due = due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or stop
+                    if checkpoint_due or due(self.step, self.cfg.sample_every, self.cfg.steps) or (
+                            self.evaluation is not None and self.evaluation.due(self.step)):
+                        self._average_buffers()
+                    if checkpoint_due:
                         checkpointed = True
                         self.save_checkpoint()
                     self._samples_and_evaluation()
@@ -149,15 +183,20 @@ class Trainer:
                     if not checkpointed:
                         self.save_checkpoint()
                     raise
-                if self._stop_requested:  # also when Ctrl-C came during samples or evaluation
+                # one process also stops for a Ctrl-C that came during samples or evaluation
+                if stop or (self._stop_requested and not self.ranks.distributed):
                     if not checkpointed:
                         self.save_checkpoint()
+                    if not self.ranks.main:  # rank 0 says it
+                        raise distributed.QuietExit(Interrupted.exit_code)
                     raise Interrupted(
                         f"interrupted at step {self.step}; checkpoint saved to {self.checkpoint_path}; "
                         "continue with --resume"
                     )
         finally:
             self.console.close()
+            if quiet is not None:
+                quiet.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
@@ -165,11 +204,11 @@ class Trainer:
         """Samples and evaluation, when due, on random-number states of their own: a run resumed
         from the checkpoint saved before them continues exactly as an unbroken one."""
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            if due(self.step, self.cfg.sample_every, self.cfg.steps):
+            if due(self.step, self.cfg.sample_every, self.cfg.steps) and self.ranks.main:
                 self.write_samples()
             due_now = self.evaluation is not None and self.evaluation.due(self.step)
-            result = self.evaluation(self.generator, self.step) if due_now else None
-        if result is not None:
+            result = self.evaluation(self.generator, self.step) if due_now else None  # sharded: every rank takes part
+        if result is not None and self.ranks.main:
             self.loggers.scalars("metrics", result.values, self.step)
             baselines = result.baseline_scalars()
             if baselines:
@@ -179,43 +218,56 @@ class Trainer:
                 self.save_checkpoint(self.best_path)
 
     def _request_stop(self, signum, frame) -> None:
-        """First Ctrl-C (or SIGTERM): finish the current step, checkpoint, stop. Second: stop at once."""
-        if self._stop_requested:
+        """First Ctrl-C (or SIGTERM): finish the current step, checkpoint, stop. Second: stop at once,
+        with one process only: with several, the launcher passes a Ctrl-C on as a second signal, and
+        a rank that stopped at once would leave the others waiting for it."""
+        if self._stop_requested and not self.ranks.distributed:
             raise KeyboardInterrupt
         self._stop_requested = True
 
+    def _latents(self, step: int, draw: int) -> torch.Tensor:
+        """This rank's slice of the global batch's latents for a step's ``draw``-th generator pass:
+        the same numbers whatever the number of processes, and a pure function of (seed, step, draw)."""
+        seed = int(np.random.SeedSequence([self.run.config.seed, step, draw]).generate_state(1, np.uint64)[0])
+        z = self.G.sample_latent(self.cfg.batch_size, torch.Generator().manual_seed(seed))
+        return z[self.ranks.share(self.cfg.batch_size)]
+
     def train_step(self, step: int) -> dict[str, float]:
         d_updates, g_updates = updates_at(step, self.cfg.schedule)
-        output, condition, clips = None, None, 0
+        output, condition, clips, draw = None, None, 0, 0
+        autocast = self.precision.autocast
         for _ in range(d_updates):
-            real = self.feeder.next()
-            clips += real.shape[0]
+            real = self.precision.inputs(self.feeder.next())
+            clips += real.shape[0] * self.ranks.world
             condition = real[:, :, 0] if self.G.conditional else None
-            output = self.G(self.G.sample_latent(real.shape[0]), condition)
             if self.cfg.r1:
                 real = real.detach().requires_grad_(True)
-            logits_real = self.D(real)
-            logits_fake = self.D(output.video.detach())
-            loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
-            if self.cfg.r1:
-                loss_r1 = r1_penalty(logits_real, real)
-                loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
-                real = real.detach()
+            with autocast():
+                output = self.g_step(self._latents(step, draw), condition)
+                # Two passes before one backward pass: DDP averages the gradients of both at once.
+                logits_real = self.d_step(real)
+                logits_fake = self.d_step(output.video.detach())
+                loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
+                if self.cfg.r1:
+                    loss_r1 = r1_penalty(logits_real, real)
+                    loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
+            real = real.detach()
+            draw += 1
             self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
+            self.precision.step(loss_d, self.opt_d, "discriminator")
         for update in range(g_updates):
-            if update > 0:  # the first update reuses the videos the discriminator just saw
-                output = self.G(self.G.sample_latent(self.cfg.batch_size), condition)
-            loss_adv = generator_adversarial_loss(self.cfg.objective, self.D(output.video))
-            losses = dict(output.losses)
-            if self.cfg.reconstruction.weight:
-                loss_rec = reconstruction_loss(output.video, real, self.cfg.reconstruction.loss)
-                losses["clip_reconstruction"] = self.cfg.reconstruction.weight * loss_rec
-            loss_g = self.cfg.adversarial * loss_adv + sum(losses.values(), torch.zeros((), device=self.device))
+            with autocast():
+                if update > 0:  # the first update reuses the videos the discriminator just saw
+                    output = self.g_step(self._latents(step, draw), condition)
+                    draw += 1
+                loss_adv = generator_adversarial_loss(self.cfg.objective, self.d_step(output.video))
+                losses = dict(output.losses)
+                if self.cfg.reconstruction.weight:
+                    loss_rec = reconstruction_loss(output.video, real, self.cfg.reconstruction.loss)
+                    losses["clip_reconstruction"] = self.cfg.reconstruction.weight * loss_rec
+                loss_g = self.cfg.adversarial * loss_adv + sum(losses.values(), torch.zeros((), device=self.device))
             self.opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            self.opt_g.step()
+            self.precision.step(loss_g, self.opt_g, "generator")
             if self.average:
                 self.average.update(self.G)
         stats = {
@@ -233,7 +285,15 @@ class Trainer:
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:
-        self.loggers.scalars("train", stats, self.step)
+        """Rank 0's losses (of its share of the batch) and the clips per second of all ranks."""
+        if self.ranks.main:
+            self.loggers.scalars("train", stats, self.step)
+
+    def _average_buffers(self) -> None:
+        """Equal BatchNorm statistics on every rank, before a checkpoint, samples or evaluation read them."""
+        for model in (self.G, self.D, self.average.model if self.average else None):
+            if model is not None:
+                distributed.average_buffers(model)
 
     @property
     def generator(self) -> torch.nn.Module:
@@ -248,7 +308,8 @@ class Trainer:
         try:
             real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
             condition = real[:, :, 0] if real is not None else None
-            output = generator(self.fixed_z[: len(real) if real is not None else None], condition)
+            with self.precision.autocast():
+                output = generator(self.fixed_z[: len(real) if real is not None else None], condition)
         finally:
             self.G.train()
         _, columns = sample_columns(output, real)
@@ -259,12 +320,16 @@ class Trainer:
         return path
 
     # --- checkpoints: everything an exact resume needs
-    def save_checkpoint(self, path: Path | None = None) -> Path:
+    def save_checkpoint(self, path: Path | None = None) -> Path | None:
+        """Rank 0 writes; every rank holds the same state (see :meth:`_average_buffers`)."""
+        if not self.ranks.main:
+            return None
         state = {
             "generator": self.generator.state_dict(),
             **({"generator_training": self.G.state_dict()} if self.average else {}),
             "discriminator": self.D.state_dict(),
             "optimizers": {"generator": self.opt_g.state_dict(), "discriminator": self.opt_d.state_dict()},
+            "scalers": self.precision.state_dict(),
             "step": self.step,
             "rng": {
                 "torch": torch.get_rng_state(),
@@ -294,6 +359,7 @@ class Trainer:
             if state["rng"]["cuda"] and torch.cuda.is_available():
                 torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
             self.feeder.load_state_dict(state["rng"]["feeder"])
+            self.precision.load_state_dict(state.get("scalers") or {})
         except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
             raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
                              "start a new run with -o") from None
@@ -302,6 +368,7 @@ class Trainer:
     def cleanup(self, error: BaseException | None = None) -> None:
         """Close what setup opened, and record how training ended (``error``: what stopped it)."""
         ending = outcome(error)
+        self.g_step = self.d_step = None  # DDP's reducers go before the process group they use
         if self.loggers is not None:
             self.loggers.close(ending)
         if self.state is not None:
@@ -314,6 +381,14 @@ def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
     try:
         trainer.setup()
         trainer.train()
+    except distributed.RankLost as exc:  # this rank's own news: every rank says it
+        error = exc
+        raise
+    except VpkitError as exc:
+        error = exc
+        if not distributed.from_environment().main:  # the ranks meet the same problem; rank 0 says it once
+            raise distributed.QuietExit(exc.exit_code) from None
+        raise
     except BaseException as exc:
         error = exc
         raise

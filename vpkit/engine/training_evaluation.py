@@ -15,9 +15,11 @@ from pathlib import Path
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
 from vpkit.data.prepare import cache_dir
+from vpkit.engine import distributed
 from vpkit.engine.baselines import verdict
 from vpkit.engine.evaluation import Evaluator
 from vpkit.engine.jsonl_log import JsonlLog
+from vpkit.engine.precision import Precision
 from vpkit.engine.schedule import due
 from vpkit.networks import Generator
 from vpkit.progress import note as say
@@ -41,17 +43,20 @@ class EvaluationResult:
 
 
 class TrainingEvaluation:
-    def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int):
+    def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int, precision: Precision | None = None):
         cfg = run.config.evaluation
         self.every, self.last_step = cfg.every, run.config.train.steps
         metrics = [m.build(run.clip) for m in run.metrics]
         self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
         self.evaluator = Evaluator(metrics, store, cfg.split, cfg.videos, cache_dir(run) / "stats", cfg.batch_size,
-                                   run.config.seed, cfg.resamples)
-        for note in self.evaluator.notes:
+                                   run.config.seed, cfg.resamples, precision)
+        # Every rank evaluates its share; rank 0 alone says and writes what came of it.
+        self.writes = distributed.current().main
+        for note in self.evaluator.notes if self.writes else []:
             say(f"note: {note}")
         self.log = JsonlLog(Path(run_dir) / LOG)
-        scores = [record[self.best_metric.name] for record in self.log.trim(step) if self.best_metric.name in record]
+        records = self.log.trim(step) if self.writes else []
+        scores = [record[self.best_metric.name] for record in records if self.best_metric.name in record]
         self.best = (min if self.best_metric.lower_is_better else max)(scores) if scores else None
 
     def due(self, step: int) -> bool:
@@ -63,7 +68,8 @@ class TrainingEvaluation:
         values = {name: float(result[name]) for name, result in results.items()}
         baselines = {name: {b: entry[name] for b, entry in result["baselines"].items()} for name, result in results.items()}
         verdicts = {name: verdict(result["baselines"]) for name, result in results.items() if result["baselines"]}
-        self.log.append({"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]})
+        if self.writes:
+            self.log.append({"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]})
         score = values[self.best_metric.name]
         better = self.best is None or (score < self.best if self.best_metric.lower_is_better else score > self.best)
         if better:

@@ -103,13 +103,14 @@ class InferenceWorker:
 
     def _run(self, batch: list[_Job]) -> None:
         first = batch[0]
-        generator = first.model.trained.generator
+        generator, precision = first.model.trained.generator, first.model.trained.precision  # the run's precision
         try:
             with torch.inference_mode():
                 if first.condition is None:
-                    outputs = [generate(generator, first.count, seed=first.seed)]
+                    outputs = [generate(generator, first.count, seed=first.seed, precision=precision)]
                 else:
-                    together = generate_each(generator, [job.seed for job in batch], torch.stack([job.condition for job in batch]))
+                    together = generate_each(generator, [job.seed for job in batch], torch.stack([job.condition for job in batch]),
+                                             precision)
                     outputs = [_row(together, i) for i in range(len(batch))]
         except Exception as exc:  # reported to each request; the worker keeps serving
             for job in batch:
