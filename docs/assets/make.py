@@ -2,7 +2,7 @@
 
 They are kept at their real size; docs/stylesheets/extra.css enlarges them without blurring.
 
-    vpkit run examples/quickstart.yaml --set train.steps=300 -o /tmp/docrun
+    vpkit run examples/quickstart.yaml -o /tmp/docrun    # its 1200 steps
     python docs/assets/make.py quickstart /tmp/docrun   # quickstart-samples.gif: the run's last sample grid
     python docs/assets/make.py synthetic                # synthetic-clips.gif: clips of the synthetic source
     PYTHONPATH=examples/vpkit-bouncing-digits/src python docs/assets/make.py digits   # bouncing-digits.gif

@@ -13,6 +13,11 @@ from vpkit import Component, GeneratorTraits, Options
 from vpkit_videogan.shapes import PyramidClips
 
 
+#: Each x2 upsampling of a generator: the paper's transposed convolution, or resize-then-convolve
+#: (see ``layers``).
+UpsampleMode = Literal["transposed", "resize"]
+
+
 def width_option(default: float, meaning: str) -> Any:
     return Field(default, gt=0, description=f"Channel-width multiplier; {meaning}.")
 
@@ -37,6 +42,18 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
         latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
         width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
         mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
+        mask_bias: float = Field(
+            0.0, description="Initial bias of the mask logits (the paper: 0); negative starts the mask near 0, "
+            "the video near its static background."
+        )
+        init: Literal["paper", "default"] = Field(
+            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
+        )
+        upsample: UpsampleMode = Field(
+            "transposed",
+            description="Each x2 upsampling: the paper's transposed convolution, or a nearest-neighbour resize "
+            "then a kernel-3 convolution (no stripe or checkerboard artefacts; Odena et al. 2016).",
+        )
 
 
 class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
@@ -73,7 +90,7 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             description="Upper bound of the mask: below 1 the foreground can only fade into the background, never "
             "replace it, so an unpredictable object fades part of the way instead of being erased into a blur.",
         )
-        upsample: Literal["transposed", "resize"] = Field(
+        upsample: UpsampleMode = Field(
             "transposed",
             description="Each x2 upsampling of the decoders: the paper's transposed convolution, or a nearest "
             "resize then a 3-wide convolution (no checkerboard or stripe artefacts).",
@@ -88,3 +105,8 @@ class VideoGANDiscriminatorDeclaration(PyramidClips, Component):
 
     class Config(Options):
         width: float = Field(1.0, gt=0, description="Channel-width multiplier.")
+        norm: Literal["batch", "spectral"] = Field(
+            "batch",
+            description="Normalisation: the paper's batch norm after every hidden convolution, or spectral "
+            "normalisation of every convolution and no batch norm (Miyato et al. 2018).",
+        )

@@ -24,13 +24,17 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
         super().__init__(config, clip)
         pyramid = Pyramid.of(clip)
         channels = pyramid.channels(config.width)
-        self.foreground = trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE))
-        self.build_heads(channels[-1])
+        mode = config.upsample
+        self.foreground = trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE), mode)
+        self.build_heads(channels[-1], mode)
         self.background = nn.Sequential(
-            trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE)),
-            head(2, channels[-1], 3, nn.Tanh()),
+            trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE), mode),
+            head(2, channels[-1], 3, nn.Tanh(), mode),
         )
-        self.apply(init_weights)
+        if config.init == "paper":
+            self.apply(init_weights)
+        mask_logits = [m for m in self.mask_head.modules() if isinstance(m, (nn.Conv3d, nn.ConvTranspose3d))][-1]
+        nn.init.constant_(mask_logits.bias, config.mask_bias)
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Standard normal latents, drawn on ``generator``'s device and moved to the model's."""

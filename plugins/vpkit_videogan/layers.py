@@ -8,18 +8,15 @@ which cannot make the checkerboard and stripe artefacts of uneven kernel overlap
 
 from __future__ import annotations
 
-from typing import Literal
-
 from torch import nn
+
+from vpkit_videogan.declarations import UpsampleMode
 
 _UP = {
     2: (nn.ConvTranspose2d, nn.BatchNorm2d),
     3: (nn.ConvTranspose3d, nn.BatchNorm3d),
 }
 _CONV = {2: nn.Conv2d, 3: nn.Conv3d}
-
-#: How each x2 upsampling level is made: the paper's transposed convolution, or resize-then-convolve.
-UpsampleMode = Literal["transposed", "resize"]
 
 
 def double(dims: int, c_in: int, c_out: int, mode: UpsampleMode = "transposed", bias: bool = True) -> list[nn.Module]:

@@ -12,7 +12,8 @@ import torch
 from torch import nn
 
 from vpkit import Generator, GeneratorOutput
-from vpkit_videogan.layers import UpsampleMode, head
+from vpkit_videogan.declarations import UpsampleMode
+from vpkit_videogan.layers import head
 
 
 class TwoStreamGenerator(Generator):

@@ -69,6 +69,16 @@ class TrainConfig(Options):
     schedule: ScheduleConfig = Field(
         default_factory=ScheduleConfig, description="Update schedule; unset keys take the generator's default."
     )
+    objective: Literal["bce", "hinge"] = Field(
+        "bce",
+        description="Adversarial loss: bce (the paper's binary cross-entropy, non-saturating for the generator) "
+        "or hinge (SAGAN, BigGAN).",
+    )
+    r1: float = Field(
+        0.0, ge=0,
+        description="Weight (gamma) of the R1 penalty, gamma / 2 * |d D(x) / d x|^2 on real clips, added to the "
+        "discriminator's loss (Mescheder et al. 2018); 0 turns it off.",
+    )
     adversarial: float = Field(1.0, ge=0, description="Weight of the generator's adversarial loss; 0 trains on the other objectives alone.")
     reconstruction: ReconstructionConfig = Field(
         default_factory=ReconstructionConfig, description="Reconstruction loss of conditional generators against the real clip."

@@ -1,4 +1,5 @@
-"""Generator objectives beside the adversarial loss, for any model.
+"""Trainer objectives, for any model: the adversarial losses, the R1 penalty, and the
+generator objectives beside the adversarial loss.
 
 The reconstruction loss compares a conditional generator's whole prediction with the real clip
 whose first frame conditioned it. It is what makes a small conditional model beat the
@@ -12,6 +13,7 @@ asks the prediction's edges to be as sharp as the real clip's.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 #: Reconstruction distances by the names the run file uses (``train.reconstruction.loss``).
 DISTANCES = {
@@ -42,3 +44,36 @@ def gradient_difference(prediction: torch.Tensor, real: torch.Tensor) -> torch.T
     for axis in (-2, -1):
         loss = loss + (real.diff(dim=axis).abs() - prediction.diff(dim=axis).abs()).abs().mean()
     return loss
+
+
+# --- adversarial objectives (``train.objective``) and the R1 penalty (``train.r1``)
+#
+# Both take the discriminator's logits. "bce" is the paper's: binary cross-entropy on logits,
+# with the non-saturating generator loss -log D(G(z)) (Goodfellow et al. 2014; Vondrick et al.
+# 2016). "hinge" is the hinge loss of geometric GANs and SAGAN/BigGAN: the discriminator only
+# pushes logits to +-1 and no further, so it saturates less on small data.
+
+
+def discriminator_loss(objective: str, logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    """The discriminator's loss on real and generated logits under ``objective`` ("bce" or "hinge")."""
+    if objective == "hinge":
+        return F.relu(1 - logits_real).mean() + F.relu(1 + logits_fake).mean()
+    return F.softplus(-logits_real).mean() + F.softplus(logits_fake).mean()
+
+
+def generator_adversarial_loss(objective: str, logits_fake: torch.Tensor) -> torch.Tensor:
+    """The generator's adversarial loss on the logits of its videos under ``objective``."""
+    if objective == "hinge":
+        return -logits_fake.mean()
+    return F.softplus(-logits_fake).mean()
+
+
+def r1_penalty(logits_real: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """Mean over the batch of the squared norm of d(logit)/d(real clip) (Mescheder et al. 2018).
+
+    ``real`` must require gradients and ``logits_real`` come from it. The trainer adds
+    ``r1 / 2`` times this to the discriminator's loss: it flattens the discriminator around
+    the real clips, which keeps it from overshooting and the pair from oscillating.
+    """
+    (gradient,) = torch.autograd.grad(logits_real.sum(), real, create_graph=True)
+    return gradient.pow(2).flatten(1).sum(1).mean()

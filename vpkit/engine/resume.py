@@ -25,6 +25,7 @@ def check_resume(state: dict[str, Any], run: Run, run_dir: Path) -> list[str]:
     """Raise :class:`ConfigError` naming every setting that differs where it must not (with both
     values) or a step past ``train.steps``; return the settings that differ where they may."""
     saved, current = state.get("config", {}), run.resolved_dict()
+    saved = {**saved, "model": with_later_options(saved.get("model"), run)}
     kept = [*differences({k: saved.get(k) for k in SAME_ON_RESUME}, {k: current.get(k) for k in SAME_ON_RESUME}),
             *differences({"source": (state.get("store") or {}).get("source")}, {"source": store_fingerprint(run)["source"]})]
     if kept:
@@ -37,6 +38,21 @@ def check_resume(state: dict[str, Any], run: Run, run_dir: Path) -> list[str]:
                           f"ask for more steps, e.g. --set train.steps={2 * step}")
     free = lambda config: {k: v for k, v in config.items() if k not in SAME_ON_RESUME}  # noqa: E731
     return [f"{key} {_shown(before)} -> {_shown(after)}" for key, before, after in differences(free(saved), free(current))]
+
+
+def with_later_options(model: Any, run: Run) -> Any:
+    """The checkpoint's model blocks with the options their components gained since, at their
+    defaults: a new option's default keeps the old behaviour, so the checkpoint was trained with it
+    and still resumes."""
+    if not isinstance(model, dict):
+        return model
+    filled = dict(model)
+    for key, resolved in (("generator", run.generator), ("discriminator", run.discriminator)):
+        block = filled.get(key)
+        if isinstance(block, dict) and block.get("name") == resolved.cls.name:
+            defaults = resolved.cls.Config.model_construct().model_dump(mode="json")
+            filled[key] = {**defaults, **block}
+    return filled
 
 
 def _shown(value: Any) -> str:

@@ -1,6 +1,7 @@
 """The model-agnostic GAN trainer: setup, train, save_checkpoint, cleanup.
 
-Non-saturating GAN loss on logits (binary cross-entropy, as in Vondrick et al. 2016), Adam,
+The adversarial loss of ``train.objective`` (by default the non-saturating binary cross-entropy
+on logits of Vondrick et al. 2016) with an optional R1 penalty, Adam,
 the run file's update schedule, and the generator's own regularisation losses added to its
 objective, with the trainer objectives of :mod:`vpkit.engine.objectives` (a reconstruction loss
 for conditional generators). Batches come from :mod:`vpkit.data.batches`; the trainer knows no model or dataset.
@@ -22,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 import yaml
 
 from vpkit import __version__
@@ -35,7 +35,7 @@ from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.ema import WeightAverage
 from vpkit.engine.grids import make_grid, sample_columns
-from vpkit.engine.objectives import reconstruction_loss
+from vpkit.engine.objectives import discriminator_loss, generator_adversarial_loss, r1_penalty, reconstruction_loss
 from vpkit.engine.precision import Precision, compiled
 from vpkit.engine.resume import check_resume
 from vpkit.engine.run_loggers import RunLoggers
@@ -240,12 +240,18 @@ class Trainer:
             real = self.precision.inputs(self.feeder.next())
             clips += real.shape[0] * self.ranks.world
             condition = real[:, :, 0] if self.G.conditional else None
+            if self.cfg.r1:
+                real = real.detach().requires_grad_(True)
             with autocast():
                 output = self.g_step(self._latents(step, draw), condition)
                 # Two passes before one backward pass: DDP averages the gradients of both at once.
                 logits_real = self.d_step(real)
                 logits_fake = self.d_step(output.video.detach())
-                loss_d = bce(logits_real, 1.0) + bce(logits_fake, 0.0)
+                loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
+                if self.cfg.r1:
+                    loss_r1 = r1_penalty(logits_real, real)
+                    loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
+            real = real.detach()
             draw += 1
             self.opt_d.zero_grad(set_to_none=True)
             self.precision.step(loss_d, self.opt_d, "discriminator")
@@ -254,7 +260,7 @@ class Trainer:
                 if update > 0:  # the first update reuses the videos the discriminator just saw
                     output = self.g_step(self._latents(step, draw), condition)
                     draw += 1
-                loss_adv = bce(self.d_step(output.video), 1.0)
+                loss_adv = generator_adversarial_loss(self.cfg.objective, self.d_step(output.video))
                 losses = dict(output.losses)
                 rec = self.cfg.reconstruction
                 if rec.weight:
@@ -274,6 +280,8 @@ class Trainer:
             "clips": clips,
         }
         stats.update({f"loss_g_{name}": value.item() for name, value in losses.items()})
+        if self.cfg.r1:
+            stats["r1"] = loss_r1.item()
         return stats
 
     def _log(self, stats: dict[str, float]) -> None:
@@ -365,10 +373,6 @@ class Trainer:
             self.loggers.close(ending)
         if self.state is not None:
             self.state.stopped(self.step, ending, error)
-
-
-def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
 
 
 def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:

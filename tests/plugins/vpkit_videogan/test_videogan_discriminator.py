@@ -1,5 +1,8 @@
+import pydantic
+import pytest
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
 from vpkit_videogan.discriminator import VideoGANDiscriminator
 from vpkit_videogan.generator import VideoGANGenerator
 
@@ -8,8 +11,9 @@ from vpkit import ClipSpec
 SMALL = ClipSpec(16, 32)
 
 
-def test_one_logit_per_video():
-    model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25), SMALL)
+@pytest.mark.parametrize("norm", ["batch", "spectral"])
+def test_one_logit_per_video(norm):
+    model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25, norm=norm), SMALL)
     assert model(torch.rand(3, 3, 16, 32, 32) * 2 - 1).shape == (3,)
 
 
@@ -44,3 +48,23 @@ def test_init_statistics():
     weight = widest.weight
     assert abs(weight.std().item() - 0.01) < 0.0005
     assert torch.all(model.net[0].bias == 0)
+
+
+def test_default_norm_is_the_papers_batch_norm():
+    assert VideoGANDiscriminator.Config().norm == "batch"
+    with pytest.raises(pydantic.ValidationError):
+        VideoGANDiscriminator.Config(norm="layer")
+
+
+def test_spectral_norm_replaces_batch_norm_and_bounds_every_convolution():
+    model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25, norm="spectral"), SMALL)
+    convs = [m for m in model.net if isinstance(m, nn.Conv3d)]
+    assert not any(isinstance(m, nn.BatchNorm3d) for m in model.modules())
+    assert len(convs) == 4 and all(parametrize.is_parametrized(m, "weight") for m in convs)
+    model.train()
+    for _ in range(30):  # power iterations, one per forward pass in training mode
+        model(torch.rand(2, 3, 16, 32, 32))
+    for conv in convs:
+        # The largest singular value of the weight viewed as (out, in * kernel), as spectral_norm defines it.
+        sigma = torch.linalg.matrix_norm(conv.weight.detach().flatten(1), ord=2)
+        assert sigma.item() == pytest.approx(1.0, rel=0.05)

@@ -1,6 +1,7 @@
 import pydantic
 import pytest
 import torch
+from torch import nn
 from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec
@@ -13,7 +14,7 @@ def make(frames=16, size=32, **options):
 
 @pytest.mark.parametrize(
     "frames, size, options",
-    [(32, 64, {"width": 1.0}), (16, 32, {"width": 0.25})],
+    [(32, 64, {"width": 1.0}), (16, 32, {"width": 0.25}), (16, 32, {"width": 0.25, "upsample": "resize"})],
 )
 def test_output_shapes_and_ranges(frames, size, options):
     model = make(frames, size, **options)
@@ -71,7 +72,8 @@ def test_mask_loss():
 
 def test_default_config_is_the_paper():
     config = VideoGANGenerator.Config()
-    assert (config.latent_dim, config.width, config.mask_penalty) == (100, 1.0, 0.1)
+    paper = (100, 1.0, 0.1, "transposed", "paper", 0.0)
+    assert (config.latent_dim, config.width, config.mask_penalty, config.upsample, config.init, config.mask_bias) == paper
     assert VideoGANGenerator.name == "videogan"
     assert VideoGANGenerator.conditional is False
     assert VideoGANGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
@@ -79,7 +81,7 @@ def test_default_config_is_the_paper():
 
 @pytest.mark.parametrize(
     "options",
-    [{"latent_dim": 0}, {"width": 0}, {"mask_penalty": -0.1}, {"frames": 32}],
+    [{"latent_dim": 0}, {"width": 0}, {"mask_penalty": -0.1}, {"frames": 32}, {"upsample": "bilinear"}, {"init": "xavier"}],
 )
 def test_config_rejects_bad_values(options):
     with pytest.raises(pydantic.ValidationError):
@@ -103,3 +105,56 @@ def test_init_statistics():
     assert abs(first_norm.weight.std().item() - 0.02) < 0.005
     assert torch.all(first_norm.bias == 0)
     assert torch.all(model.foreground_head[0].bias == 0)
+
+
+def test_resize_upsampling_resizes_then_convolves_with_kernel_3():
+    model = make(upsample="resize")
+    strided = [m for m in model.modules() if isinstance(m, (nn.ConvTranspose2d, nn.ConvTranspose3d)) and max(m.stride) > 1]
+    assert strided == []  # only the stride-1 projections of z stay transposed convolutions
+    resizes = [m for m in model.modules() if isinstance(m, nn.Upsample)]
+    convs = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Conv3d))]
+    # 3-D stream: two inner levels, the foreground and mask heads; 2-D stream: two inner levels, the background head.
+    assert len(resizes) == len(convs) == 7
+    assert all(m.scale_factor == 2 and m.mode == "nearest" for m in resizes)
+    assert all(set(m.kernel_size) == {3} and set(m.stride) == {1} for m in convs)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_resize_upsampling_of_a_flat_input_is_flat_where_transposed_leaves_a_pattern(dims):
+    """Odena et al.'s point: a stride-2 transposed convolution gives odd and even output pixels
+    different sums of its kernel, so even a constant input comes out striped; resize-then-convolve
+    gives every pixel the same sum."""
+    from vpkit_videogan.layers import up2
+
+    torch.manual_seed(0)
+    flat = torch.ones(1, 4, *([6] * dims))
+    inner = (slice(None), slice(None), *([slice(2, -2)] * dims))  # away from the zero padding
+    with torch.no_grad():
+        resized = up2(dims, 4, 2, "resize", bias=False)(flat)[inner]
+        transposed = up2(dims, 4, 2, "transposed", bias=False)(flat)[inner]
+    assert resized.shape == transposed.shape == (1, 2, *([8] * dims))
+    assert resized.flatten(2).std(2).max() < 1e-6  # each channel one value
+    assert transposed.flatten(2).std(2).min() > 1e-3
+
+
+@pytest.mark.parametrize("upsample", ["transposed", "resize"])
+def test_mask_bias_starts_the_video_at_its_background(upsample):
+    assert VideoGANGenerator.Config().mask_bias == 0.0  # the paper's
+    model = make(upsample=upsample, mask_bias=-4.0)
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    mask = out.parts["mask"]
+    # The paper's N(0, 0.01) weights leave the logits near their bias: the mask near sigmoid(-4) = 0.018.
+    assert mask.mean().item() == pytest.approx(torch.sigmoid(torch.tensor(-4.0)).item(), abs=0.005)
+    background = out.parts["background"].unsqueeze(2).expand_as(out.video)
+    assert (out.video - background).abs().max() < 0.05
+
+
+def test_default_init_is_pytorchs():
+    torch.manual_seed(0)
+    model = make(init="default")
+    head = model.background[-1][0]
+    # PyTorch's Kaiming-uniform bound for a transposed convolution: 1 / sqrt(weight.size(1) * kernel area).
+    bound = 1 / (head.weight.size(1) * 16) ** 0.5
+    assert head.weight.abs().max() <= bound and head.weight.std() > 0.5 * bound / 3**0.5
+    assert head.bias.abs().max() > 0  # the paper's init zeroes every bias

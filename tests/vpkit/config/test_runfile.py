@@ -29,7 +29,8 @@ def test_valid_file_resolves_components_and_defaults(write_yaml):
     assert (run.clip.frames, run.clip.size) == (16, 32)
     assert run.config.train.lr == 2e-4 and run.config.train.betas == (0.5, 0.999)
     resolved = run.resolved_dict()
-    assert resolved["model"]["generator"] == {"name": "videogan", "latent_dim": 100, "width": 0.25, "mask_penalty": 0.1}
+    assert resolved["model"]["generator"] == {"name": "videogan", "latent_dim": 100, "width": 0.25, "mask_penalty": 0.1,
+                                              "mask_bias": 0.0, "upsample": "transposed", "init": "paper"}
 
 
 def test_schedule_defaults_to_the_generators_and_keys_override_it(write_yaml):

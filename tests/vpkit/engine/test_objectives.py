@@ -1,9 +1,14 @@
 import pytest
 import torch
-
 import torch.nn.functional as F
 
-from vpkit.engine.objectives import gradient_difference, reconstruction_loss
+from vpkit.engine.objectives import (
+    discriminator_loss,
+    generator_adversarial_loss,
+    gradient_difference,
+    r1_penalty,
+    reconstruction_loss,
+)
 
 
 def videos(seed=0):
@@ -68,3 +73,37 @@ def test_gradient_weight_adds_the_gradient_difference_to_the_distance():
     prediction.requires_grad_(True)
     reconstruction_loss(prediction, real, "l1", gradient=1.0).backward()
     assert prediction.grad.abs().sum() > 0
+
+
+LOGITS = torch.tensor([-2.0, 0.0, 0.5, 3.0])
+
+
+def test_bce_is_the_papers_cross_entropy_on_logits():
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    real, fake = LOGITS, LOGITS.flip(0)
+    expected = bce(real, torch.ones(4)) + bce(fake, torch.zeros(4))
+    assert discriminator_loss("bce", real, fake).item() == pytest.approx(expected.item())
+    # The generator's non-saturating loss: -log sigmoid(logit).
+    assert generator_adversarial_loss("bce", fake).item() == pytest.approx(bce(fake, torch.ones(4)).item())
+
+
+def test_hinge_stops_pushing_past_a_margin_of_one():
+    # real logits below 1 and fake ones above -1 cost their distance to the margin; the rest nothing.
+    real, fake = LOGITS, torch.tensor([-3.0, -1.0, 0.0, 2.0])
+    expected = (3 + 1 + 0.5 + 0) / 4 + (0 + 0 + 1 + 3) / 4
+    assert discriminator_loss("hinge", real, fake).item() == pytest.approx(expected)
+    assert discriminator_loss("hinge", torch.full((4,), 5.0), torch.full((4,), -5.0)).item() == 0
+    assert generator_adversarial_loss("hinge", fake).item() == pytest.approx(-fake.mean().item())
+
+
+def test_r1_is_the_squared_gradient_norm_on_the_real_clips():
+    # A linear critic: logit = <w, x> + x[0]^2, whose gradient at x is w + 2 x[0] e_0.
+    w = torch.randn(2, 3, 2, 2, 2, generator=torch.Generator().manual_seed(0))[0]
+    real = videos()[:, :, :2, :2, :2].clone().requires_grad_(True)
+    logits = (real * w).flatten(1).sum(1) + real.flatten(1)[:, 0] ** 2
+    penalty = r1_penalty(logits, real)
+    gradients = w.expand_as(real).clone()
+    gradients.flatten(1)[:, 0] += 2 * real.detach().flatten(1)[:, 0]
+    assert penalty.item() == pytest.approx(gradients.pow(2).flatten(1).sum(1).mean().item(), rel=1e-5)
+    penalty.backward()  # differentiable: the discriminator's optimiser can follow it
+    assert real.grad is not None

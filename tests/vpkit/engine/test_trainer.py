@@ -77,6 +77,21 @@ def test_generator_losses_join_the_objective(tiny_run, tmp_path):
     assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1
 
 
+def test_hinge_objective_and_r1_penalty_shape_the_losses(tiny_run, tmp_path):
+    trainer = Trainer(load_run(tiny_run(steps=1), ["train.objective=hinge", "train.r1=10", "train.schedule.g_extra_every=0"]),
+                      tmp_path / "run")
+    trainer.setup()
+    try:
+        stats = trainer.train_step(1)
+    finally:
+        trainer.cleanup()
+    assert stats["r1"] > 0
+    # The generator's hinge loss is the negated mean logit, which can be negative, unlike cross-entropy.
+    assert stats["loss_g"] == pytest.approx(stats["loss_g_adv"] + stats["loss_g_mask_l1"], abs=1e-6)
+    # The discriminator's loss holds the penalty: at least the hinge terms' floor of 0 plus r1 / 2 times it.
+    assert stats["loss_d"] >= 10 / 2 * stats["r1"] - 1e-6
+
+
 FUTURE = ["model.generator.name=videogan_future", "model.generator.mask_penalty=0"]
 
 

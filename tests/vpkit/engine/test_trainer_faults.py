@@ -131,3 +131,17 @@ def test_a_full_disk_during_a_run_keeps_the_previous_checkpoint(trained, full_di
     assert "Traceback" not in result.stderr
     assert load_checkpoint(last)["step"] == 2
     assert not list(run_dir.rglob(".*.tmp*"))
+
+
+def test_a_checkpoint_from_before_a_model_option_existed_resumes_at_its_default(trained):
+    """Options added to a component later (e.g. upsample, mask_bias) default to the old behaviour."""
+    path, run_dir = trained
+    last = run_dir / "checkpoints" / "last.pt"
+    state = load_checkpoint(last)
+    for block, option in (("generator", "upsample"), ("discriminator", "norm")):
+        del state["config"]["model"][block][option]
+    save_checkpoint(last, state)
+    with pytest.raises(VpkitError, match='model.generator.upsample: "transposed" there, "resize" now'):
+        train_run(load_run(path, ["train.steps=3", "model.generator.upsample=resize"]), run_dir, resume=True)
+    train_run(load_run(path, ["train.steps=3"]), run_dir, resume=True)
+    assert load_checkpoint(last)["step"] == 3
