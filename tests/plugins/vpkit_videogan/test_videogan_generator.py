@@ -124,14 +124,16 @@ def test_resize_upsampling_of_a_flat_input_is_flat_where_transposed_leaves_a_pat
     """Odena et al.'s point: a stride-2 transposed convolution gives odd and even output pixels
     different sums of its kernel, so even a constant input comes out striped; resize-then-convolve
     gives every pixel the same sum."""
-    from vpkit_videogan.layers import up2
+    from torch import nn
+
+    from vpkit_videogan.layers import double
 
     torch.manual_seed(0)
     flat = torch.ones(1, 4, *([6] * dims))
     inner = (slice(None), slice(None), *([slice(2, -2)] * dims))  # away from the zero padding
     with torch.no_grad():
-        resized = up2(dims, 4, 2, "resize", bias=False)(flat)[inner]
-        transposed = up2(dims, 4, 2, "transposed", bias=False)(flat)[inner]
+        resized = nn.Sequential(*double(dims, 4, 2, "resize", bias=False))(flat)[inner]
+        transposed = nn.Sequential(*double(dims, 4, 2, "transposed", bias=False))(flat)[inner]
     assert resized.shape == transposed.shape == (1, 2, *([8] * dims))
     assert resized.flatten(2).std(2).max() < 1e-6  # each channel one value
     assert transposed.flatten(2).std(2).min() > 1e-3
