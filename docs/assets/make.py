@@ -7,15 +7,12 @@ They are kept at their real size; docs/stylesheets/extra.css enlarges them witho
     python docs/assets/make.py synthetic                # synthetic-clips.gif: clips of the synthetic source
     PYTHONPATH=examples/vpkit-bouncing-digits/src python docs/assets/make.py digits   # bouncing-digits.gif
 
-The home page, the predict tutorial and the evaluate tutorial show one conditional run, trained
-as below (about 30 minutes on a shared 2-core CPU, at nice 10):
+The predict tutorial shows the conditional quickstart as shipped (400 steps, about a minute and
+a half on a 2-core CPU):
 
-    vpkit run examples/future_quickstart.yaml -o /tmp/docrun-future --set train.steps=400 \
-        --set train.batch_size=8 --set train.sample_every=100 --set train.checkpoint_every=100 \
-        --set "metrics=[ssim, psnr]" --set evaluation.every=200 --set evaluation.videos=32
+    vpkit run examples/future_quickstart.yaml -o /tmp/docrun-future
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
     python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
-    vpkit evaluate /tmp/docrun-future --metrics ssim,psnr -n 64    # the evaluate tutorial's numbers
 
 vpkit serve's page, from a run of the conditional quickstart:
 
