@@ -213,9 +213,11 @@ def test_a_checkpoint_of_two_ranks_resumes_on_one_and_on_two(site, two_and_one):
     assert [(s["from_step"], s["world_size"]) for s in sessions] == [(0, 2), (3, 2)]
 
 
-def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
+def interrupted_long_run(site, name: str, interrupt) -> tuple[Path, Path, subprocess.Popen, str]:
+    """A long run on 2 processes started with ``--nproc-per-node``; once it has logged two steps,
+    ``interrupt(launcher, run_dir)``; then the run file, the run directory, the ended launcher and its stderr."""
     path = run_file(site, "long.yaml", steps=10_000, checkpoint_every=10_000)
-    run_dir = Path(site["root"]) / "stopped"
+    run_dir = Path(site["root"]) / name
     launcher = subprocess.Popen([sys.executable, "-m", "vpkit", "run", str(path), "-o", str(run_dir), "--nproc-per-node", "2",
                                  "--set", "metrics=[]"], env=environment(site), cwd=site["root"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -224,11 +226,17 @@ def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
         while not (run_dir / "log.jsonl").is_file() or len(log_steps(run_dir)) < 2:
             assert launcher.poll() is None and time.monotonic() < deadline, "the run did not start"
             time.sleep(0.2)
-        launcher.send_signal(signal.SIGTERM)
+        interrupt(launcher, run_dir)
         _, stderr = launcher.communicate(timeout=120)
     finally:
         if launcher.poll() is None:
             os.killpg(launcher.pid, signal.SIGKILL)
+    return path, run_dir, launcher, stderr
+
+
+def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
+    path, run_dir, launcher, stderr = interrupted_long_run(
+        site, "stopped", lambda launcher, run_dir: launcher.send_signal(signal.SIGTERM))
     assert launcher.returncode != 0
     assert stderr.count("interrupted at step") == 1, stderr[-3000:]  # rank 0 says it, once
     state = load_checkpoint(run_dir / "checkpoints" / "last.pt")
@@ -242,21 +250,10 @@ def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
 
 
 def test_a_rank_that_dies_stops_the_others_with_a_message(site):
-    path = run_file(site, "long.yaml", steps=10_000, checkpoint_every=10_000)
-    run_dir = Path(site["root"]) / "died"
-    launcher = subprocess.Popen([sys.executable, "-m", "vpkit", "run", str(path), "-o", str(run_dir), "--nproc-per-node", "2",
-                                 "--set", "metrics=[]"], env=environment(site), cwd=site["root"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not (run_dir / "log.jsonl").is_file() or len(log_steps(run_dir)) < 2:
-            assert launcher.poll() is None and time.monotonic() < deadline, "the run did not start"
-            time.sleep(0.2)
-        os.kill(max(pid for pid in workers_of(run_dir) if pid != launcher.pid), signal.SIGKILL)  # one rank dies
-        _, stderr = launcher.communicate(timeout=120)
-    finally:
-        if launcher.poll() is None:
-            os.killpg(launcher.pid, signal.SIGKILL)
+    def kill_one_rank(launcher, run_dir):
+        os.kill(max(pid for pid in workers_of(run_dir) if pid != launcher.pid), signal.SIGKILL)
+
+    _, run_dir, launcher, stderr = interrupted_long_run(site, "died", kill_one_rank)
     assert launcher.returncode != 0
     assert "another process of this run stopped or stopped answering" in stderr, stderr[-3000:]
     assert "Traceback" not in stderr
