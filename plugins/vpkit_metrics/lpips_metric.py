@@ -14,13 +14,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
 from vpkit import sha256_of
 from vpkit_metrics.declarations import LPIPSDeclaration, check_lpips_size
 from vpkit_metrics.lpips_weights import LPIPS_WEIGHTS, lpips_network
-from vpkit_metrics.paired import check_pair, mean_interval, merged_scores, scores_shard
+from vpkit_metrics.paired import PerVideoScores, check_pair
 from vpkit_metrics.pretrained import PretrainedNetworkMetric
 
 
@@ -45,11 +44,8 @@ def load_lpips(net: str) -> tuple[Any, str]:
     return lpips_network(net, converted), sha256_of(converted)
 
 
-class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
+class LPIPS(PerVideoScores, LPIPSDeclaration, PretrainedNetworkMetric):
     weights = tuple(LPIPS_WEIGHTS.values())
-
-    def reset(self) -> None:
-        self._scores: list[float] = []
 
     def load_network(self):
         return load_lpips(self.config.net)
@@ -69,17 +65,5 @@ class LPIPS(LPIPSDeclaration, PretrainedNetworkMetric):
         self._scores.extend(per_video.double().tolist())
 
     def compute(self) -> dict[str, Any]:
-        if not self._scores:
-            raise ValueError("LPIPS got no videos")
-        return {self.name: float(np.mean(self._scores)), "videos": len(self._scores), "std": float(np.std(self._scores)),
-                "net": self.config.net, "version": "0.1", "backbone_sha256": self.weights_sha256,
+        return {**self.summary(), "net": self.config.net, "version": "0.1", "backbone_sha256": self.weights_sha256,
                 "inputs": "RGB frames in [-1, 1]"}
-
-    def interval(self, resamples: int) -> dict[str, Any]:
-        return mean_interval(self._scores, resamples)
-
-    def shard_state(self) -> dict[str, np.ndarray]:
-        return scores_shard(self._scores)
-
-    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
-        self._scores = merged_scores(shards)

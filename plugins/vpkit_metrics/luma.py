@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from vpkit import Metric, tensor_to_clips
-from vpkit_metrics.paired import check_pair, mean_interval, merged_scores, scores_shard
+from vpkit_metrics.paired import PerVideoScores, check_pair
 
 WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 
@@ -23,7 +23,7 @@ def luma(videos: torch.Tensor) -> np.ndarray:
     return (tensor_to_clips(videos).astype(np.float64) @ WEIGHTS)[..., None]
 
 
-class LumaFrameMetric(Metric):
+class LumaFrameMetric(PerVideoScores, Metric):
     """A paired metric scored per luma frame, averaged over frames, then over videos (its
     declaration subclasses ``declarations.LumaFrameDeclaration``)."""
 
@@ -33,9 +33,6 @@ class LumaFrameMetric(Metric):
     def __init__(self, config, clip):
         super().__init__(config, clip)
         self.reset()
-
-    def reset(self) -> None:
-        self._scores: list[float] = []
 
     def score_frames(self, real: np.ndarray, generated: np.ndarray) -> np.ndarray:
         """Per-frame scores of one video pair, each (T, H, W, 1) luma."""
@@ -47,16 +44,4 @@ class LumaFrameMetric(Metric):
             self._scores.append(float(np.mean(self.score_frames(ref, dist))))
 
     def compute(self) -> dict[str, Any]:
-        if not self._scores:
-            raise ValueError(f"{self.name.upper()} got no videos")
-        return {self.name: float(np.mean(self._scores)), "videos": len(self._scores),
-                "std": float(np.std(self._scores)), "on": self.convention}
-
-    def interval(self, resamples: int) -> dict[str, Any]:
-        return mean_interval(self._scores, resamples)
-
-    def shard_state(self) -> dict[str, np.ndarray]:
-        return scores_shard(self._scores)
-
-    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
-        self._scores = merged_scores(shards)
+        return {**self.summary(), "on": self.convention}

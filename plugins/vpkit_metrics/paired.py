@@ -16,17 +16,28 @@ def check_pair(real: torch.Tensor, generated: torch.Tensor) -> None:
         raise ValueError(f"paired videos differ in shape: {tuple(real.shape)} and {tuple(generated.shape)}")
 
 
-def scores_shard(scores: list[float]) -> dict[str, np.ndarray]:
-    """Per-video scores as a shard (see ``Metric.shard_state``)."""
-    return {"scores": np.asarray(scores, dtype=np.float64)}
+class PerVideoScores:
+    """The part of a paired metric that keeps one score per video: the value is their mean, its
+    interval comes from resampling the videos, and a shard (see ``Metric.shard_state``) is the
+    scores themselves. Listed before the metric's other bases, so that these methods are the ones used."""
 
+    name: str
 
-def merged_scores(shards: list[dict[str, np.ndarray]]) -> list[float]:
-    """The per-video scores of every shard, in order."""
-    return [float(score) for shard in shards for score in shard["scores"]]
+    def reset(self) -> None:
+        self._scores: list[float] = []
 
+    def summary(self) -> dict[str, Any]:
+        """The mean of the per-video scores, their number and spread: the start of ``compute``'s result."""
+        if not self._scores:
+            raise ValueError(f"{self.name.upper()} got no videos")
+        return {self.name: float(np.mean(self._scores)), "videos": len(self._scores), "std": float(np.std(self._scores))}
 
-def mean_interval(scores: list[float], resamples: int) -> dict[str, Any]:
-    """The bootstrap interval of the mean of per-video ``scores``."""
-    values = np.asarray(scores, dtype=np.float64)
-    return bootstrap_interval(lambda i: float(values[i].mean()), (len(values),), resamples)
+    def interval(self, resamples: int) -> dict[str, Any]:
+        values = np.asarray(self._scores, dtype=np.float64)
+        return bootstrap_interval(lambda i: float(values[i].mean()), (len(values),), resamples)
+
+    def shard_state(self) -> dict[str, np.ndarray]:
+        return {"scores": np.asarray(self._scores, dtype=np.float64)}
+
+    def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
+        self._scores = [float(score) for shard in shards for score in shard["scores"]]
