@@ -195,41 +195,39 @@ def main_first(work: Callable[[], T]) -> T:
     """``work()`` on rank 0, then on the others once it has succeeded there: for work that fills a
     shared cache (clip stores, weights), which the other ranks then only read. When it fails on
     rank 0, rank 0 reports it and the others exit with its code without repeating it."""
-    ranks = current()
-    if not ranks.distributed:
+    if not current().distributed:
         return work()
-    if ranks.main:
-        try:
-            result = work()
-        except VpkitError as exc:
-            broadcast(exc.exit_code)
-            raise
-        except BaseException:
-            broadcast(1)
-            raise
-        broadcast(0)
-        return result
-    failed = broadcast()
-    if failed:
-        raise QuietExit(failed)
+    if current().main:
+        return _announced(work, share=False)
+    _announcement()
     return work()
 
 
 def on_main(work: Callable[[], T]) -> T:
     """``work()`` on rank 0 alone (a choice that writes, such as moving an old run aside), its result on every rank."""
-    ranks = current()
-    if not ranks.distributed:
+    if not current().distributed:
         return work()
-    if ranks.main:
-        try:
-            result = work()
-        except VpkitError as exc:
-            broadcast(("failed", exc.exit_code))
-            raise
-        except BaseException:
-            broadcast(("failed", 1))
-            raise
-        return broadcast(("ok", result))[1]
+    if current().main:
+        return _announced(work, share=True)
+    return _announcement()
+
+
+def _announced(work: Callable[[], T], share: bool) -> T:
+    """On rank 0: ``work()``, then tell the others how it went (and its result when ``share``)."""
+    try:
+        result = work()
+    except VpkitError as exc:
+        broadcast(("failed", exc.exit_code))
+        raise
+    except BaseException:
+        broadcast(("failed", 1))
+        raise
+    broadcast(("ok", result if share else None))
+    return result
+
+
+def _announcement() -> Any:
+    """On the other ranks: what rank 0's work came to; a quiet exit with its code when it failed."""
     outcome, value = broadcast()
     if outcome == "failed":
         raise QuietExit(value)
