@@ -255,7 +255,7 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
     protocol = next(iter(shown.values()))["protocol"]
     click.echo(f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
                f"{protocol['frames']}x{protocol['size']}x{protocol['size']}")
-    _table(shown)
+    _echo_results(shown)
     click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)
 
 
@@ -281,32 +281,17 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
     if as_json:
         click.echo(json.dumps({name: result[name] for name, result in results.items()}))
         return
-    _table(results)
+    _echo_results(results)
 
 
-def _table(results: dict) -> None:
-    """One row per metric with its 95% interval; with baselines (``vpkit evaluate``), a column for
-    each and a line per metric that says which of them the model beats; then the metrics' warnings."""
-    from vpkit.engine.baselines import verdict
+def _echo_results(results: dict) -> None:
+    """The table of ``evaluate`` or ``score`` on stdout, the metrics' warnings on stderr."""
+    from vpkit.commands.tables import results_table, warnings
 
-    baselines = list(dict.fromkeys(b for result in results.values() for b in result.get("baselines", {})))
-    header = "".join(f" {b:>12}" for b in baselines)
-    click.echo(f"{'metric':<8} {'model' if baselines else 'value':>12}  {'95% interval':<25}{header}  videos")
-    for name, result in results.items():
-        count = result.get("videos") or f"{result.get('real_videos')} real / {result.get('generated_videos')} generated"
-        scores = result.get("baselines", {})
-        cells = "".join(f" {scores[b][name]:>12.4f}" if b in scores else f" {'-':>12}" for b in baselines)
-        click.echo(f"{name:<8} {result[name]:>12.4f}  {_interval(result.get('ci95')):<25}{cells}  {count}")
-    for name, result in results.items():
-        if result.get("baselines"):
-            click.echo(f"{name}: {verdict(result['baselines'])}")
-    for name, result in results.items():
-        if "warning" in result:
-            click.echo(f"warning: {name}: {result['warning']}", err=True)
-
-
-def _interval(ci95: list[float] | None) -> str:
-    return f"[{ci95[0]:.4f}, {ci95[1]:.4f}]" if ci95 else ""
+    for line in results_table(results):
+        click.echo(line)
+    for line in warnings(results):
+        click.echo(line, err=True)
 
 
 @cli.command()
@@ -334,19 +319,10 @@ def compare(a: Path, b: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
-    steps_vary = result["step_a"] is None or result["step_b"] is None
-    for side in "ab":
-        step = result[f"step_{side}"]
-        click.echo(f"{side.upper()}: {result[side]} ({'steps per metric below' if step is None else f'step {step}'})")
-    steps_header = f"  {'steps A/B':>11}" if steps_vary else ""
-    click.echo(f"{'metric':<8} {'A':>12}  {'95% interval':<25}  {'B':>12}  {'95% interval':<25}  {'B - A':>10}"
-               f"{steps_header}  verdict")
-    for name, row in result["metrics"].items():
-        z = f" (z = {row['z']:.2f})" if "z" in row else ""
-        step_pair = f"{row['step_a']}/{row['step_b']}"
-        steps = f"  {step_pair:>11}" if steps_vary else ""
-        click.echo(f"{name:<8} {row['a']:>12.4f}  {_interval(row['ci95_a']):<25}  {row['b']:>12.4f}  "
-                   f"{_interval(row['ci95_b']):<25}  {row['difference']:>+10.4f}{steps}  {row['verdict']}{z}")
+    from vpkit.commands.tables import comparison_table
+
+    for line in comparison_table(result):
+        click.echo(line)
     if result["only_in_one"]:
         click.echo(f"not in both, so not compared: {', '.join(result['only_in_one'])}", err=True)
 
