@@ -34,6 +34,7 @@ from vpkit.engine import distributed, provenance
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.ema import WeightAverage
+from vpkit.engine.frozen import frozen
 from vpkit.engine.grids import make_grid, sample_columns
 from vpkit.engine.objectives import discriminator_loss, generator_adversarial_loss, r1_penalty, reconstruction_loss
 from vpkit.engine.precision import Precision, compiled
@@ -65,7 +66,7 @@ class Trainer:
         self.train_set = self.val_set = None
         self.feeder: BatchFeeder | None = None
         self.G = self.D = None  # the models; self.g_step and self.d_step run them in training (DDP, compiled)
-        self.g_step = self.d_step = None
+        self.g_step = self.d_step = self.d_judge = None
         self.ranks = distributed.Ranks()
         self.precision: Precision | None = None
         self.average: WeightAverage | None = None
@@ -119,6 +120,8 @@ class Trainer:
         # Wrapped after loading: DistributedDataParallel starts every rank from rank 0's weights.
         self.g_step = compiled(distributed.wrap(self.G, self.device, self.cfg.sync_batchnorm), self.cfg.compile)
         self.d_step = compiled(distributed.wrap(self.D, self.device, self.cfg.sync_batchnorm), self.cfg.compile)
+        # The generator's update runs D frozen (see engine/frozen.py), outside DDP: nothing to average.
+        self.d_judge = compiled(self.D, self.cfg.compile)
         self.evaluation = (TrainingEvaluation(self.run, store, self.run_dir, self.step, self.precision)
                            if self.run.metrics else None)
         if not self.ranks.main:
@@ -260,7 +263,9 @@ class Trainer:
                 if update > 0:  # the first update reuses the videos the discriminator just saw
                     output = self.g_step(self._latents(step, draw), condition)
                     draw += 1
-                loss_adv = generator_adversarial_loss(self.cfg.objective, self.d_step(output.video))
+                with frozen(self.D):
+                    logits_judged = self.d_judge(output.video)
+                loss_adv = generator_adversarial_loss(self.cfg.objective, logits_judged)
                 losses = dict(output.losses)
                 rec = self.cfg.reconstruction
                 if rec.weight:
@@ -368,7 +373,7 @@ class Trainer:
     def cleanup(self, error: BaseException | None = None) -> None:
         """Close what setup opened, and record how training ended (``error``: what stopped it)."""
         ending = outcome(error)
-        self.g_step = self.d_step = None  # DDP's reducers go before the process group they use
+        self.g_step = self.d_step = self.d_judge = None  # DDP's reducers go before the process group they use
         if self.loggers is not None:
             self.loggers.close(ending)
         if self.state is not None:

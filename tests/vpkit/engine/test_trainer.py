@@ -77,6 +77,24 @@ def test_generator_losses_join_the_objective(tiny_run, tmp_path):
     assert 0 < stats["d_real"] < 1 and 0 < stats["d_fake"] < 1
 
 
+def test_the_generator_update_computes_no_gradients_for_the_discriminator(tiny_run, tmp_path):
+    """D's gradients after a step are those of its own update: the generator's pass through D
+    (which needs D's input gradients only) left them alone, and D is trainable again."""
+    trainer = Trainer(load_run(tiny_run(steps=1)), tmp_path / "run")
+    trainer.setup()
+    after_d_update = {}
+    trainer.opt_d.register_step_post_hook(
+        lambda *_: after_d_update.update({n: p.grad.clone() for n, p in trainer.D.named_parameters()}))
+    try:
+        trainer.train_step(1)
+        for name, parameter in trainer.D.named_parameters():
+            assert parameter.requires_grad
+            assert torch.equal(parameter.grad, after_d_update[name]), name
+        assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in trainer.G.parameters())
+    finally:
+        trainer.cleanup()
+
+
 def test_hinge_objective_and_r1_penalty_shape_the_losses(tiny_run, tmp_path):
     trainer = Trainer(load_run(tiny_run(steps=1), ["train.objective=hinge", "train.r1=10", "train.schedule.g_extra_every=0"]),
                       tmp_path / "run")
