@@ -1,33 +1,42 @@
 """Training throughput: vpkit's trainer against a naive port of the paper's training loop.
 
-    python benchmarks/bench_train.py [--frames 32 --size 64 --batch 8 --steps 4 --device auto --precision fp32]
+    python benchmarks/bench_train.py [--frames 32 --size 64 --batch 8 --steps 3 --rounds 2 --device cpu]
+                                     [--vpkit fp32,fp32+channels_last,bf16]
 
 Side by side in one process, on the same footage (video files this script renders with ffmpeg),
 the same model (the paper's two-stream VideoGAN generator and 3-D discriminator at width 1) and
 the same batch, one D and one G update per step:
 
-- **vpkit**: the run's clips are cut once into the clip store (the ``folder`` source; not timed,
-  as a second run reuses it), then ``Trainer.train_step`` (the trainer's own step, batches from
-  the store) is timed.
 - **naive port**: the loop a user would write from the paper: a ``DataLoader`` with 2 workers whose
   dataset decodes a random 32-frame window of a random file with decord on every access,
-  resized to 64 x 64 at decode time, and a plain Adam/BCE loop over the same networks.
+  resized to 64 x 64 at decode time, and a plain Adam/BCE loop over the same networks in float32.
+- **vpkit**, once per ``--vpkit`` setting: the run's clips are cut once into the clip store (the
+  ``folder`` source; not timed, as a second run reuses it), then ``Trainer.train_step`` (the
+  trainer's own step, batches from the store) is timed. A setting is a precision (``fp32``,
+  ``bf16``, ``fp16``), optionally followed by ``+channels_last`` and ``+compile``.
 
-Each loop runs in phases of one warm-up step and ``--steps`` timed ones, the two in turn for
-``--rounds`` rounds; the numbers are medians over the timed steps. The script prints clips/s for
-both and their ratio, and each as a fraction of the machine's float32 GEMM peak measured in the
-same run (a square ``torch.mm``), with the FLOPs of one training step counted by
-``torch.utils.flop_counter.FlopCounterMode`` (forward and backward of both networks).
-Needs decord (``pip install 'vpkit[bench]'``). Not a test.
+Each loop runs in phases of one warm-up step and ``--steps`` timed ones, all loops in turn for
+``--rounds`` rounds; the numbers are medians over the timed steps. Every round also measures
+the machine's GEMM peak (a square ``torch.mm``) in float32 and in bfloat16, so that a loop is
+compared with the peak of its own precision measured beside it (a shared machine's speed drifts).
+
+The work of a step is the FLOPs of vpkit's step, counted by ``torch.utils.flop_counter``
+(forward and backward of both networks): what the paper's update needs. The naive port does
+more (it also computes the gradients of D's weights in the generator's update, which nobody
+uses); its count is printed too, but both are rated on the same work, so that their
+utilisations compare like their clips/s. Needs decord (``pip install 'vpkit[bench]'``). Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -57,17 +66,19 @@ def render_footage(folder: Path, seconds: float) -> list[Path]:
     return files
 
 
-def peak_gemm_flops(seconds: float = 3.0, n: int = 1024) -> float:
-    """The best float32 FLOP/s of an n x n matrix product on this machine, over a few seconds."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def peak_gemm_flops(dtype: torch.dtype, seconds: float = 2.0, n: int = 2048) -> float:
+    """The best FLOP/s of an n x n matrix product in ``dtype`` on this machine, over a few seconds."""
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
     torch.mm(a, b)
     best, until = 0.0, time.perf_counter() + seconds
     while time.perf_counter() < until:
         started = time.perf_counter()
-        for _ in range(5):
-            torch.mm(a, b)
-        best = max(best, 5 * 2 * n**3 / (time.perf_counter() - started))
+        torch.mm(a, b)
+        best = max(best, 2 * n**3 / (time.perf_counter() - started))
     return best
+
+
+PEAK_DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 # --- vpkit
@@ -85,27 +96,73 @@ train:
   device: {device}
   precision: {precision}
   channels_last: {channels_last}
+  compile: {compile}
   schedule: {{d_steps: 1, g_steps: 1, g_extra_every: 0}}
 logging: []
 output: {{cache_dir: {cache}}}
 """
 
 
-def vpkit_trainer(work: Path, args, footage: Path) -> Trainer:
-    path = work / "bench.yaml"
+class Setting:
+    """A ``--vpkit`` setting: ``fp32``, ``bf16+channels_last``, ``bf16+channels_last+compile``..."""
+
+    def __init__(self, text: str):
+        self.name, (self.precision, *flags) = text, text.split("+")
+        unknown = set(flags) - {"channels_last", "compile"}
+        if self.precision not in PEAK_DTYPES or unknown:
+            raise SystemExit(f"--vpkit {text}: a precision ({', '.join(PEAK_DTYPES)}) and optionally "
+                             f"+channels_last, +compile")
+        self.channels_last, self.compile = "channels_last" in flags, "compile" in flags
+
+
+def vpkit_trainer(work: Path, args, footage: Path, setting: Setting) -> Trainer:
+    path = work / f"{setting.name}.yaml"
     path.write_text(RUN.format(frames=args.frames, size=args.size, footage=footage, batch=args.batch, device=args.device,
-                               precision=args.precision, channels_last=str(args.channels_last).lower(), cache=work / "cache"))
-    trainer = Trainer(load_run(path), work / "run")
+                               precision=setting.precision, channels_last=str(setting.channels_last).lower(),
+                               compile=str(setting.compile).lower(), cache=work / "cache"))
+    trainer = Trainer(load_run(path), work / setting.name)
     trainer.setup()  # fills the clip store: once per footage, reused by every later run
     return trainer
 
 
-def time_phases(loops: dict, steps: int, rounds: int) -> dict[str, list[float]]:
-    """Seconds of each timed step of every loop. A round runs each loop in turn for one warm-up
-    step and ``steps`` timed ones; the naive port's loader workers live only during its own phase
-    (they would otherwise decode in the background of the other loop's steps), and rounds
-    alternate the loops so that a change in the machine's other load touches both."""
+@contextlib.contextmanager
+def kineto_silenced() -> Iterator[None]:
+    """torch.profiler's backend (Kineto) writes its start and stop lines straight to file descriptor 2."""
+    saved = os.dup(2)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def convolution_seconds(step) -> float:
+    """Seconds of one step spent in convolutions, forward and backward (torch.profiler, CPU only)."""
+    with kineto_silenced(), torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
+        step(1)
+    totals = {event.key: event.cpu_time_total for event in profile.key_averages()}
+    return (totals.get("aten::convolution", 0) + totals.get("aten::convolution_backward", 0)) / 1e6
+
+
+def step_flops(step) -> int:
+    with FlopCounterMode(display=False) as counter:
+        step(1)
+    return counter.get_total_flops()
+
+
+Measured = dict[str, list[float]]
+
+
+def time_phases(loops: dict, steps: int, rounds: int, precisions: set[str]) -> tuple[Measured, Measured]:
+    """Seconds of each timed step of every loop, and each round's GEMM peaks in ``precisions``. A round runs
+    each loop in turn for one warm-up step and ``steps`` timed ones; the naive port's loader
+    workers live only during its own phase (they would otherwise decode in the background of the
+    other loops' steps), and rounds repeat the loops so that a change in the machine's other
+    load touches all of them."""
     times: dict[str, list[float]] = {name: [] for name in loops}
+    peaks: dict[str, list[float]] = {name: [] for name in precisions}
     for _ in range(rounds):
         for name, start in loops.items():
             step, stop = start()
@@ -115,7 +172,9 @@ def time_phases(loops: dict, steps: int, rounds: int) -> dict[str, list[float]]:
                 step(i + 2)
                 times[name].append(time.perf_counter() - started)
             stop()
-    return times
+        for name in precisions:
+            peaks[name].append(peak_gemm_flops(PEAK_DTYPES[name]))
+    return times, peaks
 
 
 # --- the naive port
@@ -187,38 +246,52 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--steps", type=int, default=3, help="Timed steps of each loop per round, after one warm-up step.")
-    parser.add_argument("--rounds", type=int, default=2, help="Rounds, each running both loops in turn.")
+    parser.add_argument("--rounds", type=int, default=2, help="Rounds, each running every loop in turn.")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--precision", default="fp32", choices=["fp32", "bf16", "fp16"])
-    parser.add_argument("--channels-last", action="store_true", help="vpkit with train.channels_last (the naive port as it is).")
+    parser.add_argument("--vpkit", default="fp32,fp32+channels_last,bf16",
+                        help="Comma-separated vpkit settings: a precision, optionally +channels_last, +compile.")
     parser.add_argument("--seconds", type=float, default=8.0, help="Length of each rendered footage file.")
     args = parser.parse_args()
+    settings = [Setting(text) for text in args.vpkit.split(",")]
     work = Path(tempfile.mkdtemp(prefix="bench_train_"))
     files = render_footage(work / "footage", args.seconds)
-    trainer = vpkit_trainer(work, args, work / "footage")
-    print(f"device {trainer.device}, {torch.get_num_threads()} threads, precision {args.precision}"
-          f"{', vpkit channels-last' if args.channels_last else ''}; clips "
-          f"{args.frames}x{args.size}x{args.size}, batch {args.batch}; generator "
-          f"{sum(p.numel() for p in trainer.G.parameters()) / 1e6:.1f}M, discriminator "
-          f"{sum(p.numel() for p in trainer.D.parameters()) / 1e6:.1f}M parameters")
+    trainers = {f"vpkit {s.name}": vpkit_trainer(work, args, work / "footage", s) for s in settings}
+    first = next(iter(trainers.values()))
+    print(f"device {first.device}, {torch.get_num_threads()} threads; clips {args.frames}x{args.size}x{args.size}, "
+          f"batch {args.batch}; generator {sum(p.numel() for p in first.G.parameters()) / 1e6:.1f}M, "
+          f"discriminator {sum(p.numel() for p in first.D.parameters()) / 1e6:.1f}M parameters")
 
-    with FlopCounterMode(display=False) as counter:
-        trainer.train_step(1)
-    flops = counter.get_total_flops()
-    peak = peak_gemm_flops()
-    print(f"one training step: {flops / 1e9:.1f} GFLOP (forward and backward, both networks); "
-          f"float32 GEMM peak of this machine: {peak / 1e9:.1f} GFLOP/s")
+    naive = naive_loop(first, files, args)
+    flops = step_flops(first.train_step)
+    step, stop = naive()
+    naive_flops = step_flops(step)
+    stop()
+    print(f"one training step: {flops / 1e9:.1f} GFLOP (vpkit; forward and backward, both networks), "
+          f"{naive_flops / 1e9:.1f} GFLOP executed by the naive port")
 
-    loops = {"vpkit": lambda: (trainer.train_step, lambda: None), "naive port": naive_loop(trainer, files, args)}
-    times = time_phases(loops, args.steps, args.rounds)
-    results = {}
+    loops = {"naive port": naive, **{name: (lambda t=t: (t.train_step, lambda: None)) for name, t in trainers.items()}}
+    times, peaks = time_phases(loops, args.steps, args.rounds, {precision_of(name) for name in loops})
+    peak = {name: statistics.median(values) for name, values in peaks.items()}
+    print("GEMM peak of this machine (median of the rounds): "
+          + ", ".join(f"{name} {value / 1e9:.0f} GFLOP/s" for name, value in peak.items()))
+    naive_seconds = statistics.median(times["naive port"])
     for name, measured in times.items():
         seconds = statistics.median(measured)
-        results[name] = args.batch / seconds
-        print(f"{name:>10}: {results[name]:7.2f} clips/s  ({seconds:.2f} s/step, median of {len(measured)}); "
-              f"{flops / seconds / 1e9:.1f} GFLOP/s = {flops / seconds / peak:.0%} of the GEMM peak")
-    ratio = results["vpkit"] / results["naive port"]
-    print(f"vpkit / naive port: {ratio:.2f}x")
+        print(f"{name:>28}: {args.batch / seconds:5.2f} clips/s ({seconds:.2f} s/step, median of {len(measured)}), "
+              f"{naive_seconds / seconds:.2f}x the naive port; {flops / seconds / 1e9:5.1f} GFLOP/s = "
+              f"{flops / seconds / peak[precision_of(name)]:.0%} of the {precision_of(name)} GEMM peak")
+    if first.device.type == "cpu":
+        print("where a vpkit step's time goes (one profiled step each; the convolutions do all the counted FLOPs):")
+        for name, trainer in trainers.items():
+            started = time.perf_counter()
+            convolutions = convolution_seconds(trainer.train_step)
+            total = time.perf_counter() - started
+            print(f"{name:>28}: convolutions {convolutions:.2f} s of {total:.2f} s ({convolutions / total:.0%}), "
+                  f"running at {flops / convolutions / peak[precision_of(name)]:.0%} of the GEMM peak")
+
+
+def precision_of(loop: str) -> str:
+    return "fp32" if loop == "naive port" else loop.split()[1].split("+")[0]
 
 
 if __name__ == "__main__":
