@@ -66,14 +66,23 @@ def render_footage(folder: Path, seconds: float) -> list[Path]:
     return files
 
 
-def peak_gemm_flops(dtype: torch.dtype, seconds: float = 2.0, n: int = 2048) -> float:
-    """The best FLOP/s of an n x n matrix product in ``dtype`` on this machine, over a few seconds."""
-    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+def synchronize(device: torch.device) -> None:
+    """Wait for the work queued on ``device`` (CUDA runs it asynchronously)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def peak_gemm_flops(dtype: torch.dtype, device: torch.device, seconds: float = 2.0) -> float:
+    """The best FLOP/s of a square matrix product in ``dtype`` on ``device``, over a few seconds."""
+    n = 8192 if device.type == "cuda" else 2048
+    a, b = torch.randn(n, n, dtype=dtype, device=device), torch.randn(n, n, dtype=dtype, device=device)
     torch.mm(a, b)
+    synchronize(device)
     best, until = 0.0, time.perf_counter() + seconds
     while time.perf_counter() < until:
         started = time.perf_counter()
         torch.mm(a, b)
+        synchronize(device)
         best = max(best, 2 * n**3 / (time.perf_counter() - started))
     return best
 
@@ -155,7 +164,8 @@ def step_flops(step) -> int:
 Measured = dict[str, list[float]]
 
 
-def time_phases(loops: dict, steps: int, rounds: int, precisions: set[str]) -> tuple[Measured, Measured]:
+def time_phases(loops: dict, steps: int, rounds: int, precisions: set[str],
+                device: torch.device) -> tuple[Measured, Measured]:
     """Seconds of each timed step of every loop, and each round's GEMM peaks in ``precisions``. A round runs
     each loop in turn for one warm-up step and ``steps`` timed ones; the naive port's loader
     workers live only during its own phase (they would otherwise decode in the background of the
@@ -168,12 +178,14 @@ def time_phases(loops: dict, steps: int, rounds: int, precisions: set[str]) -> t
             step, stop = start()
             step(1)
             for i in range(steps):
+                synchronize(device)
                 started = time.perf_counter()
                 step(i + 2)
+                synchronize(device)
                 times[name].append(time.perf_counter() - started)
             stop()
         for name in precisions:
-            peaks[name].append(peak_gemm_flops(PEAK_DTYPES[name]))
+            peaks[name].append(peak_gemm_flops(PEAK_DTYPES[name], device))
     return times, peaks
 
 
@@ -270,7 +282,8 @@ def main() -> None:
           f"{naive_flops / 1e9:.1f} GFLOP executed by the naive port")
 
     loops = {"naive port": naive, **{name: (lambda t=t: (t.train_step, lambda: None)) for name, t in trainers.items()}}
-    times, peaks = time_phases(loops, args.steps, args.rounds, {precision_of(name) for name in loops})
+    times, peaks = time_phases(loops, args.steps, args.rounds, {precision_of(name) for name in loops},
+                                first.device)
     peak = {name: statistics.median(values) for name, values in peaks.items()}
     print("GEMM peak of this machine (median of the rounds): "
           + ", ".join(f"{name} {value / 1e9:.0f} GFLOP/s" for name, value in peak.items()))

@@ -98,7 +98,7 @@ class TrainConfig(Options):
         "fp32", description="fp32, or bf16 / fp16 mixed precision (autocast; fp16 with gradient scaling). "
         "Sampling, prediction and evaluation use it too."
     )
-    channels_last: bool = Field(False, description="Channels-last memory format for the 3-D convolutions (for CUDA).")
+    channels_last: bool = Field(False, description="Channels-last memory format for the 3-D convolutions.")
     tf32: bool = Field(False, description="TensorFloat-32 matrix products for fp32 on CUDA.")
     compile: bool = Field(False, description="Run the generator and the discriminator through torch.compile.")
     sync_batchnorm: bool = Field(

@@ -6,12 +6,13 @@
   gets its own ``GradScaler``, whose state the checkpoint keeps for an exact resume.
 - fp16 on the CPU is allowed: torch's CPU autocast and ``GradScaler("cpu")`` implement it. It
   is slower than fp32 there, and exists so that a GPU run file also runs on a laptop.
-- ``channels_last``: the channels-last-3d memory format for the 3-D convolutions (CUDA).
+- ``channels_last``: the channels-last-3d memory format for the 3-D convolutions.
 - ``tf32``: TensorFloat-32 matrix products for fp32 on CUDA (cuDNN already uses it for
   convolutions by default).
 - ``compile``: G and D through ``torch.compile``.
 
-None is a default that a GPU measurement has not shown to pay (see docs/distributed.md).
+None is a default: on the CPU none pays for every model, and none has been measured on a GPU
+yet (docs/distributed.md, "Measured speed"; benchmarks/bench_train.py).
 """
 
 from __future__ import annotations
