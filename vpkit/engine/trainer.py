@@ -30,7 +30,7 @@ from vpkit.atomic import write_text
 from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
-from vpkit.engine import distributed, provenance
+from vpkit.engine import distributed, provenance, random_states
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.console import Console, banner
 from vpkit.engine.ema import WeightAverage
@@ -338,11 +338,7 @@ class Trainer:
             "optimizers": {"generator": self.opt_g.state_dict(), "discriminator": self.opt_d.state_dict()},
             "scalers": self.precision.state_dict(),
             "step": self.step,
-            "rng": {
-                "torch": torch.get_rng_state(),
-                "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-                "feeder": self.feeder.state_dict(),
-            },
+            "rng": random_states.capture(self.feeder),
             "config": self.run.resolved_dict(),
             "store": store_fingerprint(self.run),
             "vpkit_version": __version__,
@@ -362,10 +358,7 @@ class Trainer:
             self.D.load_state_dict(state["discriminator"])
             self.opt_g.load_state_dict(state["optimizers"]["generator"])
             self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
-            torch.set_rng_state(state["rng"]["torch"].cpu())
-            if state["rng"]["cuda"] and torch.cuda.is_available():
-                torch.cuda.set_rng_state_all([s.cpu() for s in state["rng"]["cuda"]])
-            self.feeder.load_state_dict(state["rng"]["feeder"])
+            random_states.restore(state["rng"], self.feeder)
             self.precision.load_state_dict(state.get("scalers") or {})
         except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
             raise VpkitError(f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
