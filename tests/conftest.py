@@ -149,38 +149,25 @@ def lavfi(source: str, size: str = "64x48", rate: int = 24) -> tuple[str, str, s
     return ("-f", "lavfi", "-i", f"{source}=size={size}:rate={rate}")
 
 
-class FullDisk:
-    """A disk that fills up: files cannot grow past a size (RLIMIT_FSIZE), and a write beyond
-    fails with EFBIG, as one fails with ENOSPC on a full disk (SIGXFSZ is ignored, so the
-    process lives on to report it). For this process, or for a child process."""
-
-    @staticmethod
-    def preexec(size: int):
-        """A ``preexec_fn`` for ``subprocess``: the child writes files of at most ``size`` bytes."""
-
-        def limit() -> None:
-            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-            resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
-
-        return limit
-
-    @staticmethod
-    @contextlib.contextmanager
-    def inside(size: int):
-        """Within the block, this process writes files of at most ``size`` bytes."""
-        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-        handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
-        try:
-            yield
-        finally:
-            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-            signal.signal(signal.SIGXFSZ, handler)
+@contextlib.contextmanager
+def _disk_full_at(size: int):
+    """Within the block, files this process writes cannot grow past ``size`` bytes (RLIMIT_FSIZE):
+    a write beyond fails with EFBIG, as one fails with ENOSPC on a full disk (SIGXFSZ is ignored,
+    so the process lives on to report it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
 
 
 @pytest.fixture
-def full_disk() -> FullDisk:
-    return FullDisk()
+def full_disk():
+    """``with full_disk(size):`` a disk that is full once a file reaches ``size`` bytes."""
+    return _disk_full_at
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ def test_round_trip(tmp_path):
 def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path, full_disk):
     path = save_checkpoint(tmp_path / "last.pt", state(1))
     larger = {**state(2), "generator": {"w": torch.zeros(100_000)}}
-    with full_disk.inside(100_000), pytest.raises(VpkitError) as err:
+    with full_disk(100_000), pytest.raises(VpkitError) as err:
         save_checkpoint(path, larger)  # torch reports this as "RuntimeError: [enforce fail at inline_container.cc]"
     assert err.value.message == (f"{path}: cannot write the checkpoint (the file could not be written in full; is the "
                                  "disk full?); the previous one is kept, and --resume continues from it")
