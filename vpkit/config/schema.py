@@ -79,7 +79,10 @@ class TrainConfig(Options):
         description="Weight (gamma) of the R1 penalty, gamma / 2 * |d D(x) / d x|^2 on real clips, added to the "
         "discriminator's loss (Mescheder et al. 2018); 0 turns it off.",
     )
-    adversarial: float = Field(1.0, ge=0, description="Weight of the generator's adversarial loss; 0 trains on the other objectives alone.")
+    adversarial: float = Field(
+        1.0, ge=0, description="Weight of the generator's adversarial loss; 0 trains on the other objectives alone, "
+        "and the discriminator is then neither run nor trained.",
+    )
     reconstruction: ReconstructionConfig = Field(
         default_factory=ReconstructionConfig, description="Reconstruction loss of conditional generators against the real clip."
     )

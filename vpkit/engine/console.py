@@ -104,7 +104,8 @@ class Console:
                          f"{self.steps - self.start_step} steps ({rate:.2f} steps/s)")
         if self.bar is not None:
             self.bar.update(1)
-            self.bar.set_postfix(d=f"{stats['loss_d']:.3f}", g=f"{stats['loss_g']:.3f}", clips_s=f"{stats['clips_per_s']:.1f}")
+            losses = {key[5:]: f"{stats[key]:.3f}" for key in ("loss_d", "loss_g") if key in stats}
+            self.bar.set_postfix(**losses, clips_s=f"{stats['clips_per_s']:.1f}")
         elif due(step, self.log_every, self.steps):
             self.say(self.progress_line(step, stats))
 
@@ -153,6 +154,7 @@ def banner(run: Run, run_dir: Path, device, generator, discriminator, store: Cli
     count = sum(p.numel() for p in generator.parameters()), sum(p.numel() for p in discriminator.parameters())
     stored = sum(path.stat().st_size for path in Path(store.root).rglob("*") if path.is_file())
     extra = f", one more every {schedule.g_extra_every}" if schedule.g_extra_every else ""
+    d_updates = f"{schedule.d_steps} D and " if train.adversarial else "no D updates (train.adversarial is 0), "
     clip = run.clip
     each = f" ({train.batch_size // processes} on each process)" if processes > 1 else ""
     return [
@@ -161,8 +163,8 @@ def banner(run: Run, run_dir: Path, device, generator, discriminator, store: Cli
         f"discriminator {run.discriminator.cls.name}: {parameters(count[1])}",
         f"clips: {len(store.split('train'))} train, {len(store.split('val'))} val, "
         f"{clip.frames}x{clip.size}x{clip.size}; store {store.root} ({size(stored)})",
-        f"schedule: {train.steps} steps of {train.batch_size} clips{each}; per step {schedule.d_steps} D and "
-        f"{schedule.g_steps} G updates{extra}; samples every {train.sample_every}, checkpoints every "
+        f"schedule: {train.steps} steps of {train.batch_size} clips{each}; per step {d_updates}{schedule.g_steps} G "
+        f"updates{extra}; samples every {train.sample_every}, checkpoints every "
         f"{train.checkpoint_every} steps",
         f"logging: {', '.join(logger.cls.name for logger in run.loggers) or 'this console only'}",
         *([f"changed since the checkpoint: {'; '.join(changes)}"] if changes else []),

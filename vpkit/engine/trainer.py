@@ -238,58 +238,61 @@ class Trainer:
         return z[self.ranks.share(self.cfg.batch_size)]
 
     def train_step(self, step: int) -> dict[str, float]:
+        """The step's D updates, each on a new batch and generator pass, then its G updates. With
+        ``train.adversarial: 0`` nothing reads D: it is neither run nor trained (G's updates are the same)."""
         d_updates, g_updates = updates_at(step, self.cfg.schedule)
-        output, condition, clips, draw = None, None, 0, 0
-        autocast = self.precision.autocast
+        adversarial = self.cfg.adversarial > 0
+        stats, clips, draw = {}, 0, 0
         for _ in range(d_updates):
             real = self.precision.inputs(self.feeder.next())
             clips += real.shape[0] * self.ranks.world
             condition = real[:, :, 0] if self.G.conditional else None
-            if self.cfg.r1:
-                real = real.detach().requires_grad_(True)
-            with autocast():
+            with self.precision.autocast():
                 output = self.g_step(self._latents(step, draw), condition)
-                # Two passes before one backward pass: DDP averages the gradients of both at once.
-                logits_real = self.d_step(real)
-                logits_fake = self.d_step(output.video.detach())
-                loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
-                if self.cfg.r1:
-                    loss_r1 = r1_penalty(logits_real, real)
-                    loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
-            real = real.detach()
             draw += 1
-            self.opt_d.zero_grad(set_to_none=True)
-            self.precision.step(loss_d, self.opt_d, "discriminator")
+            if adversarial:
+                stats = self._update_discriminator(real, output.video.detach())
         for update in range(g_updates):
-            with autocast():
-                if update > 0:  # the first update reuses the videos the discriminator just saw
+            if update > 0:  # the first update reuses the videos the discriminator just saw
+                with self.precision.autocast():
                     output = self.g_step(self._latents(step, draw), condition)
-                    draw += 1
-                with frozen(self.D):
-                    logits_judged = self.d_judge(output.video)
-                loss_adv = generator_adversarial_loss(self.cfg.objective, logits_judged)
-                losses = dict(output.losses)
-                rec = self.cfg.reconstruction
-                if rec.weight:
-                    losses["clip_reconstruction"] = rec.weight * reconstruction_loss(output.video, real, rec.loss, rec.gradient)
-                loss_g = self.cfg.adversarial * loss_adv + sum(losses.values(), torch.zeros((), device=self.device))
-            self.opt_g.zero_grad(set_to_none=True)
-            self.precision.step(loss_g, self.opt_g, "generator")
-            if self.average:
-                self.average.update(self.G)
-        stats = {
-            "loss_d": loss_d.item(),
-            "loss_g": loss_g.item(),
-            "loss_g_adv": loss_adv.item(),
-            "d_real": torch.sigmoid(logits_real).mean().item(),
-            "d_fake": torch.sigmoid(logits_fake).mean().item(),
-            "lr": self.opt_g.param_groups[0]["lr"],
-            "clips": clips,
-        }
-        stats.update({f"loss_g_{name}": value.item() for name, value in losses.items()})
+                draw += 1
+            stats.update(self._update_generator(output, real, adversarial))
+        return {**stats, "lr": self.opt_g.param_groups[0]["lr"], "clips": clips}
+
+    def _update_discriminator(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
         if self.cfg.r1:
-            stats["r1"] = loss_r1.item()
-        return stats
+            real = real.detach().requires_grad_(True)
+        with self.precision.autocast():
+            # Two passes before one backward pass: DDP averages the gradients of both at once.
+            logits_real, logits_fake = self.d_step(real), self.d_step(fake)
+            loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
+            if self.cfg.r1:
+                loss_r1 = r1_penalty(logits_real, real)
+                loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
+        self.opt_d.zero_grad(set_to_none=True)
+        self.precision.step(loss_d, self.opt_d, "discriminator")
+        stats = {"loss_d": loss_d.item(), "d_real": torch.sigmoid(logits_real).mean().item(),
+                 "d_fake": torch.sigmoid(logits_fake).mean().item()}
+        return {**stats, "r1": loss_r1.item()} if self.cfg.r1 else stats
+
+    def _update_generator(self, output, real: torch.Tensor, adversarial: bool) -> dict[str, float]:
+        with self.precision.autocast():
+            losses = dict(output.losses)
+            rec = self.cfg.reconstruction
+            if rec.weight:
+                losses["clip_reconstruction"] = rec.weight * reconstruction_loss(output.video, real, rec.loss, rec.gradient)
+            loss_g = sum(losses.values(), torch.zeros((), device=self.device))
+            if adversarial:
+                with frozen(self.D):
+                    loss_adv = generator_adversarial_loss(self.cfg.objective, self.d_judge(output.video))
+                loss_g = self.cfg.adversarial * loss_adv + loss_g
+        self.opt_g.zero_grad(set_to_none=True)
+        self.precision.step(loss_g, self.opt_g, "generator")
+        if self.average:
+            self.average.update(self.G)
+        stats = {"loss_g": loss_g.item(), **{f"loss_g_{name}": value.item() for name, value in losses.items()}}
+        return {**stats, "loss_g_adv": loss_adv.item()} if adversarial else stats
 
     def _log(self, stats: dict[str, float]) -> None:
         """Rank 0's losses (of its share of the batch) and the clips per second of all ranks."""

@@ -117,12 +117,16 @@ def test_reconstruction_and_adversarial_weights_shape_the_objective(tiny_run, tm
     overrides = [*FUTURE, "train.adversarial=0", "train.reconstruction.weight=2", "train.reconstruction.loss=l2", "train.lr_d=1e-3"]
     trainer = Trainer(load_run(tiny_run(steps=1), overrides), tmp_path / "run")
     trainer.setup()
+    discriminator = {name: value.clone() for name, value in trainer.D.state_dict().items()}
     try:
         assert trainer.opt_d.param_groups[0]["lr"] == 1e-3 and trainer.opt_g.param_groups[0]["lr"] == 2e-4
         stats = trainer.train_step(1)
     finally:
         trainer.cleanup()
     assert stats["loss_g_clip_reconstruction"] > 0
+    # nothing reads the discriminator: it is neither run (its BatchNorm statistics stay) nor trained
+    assert all(torch.equal(value, discriminator[name]) for name, value in trainer.D.state_dict().items())
+    assert trainer.opt_d.state == {} and not {"loss_d", "d_real", "d_fake", "loss_g_adv"} & stats.keys()
     # adversarial weight 0: the objective is the generator's own first-frame loss plus the trainer's.
     expected = stats["loss_g_reconstruction"] + stats["loss_g_clip_reconstruction"]
     assert abs(stats["loss_g"] - expected) < 1e-6
