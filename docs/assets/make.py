@@ -7,8 +7,8 @@ They are kept at their real size; docs/stylesheets/extra.css enlarges them witho
     python docs/assets/make.py synthetic                # synthetic-clips.gif: clips of the synthetic source
     PYTHONPATH=examples/vpkit-bouncing-digits/src python docs/assets/make.py digits   # bouncing-digits.gif
 
-The predict tutorial shows the conditional quickstart as shipped (400 steps, about a minute and
-a half on a 2-core CPU):
+The predict tutorial shows the conditional quickstart as shipped (400 steps, under a minute on
+a 2-core CPU):
 
     vpkit run examples/future_quickstart.yaml -o /tmp/docrun-future
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
