@@ -268,6 +268,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench_train_"))
     files = render_footage(work / "footage", args.seconds)
     trainers = {f"vpkit {s.name}": vpkit_trainer(work, args, work / "footage", s) for s in settings}
+    precision = {"naive port": "fp32", **{f"vpkit {s.name}": s.precision for s in settings}}  # by loop
     first = next(iter(trainers.values()))
     print(f"device {first.device}, {torch.get_num_threads()} threads; clips {args.frames}x{args.size}x{args.size}, "
           f"batch {args.batch}; generator {sum(p.numel() for p in first.G.parameters()) / 1e6:.1f}M, "
@@ -282,8 +283,7 @@ def main() -> None:
           f"{naive_flops / 1e9:.1f} GFLOP executed by the naive port")
 
     loops = {"naive port": naive, **{name: (lambda t=t: (t.train_step, lambda: None)) for name, t in trainers.items()}}
-    times, peaks = time_phases(loops, args.steps, args.rounds, {precision_of(name) for name in loops},
-                                first.device)
+    times, peaks = time_phases(loops, args.steps, args.rounds, set(precision.values()), first.device)
     peak = {name: statistics.median(values) for name, values in peaks.items()}
     print("GEMM peak of this machine (median of the rounds): "
           + ", ".join(f"{name} {value / 1e9:.0f} GFLOP/s" for name, value in peak.items()))
@@ -292,7 +292,7 @@ def main() -> None:
         seconds = statistics.median(measured)
         print(f"{name:>28}: {args.batch / seconds:5.2f} clips/s ({seconds:.2f} s/step, median of {len(measured)}), "
               f"{naive_seconds / seconds:.2f}x the naive port; {flops / seconds / 1e9:5.1f} GFLOP/s = "
-              f"{flops / seconds / peak[precision_of(name)]:.0%} of the {precision_of(name)} GEMM peak")
+              f"{flops / seconds / peak[precision[name]]:.0%} of the {precision[name]} GEMM peak")
     if first.device.type == "cpu":
         print("where a vpkit step's time goes (one profiled step each; the convolutions do all the counted FLOPs):")
         for name, trainer in trainers.items():
@@ -300,11 +300,7 @@ def main() -> None:
             convolutions = convolution_seconds(trainer.train_step)
             total = time.perf_counter() - started
             print(f"{name:>28}: convolutions {convolutions:.2f} s of {total:.2f} s ({convolutions / total:.0%}), "
-                  f"running at {flops / convolutions / peak[precision_of(name)]:.0%} of the GEMM peak")
-
-
-def precision_of(loop: str) -> str:
-    return "fp32" if loop == "naive port" else loop.split()[1].split("+")[0]
+                  f"running at {flops / convolutions / peak[precision[name]]:.0%} of the GEMM peak")
 
 
 if __name__ == "__main__":

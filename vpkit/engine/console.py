@@ -104,7 +104,7 @@ class Console:
                          f"{self.steps - self.start_step} steps ({rate:.2f} steps/s)")
         if self.bar is not None:
             self.bar.update(1)
-            losses = {key[5:]: f"{stats[key]:.3f}" for key in ("loss_d", "loss_g") if key in stats}
+            losses = {label: f"{stats[key]:.3f}" for label, key in (("d", "loss_d"), ("g", "loss_g")) if key in stats}
             self.bar.set_postfix(**losses, clips_s=f"{stats['clips_per_s']:.1f}")
         elif due(step, self.log_every, self.steps):
             self.say(self.progress_line(step, stats))
