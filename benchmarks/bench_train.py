@@ -47,10 +47,16 @@ from torch.utils.data import DataLoader, Dataset
 from torch.utils.flop_counter import FlopCounterMode
 
 from vpkit.config.runfile import load_run
-from vpkit.engine.trainer import Trainer
+from vpkit.engine.train.trainer import Trainer
 
-FOOTAGE = ["testsrc2", "mandelbrot", "life=s=128x128:mold=10:r=25:ratio=0.1", "cellauto=s=128x128:rule=110", "rgbtestsrc",
-           "smptebars"]
+FOOTAGE = [
+    "testsrc2",
+    "mandelbrot",
+    "life=s=128x128:mold=10:r=25:ratio=0.1",
+    "cellauto=s=128x128:rule=110",
+    "rgbtestsrc",
+    "smptebars",
+]
 
 
 def render_footage(folder: Path, seconds: float) -> list[Path]:
@@ -60,8 +66,26 @@ def render_footage(folder: Path, seconds: float) -> list[Path]:
     for index, source in enumerate(FOOTAGE):
         path = folder / f"footage_{index}.mp4"
         spec = source if "=" in source else f"{source}=s=128x128:r=25"
-        subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", spec, "-t", str(seconds),
-                        "-pix_fmt", "yuv420p", "-c:v", "libx264", str(path)], check=True)
+        subprocess.run(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                spec,
+                "-t",
+                str(seconds),
+                "-pix_fmt",
+                "yuv420p",
+                "-c:v",
+                "libx264",
+                str(path),
+            ],
+            check=True,
+        )
         files.append(path)
     return files
 
@@ -119,16 +143,27 @@ class Setting:
         self.name, (self.precision, *flags) = text, text.split("+")
         unknown = set(flags) - {"channels_last", "compile"}
         if self.precision not in PEAK_DTYPES or unknown:
-            raise SystemExit(f"--vpkit {text}: a precision ({', '.join(PEAK_DTYPES)}) and optionally "
-                             f"+channels_last, +compile")
+            raise SystemExit(
+                f"--vpkit {text}: a precision ({', '.join(PEAK_DTYPES)}) and optionally +channels_last, +compile"
+            )
         self.channels_last, self.compile = "channels_last" in flags, "compile" in flags
 
 
 def vpkit_trainer(work: Path, args, footage: Path, setting: Setting) -> Trainer:
     path = work / f"{setting.name}.yaml"
-    path.write_text(RUN.format(frames=args.frames, size=args.size, footage=footage, batch=args.batch, device=args.device,
-                               precision=setting.precision, channels_last=str(setting.channels_last).lower(),
-                               compile=str(setting.compile).lower(), cache=work / "cache"))
+    path.write_text(
+        RUN.format(
+            frames=args.frames,
+            size=args.size,
+            footage=footage,
+            batch=args.batch,
+            device=args.device,
+            precision=setting.precision,
+            channels_last=str(setting.channels_last).lower(),
+            compile=str(setting.compile).lower(),
+            cache=work / "cache",
+        )
+    )
     trainer = Trainer(load_run(path), work / setting.name)
     trainer.setup()  # fills the clip store: once per footage, reused by every later run
     return trainer
@@ -164,8 +199,9 @@ def step_flops(step) -> int:
 Measured = dict[str, list[float]]
 
 
-def time_phases(loops: dict, steps: int, rounds: int, precisions: set[str],
-                device: torch.device) -> tuple[Measured, Measured]:
+def time_phases(
+    loops: dict, steps: int, rounds: int, precisions: set[str], device: torch.device
+) -> tuple[Measured, Measured]:
     """Seconds of each timed step of every loop, and each round's GEMM peaks in ``precisions``. A round runs
     each loop in turn for one warm-up step and ``steps`` timed ones; the naive port's loader
     workers live only during its own phase (they would otherwise decode in the background of the
@@ -190,6 +226,7 @@ def time_phases(loops: dict, steps: int, rounds: int, precisions: set[str],
 
 
 # --- the naive port
+
 
 class DecodedClips(Dataset):
     """A random window of ``frames`` frames of a random file, decoded and resized on every access."""
@@ -220,8 +257,13 @@ def naive_loop(trainer: Trainer, files: list[Path], args):
         parameter.data = parameter.data.contiguous()
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    loader = DataLoader(DecodedClips(files, args.frames, args.size, 10_000), batch_size=args.batch, shuffle=True,
-                        num_workers=2, drop_last=True)
+    loader = DataLoader(
+        DecodedClips(files, args.frames, args.size, 10_000),
+        batch_size=args.batch,
+        shuffle=True,
+        num_workers=2,
+        drop_last=True,
+    )
     batches = None
     device = trainer.device
 
@@ -229,8 +271,9 @@ def naive_loop(trainer: Trainer, files: list[Path], args):
         real = next(batches).to(device)
         output = G(torch.randn(len(real), G.config.latent_dim, device=device))
         d_real, d_fake = D(real), D(output.video.detach())
-        loss_d = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real)) + \
-            F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
+        loss_d = F.binary_cross_entropy_with_logits(
+            d_real, torch.ones_like(d_real)
+        ) + F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
         opt_d.zero_grad()
         loss_d.backward()
         opt_d.step()
@@ -257,11 +300,16 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=32)
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--steps", type=int, default=3, help="Timed steps of each loop per round, after one warm-up step.")
+    parser.add_argument(
+        "--steps", type=int, default=3, help="Timed steps of each loop per round, after one warm-up step."
+    )
     parser.add_argument("--rounds", type=int, default=2, help="Rounds, each running every loop in turn.")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--vpkit", default="fp32,fp32+channels_last,bf16",
-                        help="Comma-separated vpkit settings: a precision, optionally +channels_last, +compile.")
+    parser.add_argument(
+        "--vpkit",
+        default="fp32,fp32+channels_last,bf16",
+        help="Comma-separated vpkit settings: a precision, optionally +channels_last, +compile.",
+    )
     parser.add_argument("--seconds", type=float, default=8.0, help="Length of each rendered footage file.")
     args = parser.parse_args()
     settings = [Setting(text) for text in args.vpkit.split(",")]
@@ -270,37 +318,47 @@ def main() -> None:
     trainers = {f"vpkit {s.name}": vpkit_trainer(work, args, work / "footage", s) for s in settings}
     precision = {"naive port": "fp32", **{f"vpkit {s.name}": s.precision for s in settings}}  # by loop
     first = next(iter(trainers.values()))
-    print(f"device {first.device}, {torch.get_num_threads()} threads; clips {args.frames}x{args.size}x{args.size}, "
-          f"batch {args.batch}; generator {sum(p.numel() for p in first.G.parameters()) / 1e6:.1f}M, "
-          f"discriminator {sum(p.numel() for p in first.D.parameters()) / 1e6:.1f}M parameters")
+    print(
+        f"device {first.device}, {torch.get_num_threads()} threads; clips {args.frames}x{args.size}x{args.size}, "
+        f"batch {args.batch}; generator {sum(p.numel() for p in first.G.parameters()) / 1e6:.1f}M, "
+        f"discriminator {sum(p.numel() for p in first.D.parameters()) / 1e6:.1f}M parameters"
+    )
 
     naive = naive_loop(first, files, args)
     flops = step_flops(first.train_step)
     step, stop = naive()
     naive_flops = step_flops(step)
     stop()
-    print(f"one training step: {flops / 1e9:.1f} GFLOP (vpkit; forward and backward, both networks), "
-          f"{naive_flops / 1e9:.1f} GFLOP executed by the naive port")
+    print(
+        f"one training step: {flops / 1e9:.1f} GFLOP (vpkit; forward and backward, both networks), "
+        f"{naive_flops / 1e9:.1f} GFLOP executed by the naive port"
+    )
 
     loops = {"naive port": naive, **{name: (lambda t=t: (t.train_step, lambda: None)) for name, t in trainers.items()}}
     times, peaks = time_phases(loops, args.steps, args.rounds, set(precision.values()), first.device)
     peak = {name: statistics.median(values) for name, values in peaks.items()}
-    print("GEMM peak of this machine (median of the rounds): "
-          + ", ".join(f"{name} {value / 1e9:.0f} GFLOP/s" for name, value in peak.items()))
+    print(
+        "GEMM peak of this machine (median of the rounds): "
+        + ", ".join(f"{name} {value / 1e9:.0f} GFLOP/s" for name, value in peak.items())
+    )
     naive_seconds = statistics.median(times["naive port"])
     for name, measured in times.items():
         seconds = statistics.median(measured)
-        print(f"{name:>28}: {args.batch / seconds:5.2f} clips/s ({seconds:.2f} s/step, median of {len(measured)}), "
-              f"{naive_seconds / seconds:.2f}x the naive port; {flops / seconds / 1e9:5.1f} GFLOP/s = "
-              f"{flops / seconds / peak[precision[name]]:.0%} of the {precision[name]} GEMM peak")
+        print(
+            f"{name:>28}: {args.batch / seconds:5.2f} clips/s ({seconds:.2f} s/step, median of {len(measured)}), "
+            f"{naive_seconds / seconds:.2f}x the naive port; {flops / seconds / 1e9:5.1f} GFLOP/s = "
+            f"{flops / seconds / peak[precision[name]]:.0%} of the {precision[name]} GEMM peak"
+        )
     if first.device.type == "cpu":
         print("where a vpkit step's time goes (one profiled step each; the convolutions do all the counted FLOPs):")
         for name, trainer in trainers.items():
             started = time.perf_counter()
             convolutions = convolution_seconds(trainer.train_step)
             total = time.perf_counter() - started
-            print(f"{name:>28}: convolutions {convolutions:.2f} s of {total:.2f} s ({convolutions / total:.0%}), "
-                  f"running at {flops / convolutions / peak[precision[name]]:.0%} of the GEMM peak")
+            print(
+                f"{name:>28}: convolutions {convolutions:.2f} s of {total:.2f} s ({convolutions / total:.0%}), "
+                f"running at {flops / convolutions / peak[precision[name]]:.0%} of the GEMM peak"
+            )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import torch
 from vpkit import clips_to_tensor, load_generator
 from vpkit.config.runfile import load_run
 from vpkit.data.prepare import prepare_store
-from vpkit.engine.trainer import train_run
+from vpkit.engine.train.trainer import train_run
 
 
 @torch.no_grad()

@@ -5,7 +5,7 @@
 Trains RUN_FILE into RUN_DIR up to each STEP in turn with ``vpkit run`` (each stage resumes the
 last; ``--set`` overrides go to every stage), runs ``vpkit evaluate`` on the checkpoint of that
 step, and prints one row per step and metric: the model's value, each baseline that
-``metrics.json`` holds beside it (see vpkit/engine/baselines.py) and whether the model beats it.
+``metrics.json`` holds beside it (see vpkit/engine/evaluate/baselines.py) and whether the model beats it.
 Everything is measured in the same run, on the same clips, under the same protocol.
 """
 
@@ -29,7 +29,8 @@ def rows(step: int, seconds: float, metrics: dict) -> list[str]:
     for name, entry in metrics.items():
         baselines = entry.get("baselines", {})
         against = "  ".join(
-            f"{base}={values[name]:.4g}{'' if values['model_beats'] else ' (not beaten)'}" for base, values in baselines.items()
+            f"{base}={values[name]:.4g}{'' if values['model_beats'] else ' (not beaten)'}"
+            for base, values in baselines.items()
         )
         lines.append(f"{step:6d} {seconds:8.0f} {name:6s} {entry[name]:9.4g}  {against}")
     return lines
@@ -40,7 +41,9 @@ def main() -> None:
     parser.add_argument("run_file")
     parser.add_argument("run_dir", type=Path)
     parser.add_argument("steps", nargs="+", type=int, help="steps (> 0) after which to evaluate")
-    parser.add_argument("--metrics", help="comma-separated metrics for vpkit evaluate (default: the run file's, else all)")
+    parser.add_argument(
+        "--metrics", help="comma-separated metrics for vpkit evaluate (default: the run file's, else all)"
+    )
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     sets = [arg for item in args.overrides for arg in ("--set", item)]

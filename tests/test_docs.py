@@ -45,7 +45,7 @@ def hook_names() -> list[str]:
 def sections(text: str) -> dict[str, str]:
     """Markdown headings (their text) mapped to the text under them, up to the next heading."""
     parts = re.split(r"^#{1,6} (.+)$", text, flags=re.M)
-    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2])}
+    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=False)}
 
 
 def model_fields(model: type[BaseModel], path: str):
@@ -87,7 +87,13 @@ def test_every_documented_hook_signature_matches_hookspecs(hook):
 
 
 def test_hooks_are_found():
-    assert {"register_sources", "register_generators", "register_discriminators", "register_metrics", "register_commands"} <= set(hook_names())
+    assert {
+        "register_sources",
+        "register_generators",
+        "register_discriminators",
+        "register_metrics",
+        "register_commands",
+    } <= set(hook_names())
 
 
 def test_run_file_reference_lists_every_core_option():
@@ -130,7 +136,9 @@ def test_api_reference_covers_the_public_api_only():
 
 def test_cli_reference_documents_every_command():
     add_plugin_commands()
-    html = markdown.markdown((DOCS / "reference" / "cli.md").read_text(), extensions=["attr_list", "tables", "mkdocs-click"])
+    html = markdown.markdown(
+        (DOCS / "reference" / "cli.md").read_text(), extensions=["attr_list", "tables", "mkdocs-click"]
+    )
     headings = {re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h\d[^>]*>(.*?)</h\d>", html)}
     for path in commands(cli):
         assert path in headings, f"`{path}` is missing from docs/reference/cli.md"

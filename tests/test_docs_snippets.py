@@ -24,7 +24,11 @@ def test_generator_and_discriminator_snippets_train(register_plugin, tiny_run, t
     register_plugin(load("blob_generator"), "blob")
     register_plugin(load("flat_discriminator"), "flat")
     path = tiny_run(steps=2)
-    path.write_text(path.read_text().replace("{name: videogan, width: 0.125}", "{name: blob}", 1).replace("name: videogan, width: 0.125", "name: flat"))
+    path.write_text(
+        path.read_text()
+        .replace("{name: videogan, width: 0.125}", "{name: blob}", 1)
+        .replace("name: videogan, width: 0.125", "name: flat")
+    )
     result = CliRunner().invoke(cli, ["run", str(path), "-o", str(tmp_path / "run")])
     assert result.exit_code == 0, result.output
     config = (tmp_path / "run" / "config.yaml").read_text()
@@ -42,7 +46,11 @@ def test_command_snippet_adds_store_info(register_plugin, tiny_run, tmp_path):
     finally:
         cli.commands.pop("store-info", None)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["train: 24 clips in 3 shards", "val: 4 clips in 1 shards", "skipped inputs: 0"]
+    assert result.output.splitlines() == [
+        "train: 24 clips in 3 shards",
+        "val: 4 clips in 1 shards",
+        "skipped inputs: 0",
+    ]
 
 
 def test_readme_plugin_example_is_the_tested_snippet():

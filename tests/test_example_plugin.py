@@ -27,7 +27,9 @@ def installed(package: Path, site: Path) -> dict[str, str]:
     project = tomllib.loads((package / "pyproject.toml").read_text())["project"]
     dist_info = site / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
     dist_info.mkdir(parents=True)
-    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
+    (dist_info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n"
+    )
     (dist_info / "entry_points.txt").write_text(
         "".join(
             f"[{group}]\n" + "".join(f"{name} = {target}\n" for name, target in entries.items())
@@ -40,12 +42,18 @@ def installed(package: Path, site: Path) -> dict[str, str]:
 
 
 def vpkit(env, *args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "vpkit", *map(str, args)], env=env, capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "vpkit", *map(str, args)], env=env, capture_output=True, text=True, cwd=cwd
+    )
 
 
 def own_tests(package: Path, env) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], env=env, cwd=package, capture_output=True, text=True
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        env=env,
+        cwd=package,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -68,8 +76,10 @@ def test_vpkit_plugins_lists_the_example_from_its_distribution(digits_env):
 
 def test_example_validates_and_trains(digits_env, tiny_run, tmp_path):
     path = tiny_run(steps=2, name="digits.yaml")
-    path.write_text(path.read_text().replace("name: synthetic", "name: bouncing_digits")
-                    + "metrics: [motion_gap]\nevaluation: {videos: 4}\nlogging: [markdown_report]\n")
+    path.write_text(
+        path.read_text().replace("name: synthetic", "name: bouncing_digits")
+        + "metrics: [motion_gap]\nevaluation: {videos: 4}\nlogging: [markdown_report]\n"
+    )
     validated = vpkit(digits_env, "validate", path)
     assert validated.returncode == 0, validated.stderr
     assert "source bouncing_digits" in validated.stdout
@@ -97,6 +107,10 @@ def test_example_own_tests_pass(digits_env):
 def test_template_registers_and_its_tests_pass(tmp_path):
     env = installed(TEMPLATE, tmp_path / "site")
     listed = {p["name"]: p for p in json.loads(vpkit(env, "plugins", "--json").stdout)}
-    assert listed["myplugin"]["components"] == {"source": ["my_source"], "generator": ["my_generator"], "metric": ["my_metric"]}
+    assert listed["myplugin"]["components"] == {
+        "source": ["my_source"],
+        "generator": ["my_generator"],
+        "metric": ["my_metric"],
+    }
     result = own_tests(TEMPLATE, env)
     assert result.returncode == 0, result.stdout + result.stderr

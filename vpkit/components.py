@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,8 +28,31 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import torch
 
-    from vpkit.data.clips import ClipWriter
-    from vpkit.data.weights import Weights
+
+class ClipSink(Protocol):
+    """Where a source puts its clips: the core hands :class:`vpkit.ClipWriter` to ``prepare``.
+
+    A protocol here, so that the foundation names what a source may call without importing
+    the clip store (``vpkit.data``) that implements it.
+    """
+
+    @property
+    def done_keys(self) -> set[str]: ...
+
+    def add(self, key: str, clips: np.ndarray, split: str, provenance: Any = ()) -> None: ...
+
+    def skip(self, key: str, reason: str, **details: Any) -> None: ...
+
+
+class PretrainedWeights(Protocol):
+    """A metric's pretrained weights as the core sees them (:class:`vpkit.Weights` is one)."""
+
+    name: str
+    what: str
+
+    def cached(self) -> Path | None: ...
+
+    def fetch(self) -> Path: ...
 
 
 class Options(BaseModel):
@@ -66,7 +89,7 @@ class Source(Component):
         self.config = config
         self.clip = clip
 
-    def prepare(self, writer: ClipWriter) -> None:
+    def prepare(self, writer: ClipSink) -> None:
         """Add shards to ``writer``; skip keys in ``writer.done_keys`` to resume (or to rescan)."""
         raise NotImplementedError
 
@@ -113,7 +136,7 @@ class Metric(Component):
     lower_is_better: ClassVar[bool] = True
     #: The pretrained weights its networks need, fetched on first use; ``vpkit weights``
     #: fetches them ahead of time and lists what is cached.
-    weights: ClassVar[tuple[Weights, ...]] = ()
+    weights: ClassVar[tuple[PretrainedWeights, ...]] = ()
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
         import torch
@@ -126,8 +149,10 @@ class Metric(Component):
     def cannot_score(cls, generator: type[GeneratorTraits]) -> str | None:
         """Why this metric cannot score ``generator``'s videos, or None when it can."""
         if cls.paired and not generator.conditional:
-            return (f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
-                    f"first frame), and {generator.name!r} is unconditional")
+            return (
+                f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
+                f"first frame), and {generator.name!r} is unconditional"
+            )
         return None
 
     def to(self, device: torch.device | str) -> Metric:
@@ -242,9 +267,20 @@ KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
         Kind("source", "vpkit.components:Source", Source, hookspecs.register_sources, ("source",)),
-        Kind("generator", "vpkit.networks:Generator", GeneratorTraits, hookspecs.register_generators, ("model", "generator")),
-        Kind("discriminator", "vpkit.networks:Discriminator", Component, hookspecs.register_discriminators,
-             ("model", "discriminator")),
+        Kind(
+            "generator",
+            "vpkit.networks:Generator",
+            GeneratorTraits,
+            hookspecs.register_generators,
+            ("model", "generator"),
+        ),
+        Kind(
+            "discriminator",
+            "vpkit.networks:Discriminator",
+            Component,
+            hookspecs.register_discriminators,
+            ("model", "discriminator"),
+        ),
         Kind("metric", "vpkit.components:Metric", Metric, hookspecs.register_metrics, ("metrics",), many=True),
         Kind("logger", "vpkit.components:Logger", Logger, hookspecs.register_loggers, ("logging",), many=True),
     )

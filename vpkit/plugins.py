@@ -68,7 +68,9 @@ class Registry:
         declared = isinstance(cls, type) and issubclass(cls, Component) and bool(cls.implementation)
         base = kind.declared if declared else kind.base
         if not (isinstance(cls, type) and issubclass(cls, base)):
-            raise VpkitError(f"plugin {provider!r} registered {cls!r} as a {self.kind}, but it is not a vpkit.{base.__name__}")
+            raise VpkitError(
+                f"plugin {provider!r} registered {cls!r} as a {self.kind}, but it is not a vpkit.{base.__name__}"
+            )
         name = getattr(cls, "name", None)
         if not isinstance(name, str) or not name:
             raise VpkitError(f"plugin {provider!r}: {self.kind} {cls.__qualname__} has no `name`")
@@ -83,7 +85,9 @@ class Registry:
     def get(self, name: str) -> type[Component]:
         if name not in self.classes:
             available = ", ".join(sorted(self.classes)) or "none installed"
-            raise ConfigError(f"unknown {self.kind} {shown(name)}{did_you_mean(name, self.classes)}; available: {available}")
+            raise ConfigError(
+                f"unknown {self.kind} {shown(name)}{did_you_mean(name, self.classes)}; available: {available}"
+            )
         return self.classes[name]
 
 

@@ -128,23 +128,36 @@ def serve(run_dir: str) -> Path:
         Image.fromarray(first_frame).resize((128, 128), Image.Resampling.NEAREST).save(photo)
         log = Path(scratch) / "server.log"
         with log.open("w") as out:
-            server = subprocess.Popen([sys.executable, "-m", "vpkit", "serve", run_dir, "--port", "0"], stdout=out, stderr=out)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "vpkit", "serve", run_dir, "--port", "0"], stdout=out, stderr=out
+            )
         try:
             while not (found := re.search(r"at (http://\S+/) ", log.read_text())):
                 if server.poll() is not None:
                     raise SystemExit(log.read_text())
                 time.sleep(0.2)
             options = webdriver.ChromeOptions()
-            for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--window-size=1000,760", f"--user-data-dir={scratch}/profile"):
+            for flag in (
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1000,760",
+                f"--user-data-dir={scratch}/profile",
+            ):
                 options.add_argument(flag)
             chrome = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
             try:
                 chrome.get(found.group(1))
                 time.sleep(1)
                 chrome.find_element("id", "photo").send_keys(str(photo))
-                while chrome.execute_script("const v = document.getElementById('video'); return v.readyState < 2 || v.paused"):
+                while chrome.execute_script(
+                    "const v = document.getElementById('video'); return v.readyState < 2 || v.paused"
+                ):
                     time.sleep(0.2)
                 time.sleep(1.2)  # into the clip, where the prediction has moved away from the input
                 path = ASSETS / "serve-page.png"
@@ -158,6 +171,12 @@ def serve(run_dir: str) -> Path:
 
 
 if __name__ == "__main__":
-    makers = {"quickstart": quickstart, "synthetic": synthetic, "digits": digits, "future": future, "predict": predict,
-              "serve": serve}
+    makers = {
+        "quickstart": quickstart,
+        "synthetic": synthetic,
+        "digits": digits,
+        "future": future,
+        "predict": predict,
+        "serve": serve,
+    }
     print(makers[sys.argv[1]](*sys.argv[2:]))

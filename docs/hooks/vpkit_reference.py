@@ -51,7 +51,9 @@ def bundled_components(kind: str) -> dict[str, tuple[type, str]]:
     """Components of ``kind`` registered by the bundled plugins: name -> (class, plugin)."""
     bundled = {p["name"] for p in plugins.describe_plugins() if p["distribution"] == BUNDLED_DISTRIBUTION}
     reg = plugins.registry(kind)
-    return {name: (cls, reg.providers[name]) for name, cls in sorted(reg.classes.items()) if reg.providers[name] in bundled}
+    return {
+        name: (cls, reg.providers[name]) for name, cls in sorted(reg.classes.items()) if reg.providers[name] in bundled
+    }
 
 
 def anchor(path: str) -> str:
@@ -78,7 +80,9 @@ def _table(model: type[BaseModel], path: str) -> list[str]:
     rows = ["| key | type | default | description |", "| --- | --- | --- | --- |"]
     for name, field in model.model_fields.items():
         key = f"{path}.{name}" if path else name
-        rows.append(f"| `{name}` | {_cell(_type_of(field, key))} | {_cell(_default(field))} | {_cell(field.description or '')} |")
+        rows.append(
+            f"| `{name}` | {_cell(_type_of(field, key))} | {_cell(_default(field))} | {_cell(field.description or '')} |"
+        )
     return rows
 
 
@@ -168,7 +172,13 @@ def _traits(kind: str, cls: type) -> list[str]:
     """The class-level facts the trainer and the evaluation rely on."""
     if kind == "generator":
         schedule = ", ".join(f"`{k}: {v}`" for k, v in cls.default_schedule.items()) or "none"
-        return [f"Conditional (needs a first frame): {'yes' if cls.conditional else 'no'}. Default schedule: {schedule}.", ""]
+        return [
+            f"Conditional (needs a first frame): {'yes' if cls.conditional else 'no'}. Default schedule: {schedule}.",
+            "",
+        ]
     if kind == "metric":
-        return [f"Paired: {'yes' if cls.paired else 'no'}. Lower is better: {'yes' if cls.lower_is_better else 'no'}.", ""]
+        return [
+            f"Paired: {'yes' if cls.paired else 'no'}. Lower is better: {'yes' if cls.lower_is_better else 'no'}.",
+            "",
+        ]
     return []

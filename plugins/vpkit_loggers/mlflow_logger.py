@@ -55,7 +55,9 @@ class MlflowLogger(Logger):
                 self.client.update_run(self.run_id, status="RUNNING")
                 return
             experiment = self.client.get_experiment_by_name(self.config.experiment)
-            experiment_id = experiment.experiment_id if experiment else self.client.create_experiment(self.config.experiment)
+            experiment_id = (
+                experiment.experiment_id if experiment else self.client.create_experiment(self.config.experiment)
+            )
             run = self.client.create_run(experiment_id, run_name=self.config.run_name or run_dir.name)
         except Exception as exc:  # an unreachable server or an unwritable store: say so before training
             raise VpkitError(f"mlflow logger: cannot start a run at {uri}: {str(exc).splitlines()[0]}") from None
@@ -78,5 +80,6 @@ class MlflowLogger(Logger):
                 self.client.log_artifact(self.run_id, str(path), artifact_path=name)
 
     def close(self, status: str) -> None:
-        self.client.set_terminated(self.run_id, status={"finished": "FINISHED", "interrupted": "KILLED"}.get(status, "FAILED"))
-
+        self.client.set_terminated(
+            self.run_id, status={"finished": "FINISHED", "interrupted": "KILLED"}.get(status, "FAILED")
+        )

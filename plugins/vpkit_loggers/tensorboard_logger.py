@@ -27,8 +27,10 @@ class TensorBoardLogger(Logger):
         # A resumed run drops the events past its checkpoint, so the curves read as one run.
         self.writer = SummaryWriter(str(Path(run_dir) / FOLDER), purge_step=step + 1 if step else None)
         if not step:
-            params = {key: value if isinstance(value, (int, float, str, bool)) else str(value)
-                      for key, value in flatten(hyperparameters).items()}
+            params = {
+                key: value if isinstance(value, (int, float, str, bool)) else str(value)
+                for key, value in flatten(hyperparameters).items()
+            }
             for summary in hparams(params, {}):
                 self.writer.file_writer.add_summary(summary)
 
@@ -54,5 +56,7 @@ def gif_summary(tag: str, frames: np.ndarray, fps: float):
     buffer = io.BytesIO()
     images = [Image.fromarray(f) for f in frames]
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0)
-    image = Summary.Image(height=frames.shape[1], width=frames.shape[2], colorspace=3, encoded_image_string=buffer.getvalue())
+    image = Summary.Image(
+        height=frames.shape[1], width=frames.shape[2], colorspace=3, encoded_image_string=buffer.getvalue()
+    )
     return Summary(value=[Summary.Value(tag=tag, image=image)])

@@ -28,7 +28,9 @@ class WandbLogger(Logger):
     name = "wandb"
 
     class Config(Options):
-        mode: Literal["offline", "online"] = Field("offline", description="offline writes files only; online uploads as it goes.")
+        mode: Literal["offline", "online"] = Field(
+            "offline", description="offline writes files only; online uploads as it goes."
+        )
         project: str = Field("vpkit", min_length=1, description="W&B project.")
         entity: str | None = Field(None, description="W&B user or team; default your default entity.")
         name: str | None = Field(None, description="Name of the W&B run; default the run directory's name.")
@@ -43,9 +45,15 @@ class WandbLogger(Logger):
         previous = read_state(state_path) if step else {}
         try:
             self.run = wandb.init(
-                project=self.config.project, entity=self.config.entity, name=self.config.name or run_dir.name,
-                tags=self.config.tags or None, config=hyperparameters, dir=str(run_dir), mode=self.config.mode,
-                id=previous.get("id"), resume="allow" if previous.get("id") else None,
+                project=self.config.project,
+                entity=self.config.entity,
+                name=self.config.name or run_dir.name,
+                tags=self.config.tags or None,
+                config=hyperparameters,
+                dir=str(run_dir),
+                mode=self.config.mode,
+                id=previous.get("id"),
+                resume="allow" if previous.get("id") else None,
                 settings=wandb.Settings(console="off", silent=True),
             )
         except Exception as exc:  # not logged in, no network in online mode: say so before training
@@ -64,4 +72,3 @@ class WandbLogger(Logger):
 
     def close(self, status: str) -> None:
         self.run.finish(exit_code=0 if status == "finished" else 1)
-

@@ -38,10 +38,13 @@ def check_ssim_size(size: int) -> None:
 
 class FVDConfig(Options):
     weights: str | None = Field(
-        None, description="i3d_pretrained_400.pt to use; default $VPKIT_I3D_WEIGHTS, else downloaded once into the cache."
+        None,
+        description="i3d_pretrained_400.pt to use; default $VPKIT_I3D_WEIGHTS, else downloaded once into the cache.",
     )
     weights_url: str | None = Field(None, description="Download from this URL instead of the pinned mirrors.")
-    weights_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="Expected SHA-256 of a download from weights_url.")
+    weights_sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$", description="Expected SHA-256 of a download from weights_url."
+    )
     batch_size: int = Field(8, gt=0, description="Videos per I3D forward pass.")
     warn_below: int = Field(256, ge=0, description="Warn when either set has fewer videos than this.")
 

@@ -63,8 +63,12 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
 
     def real_key(self) -> dict[str, Any]:
         self.network()
-        return {"features": "i3d-kinetics-400 logits, mean over time", "preprocessing": PREPROCESSING,
-                "weights_sha256": self.weights_sha256, "state": "features"}
+        return {
+            "features": "i3d-kinetics-400 logits, mean over time",
+            "preprocessing": PREPROCESSING,
+            "weights_sha256": self.weights_sha256,
+            "state": "features",
+        }
 
     def real_state(self) -> dict[str, np.ndarray]:
         """The real set's features (the bootstrap resamples them; the Gaussian is fitted from them)."""
@@ -73,14 +77,18 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
     def load_real_state(self, state: dict[str, np.ndarray]) -> None:
         features = np.asarray(state["features"], dtype=np.float64)
         if features.ndim != 2 or features.shape[1] != NUM_CLASSES or len(features) < 2:
-            raise ValueError(f"features of shape {features.shape} are not {NUM_CLASSES} I3D features of 2 or more videos")
+            raise ValueError(
+                f"features of shape {features.shape} are not {NUM_CLASSES} I3D features of 2 or more videos"
+            )
         self._features["real"] = [features]
         self._real_loaded = True
 
     def shard_state(self) -> dict[str, np.ndarray]:
         fed = ["generated"] if self._real_loaded else ["real", "generated"]
-        return {side: np.concatenate(self._features[side]) if self._features[side] else np.zeros((0, NUM_CLASSES))
-                for side in fed}
+        return {
+            side: np.concatenate(self._features[side]) if self._features[side] else np.zeros((0, NUM_CLASSES))
+            for side in fed
+        }
 
     def merge_shards(self, shards: list[dict[str, np.ndarray]]) -> None:
         for side in ("real", "generated"):
@@ -105,7 +113,9 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
             "weights_sha256": self.weights_sha256,
         }
         if self.weights_sha256 not in REFERENCE_SHA256:
-            result["warning"] = "I3D weights differ from the pinned reference file; FVD is not comparable with published numbers"
+            result["warning"] = (
+                "I3D weights differ from the pinned reference file; FVD is not comparable with published numbers"
+            )
         smallest = min(real.count, generated.count)
         if smallest < self.config.warn_below:
             note = f"FVD from {smallest} videos is biased upwards; compare only at equal N (>= {self.config.warn_below} advised)"
@@ -115,7 +125,8 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
     def interval(self, resamples: int) -> dict[str, Any]:
         """Real and generated videos resampled independently; the low end stops at 0, as FVD does."""
         real, generated = self._all("real"), self._all("generated")
-        result = bootstrap_interval(lambda i, j: frechet_distance_of_features(real[i], generated[j]),
-                                    (len(real), len(generated)), resamples)
+        result = bootstrap_interval(
+            lambda i, j: frechet_distance_of_features(real[i], generated[j]), (len(real), len(generated)), resamples
+        )
         result["ci95"][0] = max(result["ci95"][0], 0.0)
         return result

@@ -39,7 +39,6 @@ MIXED = {
 }
 
 
-
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
     """TensorFlow ``SAME`` padding (front, back) for one axis."""
     total = max(kernel - (stride if size % stride == 0 else size % stride), 0)
@@ -48,7 +47,7 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
 
 def pad_same(x: torch.Tensor, kernel: tuple[int, int, int], stride: tuple[int, int, int]) -> torch.Tensor:
     t, h, w = x.shape[2:]
-    pads = [same_padding(s, k, st) for s, k, st in zip((t, h, w), kernel, stride)]
+    pads = [same_padding(s, k, st) for s, k, st in zip((t, h, w), kernel, stride, strict=False)]
     return F.pad(x, (*pads[2], *pads[1], *pads[0]))
 
 

@@ -41,7 +41,7 @@ def folded(unit: Unit3D) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def same_pads(shape: torch.Size, kernel: tuple[int, ...], stride: tuple[int, ...]) -> list[tuple[int, int]]:
-    return [same_padding(size, k, s) for size, k, s in zip(shape[2:], kernel, stride)]
+    return [same_padding(size, k, s) for size, k, s in zip(shape[2:], kernel, stride, strict=False)]
 
 
 class FoldedConv(nn.Module):
@@ -71,9 +71,11 @@ def max_pool_same(x: torch.Tensor, kernel: tuple[int, ...], stride: tuple[int, .
     """TF ``SAME`` max pooling: padding that counts as -inf, done inside the pool when it can be."""
     pads = same_pads(x.shape, kernel, stride)
     fronts = [front for front, _ in pads]
-    outputs = [math.ceil(size / s) for size, s in zip(x.shape[2:], stride)]
-    ceil_outputs = [math.ceil((size + 2 * p - k) / s) + 1 for size, p, k, s in zip(x.shape[2:], fronts, kernel, stride)]
-    if ceil_outputs == outputs and all(back - front in (0, 1) and 2 * front <= k for (front, back), k in zip(pads, kernel)):
+    outputs = [math.ceil(size / s) for size, s in zip(x.shape[2:], stride, strict=False)]
+    ceil_outputs = [math.ceil((size + 2 * p - k) / s) + 1 for size, p, k, s in zip(x.shape[2:], fronts, kernel, stride, strict=False)]
+    if ceil_outputs == outputs and all(
+        back - front in (0, 1) and 2 * front <= k for (front, back), k in zip(pads, kernel, strict=False)
+    ):
         return F.max_pool3d(x, kernel, stride, fronts, ceil_mode=True)
     padded = F.pad(x, [p for front_back in reversed(pads) for p in front_back], value=float("-inf"))
     return F.max_pool3d(padded, kernel, stride)
@@ -84,7 +86,9 @@ class FastInception(nn.Module):
         super().__init__()
         parts = [folded(getattr(block, name)) for name in ("b0", "b1a", "b2a")]
         self.widths = [weight.shape[0] for weight, _ in parts]
-        self.inputs = FoldedConv(torch.cat([w for w, _ in parts]), torch.cat([b for _, b in parts]), (1, 1, 1), (1, 1, 1))
+        self.inputs = FoldedConv(
+            torch.cat([w for w, _ in parts]), torch.cat([b for _, b in parts]), (1, 1, 1), (1, 1, 1)
+        )
         self.b1b, self.b2b, self.b3b = (FoldedConv.of(getattr(block, name)) for name in ("b1b", "b2b", "b3b"))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

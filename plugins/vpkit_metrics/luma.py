@@ -40,7 +40,7 @@ class LumaFrameMetric(PerVideoScores, Metric):
 
     def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
         check_pair(real, generated)
-        for ref, dist in zip(luma(real), luma(generated)):
+        for ref, dist in zip(luma(real), luma(generated), strict=False):
             self._scores.append(float(np.mean(self.score_frames(ref, dist))))
 
     def compute(self) -> dict[str, Any]:

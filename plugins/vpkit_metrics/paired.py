@@ -30,7 +30,11 @@ class PerVideoScores:
         """The mean of the per-video scores, their number and spread: the start of ``compute``'s result."""
         if not self._scores:
             raise ValueError(f"{self.name.upper()} got no videos")
-        return {self.name: float(np.mean(self._scores)), "videos": len(self._scores), "std": float(np.std(self._scores))}
+        return {
+            self.name: float(np.mean(self._scores)),
+            "videos": len(self._scores),
+            "std": float(np.std(self._scores)),
+        }
 
     def interval(self, resamples: int) -> dict[str, Any]:
         values = np.asarray(self._scores, dtype=np.float64)

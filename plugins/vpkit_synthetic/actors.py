@@ -107,5 +107,5 @@ def cast(rng: np.random.Generator, x: np.ndarray, y: np.ndarray, times: np.ndarr
     count = int(rng.integers(1, max_players + 1))
     jerseys = JERSEYS[rng.choice(len(JERSEYS), count, replace=False)]
     skins = SKIN[rng.integers(len(SKIN), size=count)]
-    players = [player(rng, x, y, times, size, j, s) for j, s in zip(jerseys, skins)]
+    players = [player(rng, x, y, times, size, j, s) for j, s in zip(jerseys, skins, strict=False)]
     return [ball(rng, x, y, times, size), *players]

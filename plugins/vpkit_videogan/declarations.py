@@ -12,7 +12,6 @@ from pydantic import Field
 from vpkit import Component, GeneratorTraits, Options
 from vpkit_videogan.shapes import PyramidClips
 
-
 #: Each x2 upsampling of a generator: the paper's transposed convolution, or resize-then-convolve
 #: (see ``layers``).
 UpsampleMode = Literal["transposed", "resize"]
@@ -43,11 +42,13 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
         width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
         mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
         mask_bias: float = Field(
-            0.0, description="Initial bias of the mask logits (the paper: 0); negative starts the mask near 0, "
-            "the video near its static background."
+            0.0,
+            description="Initial bias of the mask logits (the paper: 0); negative starts the mask near 0, "
+            "the video near its static background.",
         )
         init: Literal["paper", "default"] = Field(
-            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
+            "paper",
+            description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform).",
         )
         upsample: UpsampleMode = Field(
             "transposed",
@@ -79,14 +80,20 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "or the input frame plus a learned residual that starts at zero.",
         )
         mask_bias: float = Field(
-            0.0, description="Initial bias of the mask logits; negative starts the mask near 0 (the video near the background)."
+            0.0,
+            description="Initial bias of the mask logits; negative starts the mask near 0 (the video near the background).",
         )
-        skips: bool = Field(False, description="Add the encoder's features to both decoding streams, level by level (U-Net style).")
+        skips: bool = Field(
+            False, description="Add the encoder's features to both decoding streams, level by level (U-Net style)."
+        )
         init: Literal["paper", "default"] = Field(
-            "paper", description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform)."
+            "paper",
+            description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform).",
         )
         mask_max: float = Field(
-            1.0, gt=0, le=1,
+            1.0,
+            gt=0,
+            le=1,
             description="Upper bound of the mask: below 1 the foreground can only fade into the background, never "
             "replace it, so an unpredictable object fades part of the way instead of being erased into a blur.",
         )

@@ -22,7 +22,7 @@ class VideoGANDiscriminator(VideoGANDiscriminatorDeclaration, Discriminator):
         spectral = config.norm == "spectral"
         # As in DCGAN, no batch norm on the layer that sees pixels.
         layers: list[nn.Module] = [nn.Conv3d(3, channels[0], 4, 2, 1), nn.LeakyReLU(0.2, True)]
-        for c_in, c_out in zip(channels, channels[1:]):
+        for c_in, c_out in zip(channels, channels[1:], strict=False):
             hidden = [nn.Conv3d(c_in, c_out, 4, 2, 1, bias=spectral)] + ([] if spectral else [nn.BatchNorm3d(c_out)])
             layers += [*hidden, nn.LeakyReLU(0.2, True)]
         layers.append(nn.Conv3d(channels[-1], 1, (pyramid.depth, CORE_SIZE, CORE_SIZE)))

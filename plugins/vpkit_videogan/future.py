@@ -76,7 +76,6 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
             output.losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(output.video, condition)
         return output
 
-
     def static_background(self, condition: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
         if self.config.background == "input":
             return condition

@@ -30,13 +30,14 @@ def upsample(dims: int, channels: list[int], mode: UpsampleMode = "transposed") 
     """One x2 upsampling (see :func:`double`), batch norm and ReLU per consecutive pair of ``channels``."""
     norm = _UP[dims][1]
     layers: list[nn.Module] = []
-    for c_in, c_out in zip(channels, channels[1:]):
+    for c_in, c_out in zip(channels, channels[1:], strict=False):
         layers += [*double(dims, c_in, c_out, mode, bias=False), norm(c_out), nn.ReLU(True)]
     return layers
 
 
-def trunk(dims: int, c_in: int, channels: list[int], first_kernel: tuple[int, ...],
-          mode: UpsampleMode = "transposed") -> nn.Sequential:
+def trunk(
+    dims: int, c_in: int, channels: list[int], first_kernel: tuple[int, ...], mode: UpsampleMode = "transposed"
+) -> nn.Sequential:
     """``c_in`` -> ``channels[0]`` through one stride-1 ``first_kernel``, then :func:`upsample`."""
     conv, norm = _UP[dims]
     first = [conv(c_in, channels[0], first_kernel, bias=False), norm(channels[0]), nn.ReLU(True)]
@@ -56,6 +57,6 @@ def encoder(channels: list[int]) -> nn.Sequential:
     eps 1e-3 on the others, ReLU throughout.
     """
     layers: list[nn.Module] = [nn.Conv2d(3, channels[0], 4, 2, 1), nn.ReLU(True)]
-    for c_in, c_out in zip(channels, channels[1:]):
+    for c_in, c_out in zip(channels, channels[1:], strict=False):
         layers += [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out, eps=1e-3), nn.ReLU(True)]
     return nn.Sequential(*layers)

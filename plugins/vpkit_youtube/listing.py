@@ -54,7 +54,9 @@ def entry_key(entry: dict[str, Any], parent: dict[str, Any]) -> str:
 class Lister:
     """Turns a config's search or URLs into :class:`Video` entries, probing only what it must."""
 
-    def __init__(self, ydl: YoutubeDL, archive: Archive, done: set[str], retry: Callable, reject_reason: Callable | None):
+    def __init__(
+        self, ydl: YoutubeDL, archive: Archive, done: set[str], retry: Callable, reject_reason: Callable | None
+    ):
         self.ydl, self.archive, self.done, self.retry = ydl, archive, done, retry
         self.reject_reason = reject_reason
 

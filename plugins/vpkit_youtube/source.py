@@ -70,7 +70,9 @@ class YoutubeSource(YoutubeSourceDeclaration, VideoSource):
         if path is None:
             raise SkipVideo("yt-dlp downloaded no file (no format matched?)")
         video.id, video.title = str(info.get("id") or video.id), info.get("title") or video.title
-        self.archive.remember(video.key, {"id": video.id, "url": video.url, "title": video.title, "duration": info.get("duration")})
+        self.archive.remember(
+            video.key, {"id": video.id, "url": video.url, "title": video.title, "duration": info.get("duration")}
+        )
         return path
 
     def release(self, video: Video, path: Path) -> None:

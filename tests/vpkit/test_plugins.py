@@ -21,7 +21,10 @@ def test_bundled_components_are_registered():
 def test_unknown_name_suggests_and_lists():
     with pytest.raises(ConfigError) as err:
         registry("generator").get("videogna")
-    assert err.value.message == "unknown generator 'videogna' (did you mean 'videogan'?); available: videogan, videogan_future"
+    assert (
+        err.value.message
+        == "unknown generator 'videogna' (did you mean 'videogan'?); available: videogan, videogan_future"
+    )
 
 
 def test_duplicate_name_names_both_providers(register_plugin):
@@ -63,7 +66,10 @@ def test_throwaway_plugin_shows_in_listing(register_plugin):
     listed = {p["name"]: p for p in json.loads(result.output)}
     assert listed["mine-plugin"]["components"] == {"generator": ["mine"]}
     assert listed["videogan"]["version"] and listed["videogan"]["distribution"] == "vpkit"
-    assert listed["videogan"]["components"] == {"generator": ["videogan", "videogan_future"], "discriminator": ["videogan"]}
+    assert listed["videogan"]["components"] == {
+        "generator": ["videogan", "videogan_future"],
+        "discriminator": ["videogan"],
+    }
 
 
 def test_plugins_text_listing():

@@ -18,7 +18,11 @@ from vpkit.errors import VpkitError
 
 RUN_FILE = click.Path(dir_okay=False, path_type=Path)
 SET = click.option(
-    "--set", "overrides", multiple=True, metavar="KEY=VALUE", shell_complete=completion.complete_set,
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    shell_complete=completion.complete_set,
     help="Override a run-file key, its value read as YAML, e.g. train.lr=1e-4 (repeatable).",
 )
 
@@ -34,8 +38,11 @@ class Commands(click.Group):
         return ctx
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, command.get_short_help_str(limit=200)) for name, command in self.commands.items()
-                if not command.hidden]
+        rows = [
+            (name, command.get_short_help_str(limit=200))
+            for name, command in self.commands.items()
+            if not command.hidden
+        ]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -59,16 +66,34 @@ def load_run(run_file: Path, overrides: tuple[str, ...]):
 
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
-@click.option("-o", "--run-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Run directory (default: runs/<run file stem>, or the next free runs/<stem>-N when that holds a run).")
+@click.option(
+    "-o",
+    "--run-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run directory (default: runs/<run file stem>, or the next free runs/<stem>-N when that holds a run).",
+)
 @SET
-@click.option("--resume", is_flag=True, help="Continue the run in the run directory (by default the latest runs/<stem>[-N]) from its last checkpoint.")
-@click.option("--force", is_flag=True, help="Start over in a run directory that holds a run; the old run is moved aside to <dir>.old, not deleted.")
-@click.option("--nproc-per-node", "processes", type=click.IntRange(min=1), metavar="N",
-              help="Train with N processes on this machine (one per GPU, or several on the CPU), started by torch's "
-                   "launcher as torchrun --standalone --nproc-per-node N would; train.batch_size is shared among them.")
-def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool,
-        processes: int | None) -> None:
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the run in the run directory (by default the latest runs/<stem>[-N]) from its last checkpoint.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Start over in a run directory that holds a run; the old run is moved aside to <dir>.old, not deleted.",
+)
+@click.option(
+    "--nproc-per-node",
+    "processes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Train with N processes on this machine (one per GPU, or several on the CPU), started by torch's "
+    "launcher as torchrun --standalone --nproc-per-node N would; train.batch_size is shared among them.",
+)
+def run(
+    run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool, processes: int | None
+) -> None:
     """Train the run described by RUN_FILE.
 
     Under torchrun (torchrun --nproc-per-node N -m vpkit run RUN_FILE) each process trains its
@@ -86,14 +111,20 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
     """
     from vpkit.commands.run_dirs import choose
     from vpkit.engine import distributed
-    from vpkit.engine.trainer import train_run
+    from vpkit.engine.train.trainer import train_run
 
     spec = load_run(run_file, overrides)  # a mistake in the run file is reported once, before any process starts
     if processes is not None:
         if distributed.from_environment().distributed:
             raise click.UsageError("--nproc-per-node inside torchrun: torchrun has started the processes already")
-        arguments = ["run", str(run_file), *(["-o", str(run_dir)] if run_dir else []),
-                     *(f"--set={item}" for item in overrides), *(["--resume"] if resume else []), *(["--force"] if force else [])]
+        arguments = [
+            "run",
+            str(run_file),
+            *(["-o", str(run_dir)] if run_dir else []),
+            *(f"--set={item}" for item in overrides),
+            *(["--resume"] if resume else []),
+            *(["--force"] if force else []),
+        ]
         distributed.launch(processes, arguments)
         return
     named = run_dir or (Path(spec.config.output.dir) if spec.config.output.dir else None)
@@ -104,7 +135,9 @@ def run(run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume
             click.echo(f"note: {chosen.note}", err=True)
         trainer = train_run(spec, chosen.path, resume)
     if ranks.main:
-        click.echo(f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True)
+        click.echo(
+            f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True
+        )
 
 
 @cli.command()
@@ -157,22 +190,39 @@ def _device(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 RUN_DIR = click.Path(file_okay=False, path_type=Path)
 CHECKPOINT = click.option(
-    "--checkpoint", type=click.Path(dir_okay=False, path_type=Path), help="Checkpoint to load (default: RUN_DIR/checkpoints/last.pt; RUN_DIR/checkpoints/best.pt is the best by the run's metrics)."
+    "--checkpoint",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Checkpoint to load (default: RUN_DIR/checkpoints/last.pt; RUN_DIR/checkpoints/best.pt is the best by the run's metrics).",
 )
-DEVICE = click.option("--device", default="auto", show_default=True, callback=_device, help="auto, cpu, cuda or cuda:N.")
+DEVICE = click.option(
+    "--device", default="auto", show_default=True, callback=_device, help="auto, cpu, cuda or cuda:N."
+)
 
 
 @cli.command()
 @click.argument("run_dir", type=RUN_DIR)
 @click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), default=Path("predictions"), show_default=True,
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("predictions"),
+    show_default=True,
     help="A .gif or .mp4 file (one image), or a folder that gets one video per image.",
 )
-@click.option("--format", "fmt", type=click.Choice(["gif", "mp4"]), default="gif", show_default=True, help="Video format when writing into a folder.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["gif", "mp4"]),
+    default="gif",
+    show_default=True,
+    help="Video format when writing into a folder.",
+)
 @CHECKPOINT
 @DEVICE
-def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, checkpoint: Path | None, device: str) -> None:
+def predict(
+    run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, checkpoint: Path | None, device: str
+) -> None:
     """Predict the video that follows each image, with the conditional model trained in RUN_DIR.
 
     IMAGES are image files or folders of them; each is resized (short side) and centre-cropped
@@ -193,7 +243,14 @@ def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, che
 @cli.command()
 @click.argument("run_dir", type=RUN_DIR)
 @click.option("-n", "count", type=click.IntRange(min=1), default=16, show_default=True, help="Videos in the grid.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grid.gif"), show_default=True, help="A .gif or .mp4 file.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("grid.gif"),
+    show_default=True,
+    help="A .gif or .mp4 file.",
+)
 @click.option("--seed", type=int, help="Seed for repeatable samples (noise, or which validation clips start them).")
 @CHECKPOINT
 @DEVICE
@@ -216,13 +273,26 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 
 @cli.command()
 @click.argument("run_dir", type=RUN_DIR)
-@click.option("--metrics", "metric_names", metavar="NAMES", help="Comma-separated metrics (default: the run file's, else all that apply).")
-@click.option("-n", "--videos", type=click.IntRange(min=2), help="Videos to generate and real clips to compare with (default: evaluation.videos).")
-@click.option("--split", type=click.Choice(["train", "val"]), help="Split of the real clips (default: evaluation.split).")
+@click.option(
+    "--metrics",
+    "metric_names",
+    metavar="NAMES",
+    help="Comma-separated metrics (default: the run file's, else all that apply).",
+)
+@click.option(
+    "-n",
+    "--videos",
+    type=click.IntRange(min=2),
+    help="Videos to generate and real clips to compare with (default: evaluation.videos).",
+)
+@click.option(
+    "--split", type=click.Choice(["train", "val"]), help="Split of the real clips (default: evaluation.split)."
+)
 @CHECKPOINT
 @DEVICE
-def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None,
-             device: str) -> None:
+def evaluate(
+    run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None, device: str
+) -> None:
     """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
     Beside each metric's value are its baselines, scored on the same clips under the same
@@ -240,7 +310,6 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
     """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics
-
     from vpkit.engine.distributed import from_environment
 
     names = parse_metrics(metric_names) if metric_names is not None else None
@@ -250,11 +319,16 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
     for note in notes:
         click.echo(f"note: {note}", err=True)
     # metrics.json keeps earlier evaluations too; the table shows this checkpoint's
-    shown = {name: result for name, result in document["metrics"].items()
-             if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])}
+    shown = {
+        name: result
+        for name, result in document["metrics"].items()
+        if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
+    }
     protocol = next(iter(shown.values()))["protocol"]
-    click.echo(f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
-               f"{protocol['frames']}x{protocol['size']}x{protocol['size']}")
+    click.echo(
+        f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
+        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
+    )
     _echo_results(shown)
     click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)
 
@@ -262,7 +336,14 @@ def evaluate(run_dir: Path, metric_names: str | None, videos: int | None, split:
 @cli.command()
 @click.argument("real", type=click.Path(path_type=Path))
 @click.argument("fake", type=click.Path(path_type=Path))
-@click.option("--metrics", "metric_names", default="ssim,psnr,lpips,fvd", show_default=True, metavar="NAMES", help="Comma-separated metrics.")
+@click.option(
+    "--metrics",
+    "metric_names",
+    default="ssim,psnr,lpips,fvd",
+    show_default=True,
+    metavar="NAMES",
+    help="Comma-separated metrics.",
+)
 @click.option("--json", "as_json", is_flag=True, help='Print {"metric": value, ...} on stdout.')
 @DEVICE
 def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str) -> None:
@@ -378,11 +459,22 @@ def weights_list(metrics: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("run_dirs", nargs=-1, required=True, type=RUN_DIR)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. The default answers this machine only; 0.0.0.0 answers every machine that reaches it.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: a free one).")
-@click.option("--checkpoint", type=click.Choice(["last", "best"]), default="last", show_default=True,
-              help="Checkpoint of each run: checkpoints/last.pt, or checkpoints/best.pt (the best by the run's metrics).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default answers this machine only; 0.0.0.0 answers every machine that reaches it.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: a free one)."
+)
+@click.option(
+    "--checkpoint",
+    type=click.Choice(["last", "best"]),
+    default="last",
+    show_default=True,
+    help="Checkpoint of each run: checkpoints/last.pt, or checkpoints/best.pt (the best by the run's metrics).",
+)
 @DEVICE
 def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, device: str) -> None:
     """Serve the models trained in RUN_DIRS: a web page at / and an HTTP API under /api (its docs at /docs).

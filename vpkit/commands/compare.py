@@ -26,8 +26,20 @@ from vpkit.errors import VpkitError
 #: What must be equal for two values of a metric to be comparable: fields of its protocol, then of its result.
 PROTOCOL = {
     "protocol": ("split", "videos", "frames", "size", "paired_frames", "resamples"),
-    "result": ("weights_sha256", "backbone_sha256", "features", "preprocessing", "covariance", "net", "version",
-               "on", "inputs", "real_videos", "generated_videos", "videos"),
+    "result": (
+        "weights_sha256",
+        "backbone_sha256",
+        "features",
+        "preprocessing",
+        "covariance",
+        "net",
+        "version",
+        "on",
+        "inputs",
+        "real_videos",
+        "generated_videos",
+        "videos",
+    ),
 }
 Z_95 = 1.959964
 
@@ -50,7 +62,9 @@ def load_results(path: Path) -> tuple[Path, dict[str, Any]]:
 
 def protocol_differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     """'field (A vs B)' for each protocol field in which two results of one metric differ."""
-    pairs = [(field, a.get("protocol", {}).get(field), b.get("protocol", {}).get(field)) for field in PROTOCOL["protocol"]]
+    pairs = [
+        (field, a.get("protocol", {}).get(field), b.get("protocol", {}).get(field)) for field in PROTOCOL["protocol"]
+    ]
     pairs += [(field, a.get(field), b.get(field)) for field in PROTOCOL["result"]]
     differences: dict[str, str] = {}  # a field in both the protocol and the result is named once
     for field, left, right in pairs:
@@ -76,8 +90,14 @@ def compare(path_a: Path, path_b: Path) -> dict[str, Any]:
         row["step_a"] = entry_step(doc_a, name)
         row["step_b"] = entry_step(doc_b, name)
     only = sorted(doc_a["metrics"].keys() ^ doc_b["metrics"].keys())
-    return {"a": str(file_a), "b": str(file_b), "step_a": common_step(rows, "step_a"),
-            "step_b": common_step(rows, "step_b"), "metrics": rows, "only_in_one": only}
+    return {
+        "a": str(file_a),
+        "b": str(file_b),
+        "step_a": common_step(rows, "step_a"),
+        "step_b": common_step(rows, "step_b"),
+        "metrics": rows,
+        "only_in_one": only,
+    }
 
 
 def entry_step(document: dict[str, Any], name: str) -> int | None:
@@ -94,8 +114,13 @@ def common_step(rows: dict[str, dict[str, Any]], side: str) -> int | None:
 
 def _row(name: str, a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     difference = b[name] - a[name]
-    row: dict[str, Any] = {"a": a[name], "b": b[name], "ci95_a": a.get("ci95"), "ci95_b": b.get("ci95"),
-                           "difference": difference}
+    row: dict[str, Any] = {
+        "a": a[name],
+        "b": b[name],
+        "ci95_a": a.get("ci95"),
+        "ci95_b": b.get("ci95"),
+        "difference": difference,
+    }
     if a.get("se") is None or b.get("se") is None:
         row["verdict"] = "no standard errors (evaluated before intervals existed): significance unknown"
         return row

@@ -18,7 +18,6 @@ from typing import Any, Literal, get_args, get_origin
 import click
 from click.shell_completion import BashComplete, CompletionItem, ZshComplete, add_completion_class, split_arg_string
 
-
 #: Where the CLI group keeps the command line's words in ``Context.meta`` (shared by every context).
 WORDS = "vpkit.words"
 
@@ -58,7 +57,9 @@ def complete_set(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     if not sep:
         return [CompletionItem(f"{name}=", help=k.description) for name, k in keys.items() if name.startswith(key)]
     found = keys.get(key)
-    return [CompletionItem(f"{key}={choice}") for choice in (found.choices if found else []) if choice.startswith(value)]
+    return [
+        CompletionItem(f"{key}={choice}") for choice in (found.choices if found else []) if choice.startswith(value)
+    ]
 
 
 def run_file_in(words: list[str]) -> Path | None:
@@ -162,23 +163,27 @@ complete -o nosort -F %(complete_func)s %(prog_name)s
 
     def format_completion(self, item: CompletionItem) -> str:
         # bash replaces only the text after the last '=' or ':' of the word
-        return f"{item.type},{item.value[self._cut:] if item.type == 'plain' else item.value}"
+        return f"{item.type},{item.value[self._cut :] if item.type == 'plain' else item.value}"
 
 
 class VpkitZshComplete(ZshComplete):
     """Zsh completion with no space after a key that ends with ``=``."""
 
-    source_template = ZshComplete.source_template.replace(
-        '        if [[ "$type" == "plain" ]]; then\n            if [[ "$descr" == "_" ]]; then',
-        '        if [[ "$type" == "plain" && "$key" == *= ]]; then\n'
-        '            keys+=("$key")\n'
-        '        elif [[ "$type" == "plain" ]]; then\n            if [[ "$descr" == "_" ]]; then',
-    ).replace(
-        "    local -a response\n",
-        "    local -a response\n    local -a keys\n",
-    ).replace(
-        '    if [ -n "$completions" ]; then',
-        '    if [ -n "$keys" ]; then\n        compadd -S \'\' -U -V unsorted -a keys\n    fi\n\n    if [ -n "$completions" ]; then',
+    source_template = (
+        ZshComplete.source_template.replace(
+            '        if [[ "$type" == "plain" ]]; then\n            if [[ "$descr" == "_" ]]; then',
+            '        if [[ "$type" == "plain" && "$key" == *= ]]; then\n'
+            '            keys+=("$key")\n'
+            '        elif [[ "$type" == "plain" ]]; then\n            if [[ "$descr" == "_" ]]; then',
+        )
+        .replace(
+            "    local -a response\n",
+            "    local -a response\n    local -a keys\n",
+        )
+        .replace(
+            '    if [ -n "$completions" ]; then',
+            '    if [ -n "$keys" ]; then\n        compadd -S \'\' -U -V unsorted -a keys\n    fi\n\n    if [ -n "$completions" ]; then',
+        )
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from vpkit.atomic import write_json
 from vpkit.data.prepare import cache_dir, prepare_store
 from vpkit.engine import distributed
-from vpkit.engine.evaluation import Evaluator, build_metrics
+from vpkit.engine.evaluate.evaluator import Evaluator, build_metrics
 from vpkit.engine.generate import load_generator
 
 RESULTS = "metrics.json"
@@ -17,9 +17,14 @@ RESULTS = "metrics.json"
 TIMEOUT_S = 1800
 
 
-def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: int | None = None,
-                 split: str | None = None, device: str = "auto", checkpoint: Path | None = None
-                 ) -> tuple[dict[str, Any], list[str]]:
+def evaluate_run(
+    run_dir: str | Path,
+    names: list[str] | None = None,
+    videos: int | None = None,
+    split: str | None = None,
+    device: str = "auto",
+    checkpoint: Path | None = None,
+) -> tuple[dict[str, Any], list[str]]:
     """Evaluate a checkpoint of the run (default its last); add the results to ``metrics.json`` in the run directory.
 
     Returns the written document and notes for the user on what it left out (metrics that do
@@ -30,13 +35,26 @@ def evaluate_run(run_dir: str | Path, names: list[str] | None = None, videos: in
         run, cfg = trained.run, trained.run.config.evaluation
         metrics, notes = build_metrics(run, names, type(trained.generator))
         store = distributed.main_first(lambda: prepare_store(run))
-        evaluator = Evaluator(metrics, store, split or cfg.split, videos or cfg.videos, cache_dir(run) / "stats",
-                              cfg.batch_size, run.config.seed, cfg.resamples, trained.precision)
+        evaluator = Evaluator(
+            metrics,
+            store,
+            split or cfg.split,
+            videos or cfg.videos,
+            cache_dir(run) / "stats",
+            cfg.batch_size,
+            run.config.seed,
+            cfg.resamples,
+            trained.precision,
+        )
         results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))
-    document = {"run": str(run_dir), "checkpoint": str(trained.checkpoint), "step": trained.step,
-                "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results}}
+    document = {
+        "run": str(run_dir),
+        "checkpoint": str(trained.checkpoint),
+        "step": trained.step,
+        "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results},
+    }
     if ranks.main:
         write_json(Path(run_dir) / RESULTS, document)
     return document, notes + evaluator.notes

@@ -36,7 +36,7 @@ def output_paths(images: list[Path], output: Path, fmt: str) -> list[Path]:
         return [output]
     targets = [output / f"{image.stem}.{fmt}" for image in images]
     seen: dict[Path, Path] = {}
-    for image, target in zip(images, targets):
+    for image, target in zip(images, targets, strict=False):
         if target in seen:
             raise VpkitError(f"{seen[target]} and {image} would both be written to {target}; rename one")
         seen[target] = image
@@ -66,6 +66,6 @@ def predict_images(
     for start in range(0, len(images), BATCH):
         condition = clips_to_tensor(frames[start : start + BATCH, None])[:, :, 0]
         videos = tensor_to_clips(generate(generator, len(condition), condition, precision=trained.precision).video)
-        for video, target in zip(videos, targets[start : start + BATCH]):
+        for video, target in zip(videos, targets[start : start + BATCH], strict=False):
             write_video(target, video, fps)
     return targets

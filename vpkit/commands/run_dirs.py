@@ -44,15 +44,20 @@ def choose(default: Path, named: Path | None, resume: bool, force: bool) -> RunD
     if resume:
         latest = numbered(default)
         if not latest:
-            raise ConfigError(f"--resume: no run in {default} to continue (no {CHECKPOINT}); start one without --resume")
+            raise ConfigError(
+                f"--resume: no run in {default} to continue (no {CHECKPOINT}); start one without --resume"
+            )
         return RunDir(latest[-1], f"resuming {latest[-1]}" if latest[-1] != default else None)
     if force:
         return _named(default, resume, force)
     if not holds_run(default):
         return RunDir(default)
     fresh = next_free(default)
-    return RunDir(fresh, f"{default} holds a run; this one goes to {fresh} (--resume continues the last one, "
-                         f"--force starts {default} over)")
+    return RunDir(
+        fresh,
+        f"{default} holds a run; this one goes to {fresh} (--resume continues the last one, "
+        f"--force starts {default} over)",
+    )
 
 
 def _named(path: Path, resume: bool, force: bool) -> RunDir:
@@ -63,8 +68,10 @@ def _named(path: Path, resume: bool, force: bool) -> RunDir:
     if not holds_run(path):
         return RunDir(path)
     if not force:
-        raise ConfigError(f"{path} already holds a run; pass --resume to continue it, --force to start over "
-                          f"(the old run is moved aside), or -o for a new directory")
+        raise ConfigError(
+            f"{path} already holds a run; pass --resume to continue it, --force to start over "
+            f"(the old run is moved aside), or -o for a new directory"
+        )
     aside = set_aside(path)
     return RunDir(path, f"moved the run that was in {path} to {aside}")
 
@@ -83,8 +90,11 @@ def numbered(default: Path) -> list[Path]:
 
 def next_free(default: Path) -> Path:
     """The first ``<name>-N`` (N from 2) after every existing one, so numbers follow the order of runs."""
-    taken = [int(m.group(1)) for p in default.parent.iterdir()
-             if (m := re.fullmatch(rf"{re.escape(default.name)}-(\d+)", p.name))]
+    taken = [
+        int(m.group(1))
+        for p in default.parent.iterdir()
+        if (m := re.fullmatch(rf"{re.escape(default.name)}-(\d+)", p.name))
+    ]
     return default.with_name(f"{default.name}-{max([1, *taken]) + 1}")
 
 

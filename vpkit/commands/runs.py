@@ -31,7 +31,7 @@ def find_runs(root: Path) -> list[Path]:
 
 def describe(run_dir: Path) -> dict[str, Any]:
     """One run: name, step and planned steps, state, when it last changed, last metrics, size on disk."""
-    from vpkit.engine import run_state
+    from vpkit.engine.train import run_state
 
     steps = _planned_steps(run_dir)
     state = run_state.read(run_dir)
@@ -95,7 +95,7 @@ def _when(mtime: float | None) -> str | None:
 
 def table(runs: list[dict[str, Any]]) -> list[str]:
     """The runs as aligned text: one line each."""
-    from vpkit.engine.console import size
+    from vpkit.engine.train.console import size
 
     rows = [("run", "step", "status", "size", "updated", "metrics")]
     for run in runs:
@@ -104,4 +104,4 @@ def table(runs: list[dict[str, Any]]) -> list[str]:
         updated = (run["updated"] or "")[:16].replace("T", " ")
         rows.append((run["run"], progress, run["status"] or "?", size(run["bytes"]), updated, metrics))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip() for row in rows]
+    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip() for row in rows]

@@ -14,7 +14,7 @@ import numpy as np
 from vpkit.config.runfile import Run
 from vpkit.data.prepare import prepare_store
 from vpkit.engine.generate import generate, load_generator
-from vpkit.engine.grids import make_grid, sample_columns
+from vpkit.engine.train.grids import make_grid, sample_columns
 from vpkit.errors import VpkitError
 from vpkit.video.files import check_video_path, clips_to_tensor, write_video
 

@@ -19,7 +19,7 @@ from vpkit.clip_spec import ClipSpec
 from vpkit.components import Metric
 from vpkit.config.schema import RESAMPLES
 from vpkit.devices import pick_device
-from vpkit.engine.evaluation import compute_with_interval
+from vpkit.engine.evaluate.evaluator import compute_with_interval
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import READABLE_SUFFIXES, clips_to_tensor, read_video
 
@@ -68,16 +68,22 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
         metric.reset()
         try:
             if metric.paired:
-                for real_file, fake_file in tqdm(pairs(real, fake), desc=name, unit="pair", file=sys.stderr, disable=None):
+                for real_file, fake_file in tqdm(
+                    pairs(real, fake), desc=name, unit="pair", file=sys.stderr, disable=None
+                ):
                     a, b = load(real_file), load(fake_file)
                     frames = min(a.shape[2], b.shape[2])
                     if a.shape[3:] != b.shape[3:]:
-                        raise VpkitError(f"{real_file.name}: {a.shape[4]}x{a.shape[3]} here, {b.shape[4]}x{b.shape[3]} "
-                                         f"in {fake_file}; paired metrics compare videos of the same size")
+                        raise VpkitError(
+                            f"{real_file.name}: {a.shape[4]}x{a.shape[3]} here, {b.shape[4]}x{b.shape[3]} "
+                            f"in {fake_file}; paired metrics compare videos of the same size"
+                        )
                     metric.update(a[:, :, :frames], b[:, :, :frames])
             else:
                 for side, files in (("real", real), ("generated", fake)):
-                    for file in tqdm(list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr, disable=None):
+                    for file in tqdm(
+                        list(files.values()), desc=f"{name} {side}", unit="video", file=sys.stderr, disable=None
+                    ):
                         video = load(file)
                         metric.update(video if side == "real" else None, video if side == "generated" else None)
         except ValueError as exc:

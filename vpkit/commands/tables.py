@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpkit.engine.baselines import verdict
+from vpkit.engine.evaluate.baselines import verdict
 
 
 def results_table(results: dict[str, dict[str, Any]]) -> list[str]:
@@ -36,14 +36,18 @@ def comparison_table(result: dict[str, Any]) -> list[str]:
         step = result[f"step_{side}"]
         lines.append(f"{side.upper()}: {result[side]} ({'steps per metric below' if step is None else f'step {step}'})")
     steps_header = f"  {'steps A/B':>11}" if steps_vary else ""
-    lines.append(f"{'metric':<8} {'A':>12}  {'95% interval':<25}  {'B':>12}  {'95% interval':<25}  {'B - A':>10}"
-                 f"{steps_header}  verdict")
+    lines.append(
+        f"{'metric':<8} {'A':>12}  {'95% interval':<25}  {'B':>12}  {'95% interval':<25}  {'B - A':>10}"
+        f"{steps_header}  verdict"
+    )
     for name, row in result["metrics"].items():
         z = f" (z = {row['z']:.2f})" if "z" in row else ""
         step_pair = f"{row['step_a']}/{row['step_b']}"
         steps = f"  {step_pair:>11}" if steps_vary else ""
-        lines.append(f"{name:<8} {row['a']:>12.4f}  {interval(row['ci95_a']):<25}  {row['b']:>12.4f}  "
-                     f"{interval(row['ci95_b']):<25}  {row['difference']:>+10.4f}{steps}  {row['verdict']}{z}")
+        lines.append(
+            f"{name:<8} {row['a']:>12.4f}  {interval(row['ci95_a']):<25}  {row['b']:>12.4f}  "
+            f"{interval(row['ci95_b']):<25}  {row['difference']:>+10.4f}{steps}  {row['verdict']}{z}"
+        )
     return lines
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from vpkit import plugins
-from vpkit.data.weight_packages import PACKAGES_ENV, find_sdist, pinned_packages
-from vpkit.data.weights import Weights
 from vpkit.errors import ConfigError
+from vpkit.weights.packages import PACKAGES_ENV, find_sdist, pinned_packages
+from vpkit.weights.pinned import Weights
 
 
 def weights_of(names: list[str]) -> list[tuple[str, Weights]]:
@@ -24,8 +24,9 @@ def weights_of(names: list[str]) -> list[tuple[str, Weights]]:
     everything = not names or names == ["all"]
     chosen = sorted(registry.classes) if everything else names
     # A metric registered as a torch-free declaration names its weights in its implementation.
-    found = [(name, weights) for name in chosen
-             for weights in plugins.implementation("metric", registry.get(name)).weights]
+    found = [
+        (name, weights) for name in chosen for weights in plugins.implementation("metric", registry.get(name)).weights
+    ]
     if not found:
         what = "no installed metric" if everything else f"metric {', '.join(names)}"
         raise ConfigError(f"{what} needs pretrained weights")

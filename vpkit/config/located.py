@@ -39,7 +39,10 @@ def report_validation(errors: LocatedErrors, exc: ValidationError, model: type[B
         kind, ctx, given = err["type"], err.get("ctx", {}), err.get("input")
         if kind == "extra_forbidden":
             known = _fields_at(model, loc[:-1])
-            errors.add((*prefix, *loc), f"unknown key {shown(loc[-1])}{did_you_mean(str(loc[-1]), known)}; allowed: {', '.join(known)}")
+            errors.add(
+                (*prefix, *loc),
+                f"unknown key {shown(loc[-1])}{did_you_mean(str(loc[-1]), known)}; allowed: {', '.join(known)}",
+            )
         elif kind == "missing":
             errors.add((*prefix, *loc[:-1]), f"missing required key {loc[-1]!r}")
         elif kind in _BOUNDS:

@@ -119,8 +119,10 @@ class _Loader(yaml.SafeLoader):
                 continue
             line = key.start_mark.line + 1
             if (key.tag, key.value) in seen:
-                raise _error(f"duplicate key {shown(key.value)} (first on line {seen[key.tag, key.value]}); "
-                             "keep one", key.start_mark)
+                raise _error(
+                    f"duplicate key {shown(key.value)} (first on line {seen[key.tag, key.value]}); keep one",
+                    key.start_mark,
+                )
             seen[key.tag, key.value] = line
         return node
 
@@ -133,8 +135,11 @@ class _Loader(yaml.SafeLoader):
             # a tag's constructor met a value it cannot build: !!int abc, !!bool maybe, 5000 digits
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             too_long = "digits" in str(exc) and tag == "!!int"
-            problem = f"an integer of {len(node.value)} digits is too long" if too_long else (
-                f"cannot read {shown(node.value)} as {tag}")
+            problem = (
+                f"an integer of {len(node.value)} digits is too long"
+                if too_long
+                else (f"cannot read {shown(node.value)} as {tag}")
+            )
             raise _error(problem, node.start_mark) from None
 
 
@@ -162,7 +167,9 @@ def _measure(node: yaml.Node, depth: int, seen: dict[int, tuple[int, int]]) -> t
                 break
         seen[id(node)] = size, height
     if size > MAX_VALUES:
-        raise _error(f"aliases here expand to more than {MAX_VALUES} values; a run file needs a few dozen", node.start_mark)
+        raise _error(
+            f"aliases here expand to more than {MAX_VALUES} values; a run file needs a few dozen", node.start_mark
+        )
     if depth + height - 1 > MAX_DEPTH:
         raise _error(f"nested more than {MAX_DEPTH} levels deep once aliases are expanded", node.start_mark)
     return size, height
@@ -192,4 +199,3 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
     character = exc.character if isinstance(exc.character, int) else ord(exc.character)
     line = text.count("\n", 0, exc.position) + 1
     return YamlProblem(f"control character U+{character:04X} is not allowed; remove it", line)
-

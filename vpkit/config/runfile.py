@@ -105,7 +105,9 @@ def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
     for kind in KINDS.values():
         block = _block_at(config, kind.run_file)
         if kind.many:
-            resolved[kind.name] = [_resolve(errors, kind.name, b, (*kind.run_file, i), clip) for i, b in enumerate(block)]
+            resolved[kind.name] = [
+                _resolve(errors, kind.name, b, (*kind.run_file, i), clip) for i, b in enumerate(block)
+            ]
         else:
             resolved[kind.name] = _resolve(errors, kind.name, block, kind.run_file, clip)
     source, generator, discriminator, metrics, loggers = (
@@ -143,7 +145,9 @@ def _resolve(errors: LocatedErrors, kind: str, block: ComponentBlock, loc: tuple
     return Resolved(kind, cls, config)
 
 
-def _check_metrics(errors: LocatedErrors, config: RunConfig, generator: Resolved | None, metrics: list[Resolved | None]) -> None:
+def _check_metrics(
+    errors: LocatedErrors, config: RunConfig, generator: Resolved | None, metrics: list[Resolved | None]
+) -> None:
     """Paired metrics need a conditional generator; ``evaluation.best`` names a listed metric."""
     names = [block.name for block in config.metrics]
     for i, metric in enumerate(metrics):
@@ -153,7 +157,10 @@ def _check_metrics(errors: LocatedErrors, config: RunConfig, generator: Resolved
     best = config.evaluation.best
     if best is not None and best not in names:
         listed = ", ".join(names) or "none"
-        errors.add(("evaluation", "best"), f"{best!r} is not one of the run's metrics{did_you_mean(best, names)}; listed: {listed}")
+        errors.add(
+            ("evaluation", "best"),
+            f"{best!r} is not one of the run's metrics{did_you_mean(best, names)}; listed: {listed}",
+        )
 
 
 def _fill_schedule(schedule: ScheduleConfig, generator: type[Component]) -> None:
@@ -161,5 +168,3 @@ def _fill_schedule(schedule: ScheduleConfig, generator: type[Component]) -> None
     for key, value in getattr(generator, "default_schedule", {}).items():
         if key not in schedule.model_fields_set:
             setattr(schedule, key, value)
-
-

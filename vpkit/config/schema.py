@@ -48,11 +48,14 @@ class ScheduleConfig(Options):
 
 class ReconstructionConfig(Options):
     weight: float = Field(
-        0.0, ge=0, description="Weight of the distance between a conditional prediction and its real clip, all frames; 0 turns it off."
+        0.0,
+        ge=0,
+        description="Weight of the distance between a conditional prediction and its real clip, all frames; 0 turns it off.",
     )
     loss: Literal["l1", "l2"] = Field("l1", description="The distance: mean absolute (l1) or mean squared (l2) error.")
     gradient: float = Field(
-        0.0, ge=0,
+        0.0,
+        ge=0,
         description="Weight, within the reconstruction loss, of the gradient-difference loss (Mathieu et al. 2016) "
         "beside the distance, meant to keep edges as sharp as the real clip's where the distance alone blurs; 0 turns it off.",
     )
@@ -63,7 +66,9 @@ class TrainConfig(Options):
     batch_size: int = Field(
         16, gt=0, description="Clips per batch, in all: with N processes each takes batch_size / N (a multiple of N)."
     )
-    lr: float = Field(2e-4, gt=0, description="Adam learning rate of the generator, and of the discriminator unless lr_d is set.")
+    lr: float = Field(
+        2e-4, gt=0, description="Adam learning rate of the generator, and of the discriminator unless lr_d is set."
+    )
     lr_d: float | None = Field(None, gt=0, description="Adam learning rate of the discriminator; default lr.")
     betas: tuple[float, float] = Field((0.5, 0.999), description="Adam betas, each in [0, 1).")
     schedule: ScheduleConfig = Field(
@@ -75,31 +80,40 @@ class TrainConfig(Options):
         "or hinge (SAGAN, BigGAN).",
     )
     r1: float = Field(
-        0.0, ge=0,
+        0.0,
+        ge=0,
         description="Weight (gamma) of the R1 penalty, gamma / 2 * |d D(x) / d x|^2 on real clips, added to the "
         "discriminator's loss (Mescheder et al. 2018); 0 turns it off.",
     )
     adversarial: float = Field(
-        1.0, ge=0, description="Weight of the generator's adversarial loss; 0 trains on the other objectives alone, "
+        1.0,
+        ge=0,
+        description="Weight of the generator's adversarial loss; 0 trains on the other objectives alone, "
         "and the discriminator is then neither run nor trained.",
     )
     reconstruction: ReconstructionConfig = Field(
-        default_factory=ReconstructionConfig, description="Reconstruction loss of conditional generators against the real clip."
+        default_factory=ReconstructionConfig,
+        description="Reconstruction loss of conditional generators against the real clip.",
     )
     ema: float = Field(
-        0.0, ge=0, lt=1,
+        0.0,
+        ge=0,
+        lt=1,
         description="Decay of a moving average of the generator's weights, which samples, evaluation and "
         "load_generator then use (e.g. 0.999); 0 turns it off.",
     )
     device: str = Field("auto", description="auto (CUDA when present, else CPU), cpu, cuda or cuda:N.")
-    log_every: int = Field(10, gt=0, description="Steps between logged training scalars (and progress lines off a terminal).")
+    log_every: int = Field(
+        10, gt=0, description="Steps between logged training scalars (and progress lines off a terminal)."
+    )
     sample_every: int = Field(200, gt=0, description="Steps between sample grids.")
     checkpoint_every: int = Field(200, gt=0, description="Steps between checkpoints.")
     samples: int = Field(8, gt=0, description="Videos in each sample grid.")
     fps: float = Field(8.0, ge=0.1, le=240, description="Frame rate of written sample videos (0.1 to 240).")
     precision: Literal["fp32", "bf16", "fp16"] = Field(
-        "fp32", description="fp32, or bf16 / fp16 mixed precision (autocast; fp16 with gradient scaling). "
-        "Sampling, prediction and evaluation use it too."
+        "fp32",
+        description="fp32, or bf16 / fp16 mixed precision (autocast; fp16 with gradient scaling). "
+        "Sampling, prediction and evaluation use it too.",
     )
     channels_last: bool = Field(False, description="Channels-last memory format for the 3-D convolutions.")
     tf32: bool = Field(False, description="TensorFloat-32 matrix products for fp32 on CUDA.")
@@ -108,8 +122,10 @@ class TrainConfig(Options):
         False, description="With several processes on CUDA, BatchNorm statistics over the whole batch (SyncBatchNorm)."
     )
     rank_timeout: float = Field(
-        1800, gt=0, description="Seconds a process waits for the others (several processes) before it stops, "
-        "saying another one died."
+        1800,
+        gt=0,
+        description="Seconds a process waits for the others (several processes) before it stops, "
+        "saying another one died.",
     )
 
     @field_validator("device")
@@ -130,17 +146,27 @@ RESAMPLES = 1000
 
 
 class EvaluationConfig(Options):
-    every: int = Field(1000, gt=0, description="Steps between evaluations of the run's metrics during training (and after the last step).")
+    every: int = Field(
+        1000,
+        gt=0,
+        description="Steps between evaluations of the run's metrics during training (and after the last step).",
+    )
     videos: int = Field(256, gt=0, description="Videos generated, and real clips used, per evaluation.")
-    split: Literal["train", "val"] = Field("val", description="Split whose clips are the real set (and the first frames of predictions).")
+    split: Literal["train", "val"] = Field(
+        "val", description="Split whose clips are the real set (and the first frames of predictions)."
+    )
     best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
     batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
-    resamples: int = Field(RESAMPLES, ge=2, description="Bootstrap resamples behind each value's 95% confidence interval.")
+    resamples: int = Field(
+        RESAMPLES, ge=2, description="Bootstrap resamples behind each value's 95% confidence interval."
+    )
 
 
 class OutputConfig(Options):
     dir: str | None = Field(None, description="Run directory; default runs/<run file stem>.")
-    cache_dir: str | None = Field(None, description="Clip stores and downloads; default $VPKIT_CACHE or ~/.cache/vpkit.")
+    cache_dir: str | None = Field(
+        None, description="Clip stores and downloads; default $VPKIT_CACHE or ~/.cache/vpkit."
+    )
 
     @field_validator("dir", "cache_dir")
     @classmethod
@@ -151,16 +177,24 @@ class OutputConfig(Options):
 
 
 class RunConfig(Options):
-    seed: int = Field(0, ge=0, lt=2**32, description="Seeds the model initialisation, the batch order and the sample latents.")
-    clip: ClipConfig = Field(default_factory=ClipConfig, description="Clip length and size, shared by the source and the models.")
+    seed: int = Field(
+        0, ge=0, lt=2**32, description="Seeds the model initialisation, the batch order and the sample latents."
+    )
+    clip: ClipConfig = Field(
+        default_factory=ClipConfig, description="Clip length and size, shared by the source and the models."
+    )
     source: ComponentBlock = Field(description="`name:` of a registered source, plus its options.")
     model: ModelConfig = Field(description="The generator and the discriminator.")
-    train: TrainConfig = Field(default_factory=TrainConfig, description="Optimisation, update schedule, logging and checkpoints.")
+    train: TrainConfig = Field(
+        default_factory=TrainConfig, description="Optimisation, update schedule, logging and checkpoints."
+    )
     metrics: list[ComponentBlock] = Field(default_factory=list, description="Metrics, each a `name:` plus its options.")
     evaluation: EvaluationConfig = Field(
         default_factory=EvaluationConfig, description="When and on what the metrics are evaluated during training."
     )
-    output: OutputConfig = Field(default_factory=OutputConfig, description="Where the run and the clip stores are written.")
+    output: OutputConfig = Field(
+        default_factory=OutputConfig, description="Where the run and the clip stores are written."
+    )
     logging: list[ComponentBlock] = Field(
         default_factory=lambda: [ComponentBlock(name="tensorboard"), ComponentBlock(name="jsonl")],
         description="Experiment loggers, each a `name:` plus its options; [] logs nothing but the console.",

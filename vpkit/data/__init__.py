@@ -1,3 +1,1 @@
-"""The clip store and everything that fills or feeds it: store preparation from a run's source,
-the ``VideoSource`` base, batch feeding, and cached downloads.
-"""
+"""Clips only: the clip store, its preparation from a run's source, the VideoSource base, batch feeding."""

@@ -24,8 +24,9 @@ class BatchFeeder:
     depend on the number of processes.
     """
 
-    def __init__(self, dataset: ClipDataset, batch_size: int, device: torch.device, seed: int,
-                 share: slice = slice(None)):
+    def __init__(
+        self, dataset: ClipDataset, batch_size: int, device: torch.device, seed: int, share: slice = slice(None)
+    ):
         if len(dataset) == 0:
             raise ValueError("the clip store has no training clips")
         self.dataset = dataset

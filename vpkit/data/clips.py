@@ -110,7 +110,9 @@ class ClipWriter:
             raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
         expected = (self.clip.frames, self.clip.size, self.clip.size, 3)
         if clips.dtype != np.uint8 or clips.ndim != 5 or clips.shape[1:] != expected:
-            raise ValueError(f"clips must be uint8 (N, {', '.join(map(str, expected))}), got {clips.dtype} {clips.shape}")
+            raise ValueError(
+                f"clips must be uint8 (N, {', '.join(map(str, expected))}), got {clips.dtype} {clips.shape}"
+            )
         if len(clips) == 0:
             raise ValueError(f"shard {key!r} has no clips; record the input with skip() instead")
         if key in self.done_keys:
@@ -123,8 +125,10 @@ class ClipWriter:
             with atomic_path(path) as tmp:
                 np.save(tmp, np.ascontiguousarray(clips))
         except OSError as exc:
-            raise VpkitError(f"{path}: cannot write the clip store ({write_failure(exc)}); what is stored so far "
-                             "is kept, and the next run continues from it") from None
+            raise VpkitError(
+                f"{path}: cannot write the clip store ({write_failure(exc)}); what is stored so far "
+                "is kept, and the next run continues from it"
+            ) from None
         self.manifest["complete"] = False
         entry = {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
         self.manifest["shards"].insert(self._place_of(key), entry)
@@ -137,7 +141,10 @@ class ClipWriter:
         shards = self.manifest["shards"]
         if key not in self._rank:
             return len(shards)
-        return next((i for i, s in enumerate(shards) if self._rank.get(s["key"], len(self._rank)) > self._rank[key]), len(shards))
+        return next(
+            (i for i, s in enumerate(shards) if self._rank.get(s["key"], len(self._rank)) > self._rank[key]),
+            len(shards),
+        )
 
     def skip(self, key: str, reason: str, **details: Any) -> None:
         """Record an input that gave no clips, and why."""
@@ -154,8 +161,10 @@ class ClipWriter:
         try:
             write_json(self.root / MANIFEST, self.manifest)
         except OSError as exc:
-            raise VpkitError(f"{self.root / MANIFEST}: cannot write the clip store ({write_failure(exc)}); "
-                             "what is stored so far is kept, and the next run continues from it") from None
+            raise VpkitError(
+                f"{self.root / MANIFEST}: cannot write the clip store ({write_failure(exc)}); "
+                "what is stored so far is kept, and the next run continues from it"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -232,7 +241,9 @@ class ClipDataset:
         with open(self.files[shard], "rb") as f:
             data = os.pread(f.fileno(), self._clip_bytes, offset)
         if len(data) != self._clip_bytes:
-            raise VpkitError(f"{self.files[shard]}: shard is shorter than its manifest says; the next run extracts its clips again")
+            raise VpkitError(
+                f"{self.files[shard]}: shard is shorter than its manifest says; the next run extracts its clips again"
+            )
         return np.frombuffer(data, np.uint8).reshape(self.clip.frames, self.clip.size, self.clip.size, 3)
 
     def gather(self, indices: Iterable[int]) -> np.ndarray:
@@ -273,7 +284,9 @@ def data_offset(path: Path, clips: int, clip: ClipSpec) -> int:
                 raise DamagedStore("empty shard")
             try:
                 version = np.lib.format.read_magic(f)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                read_header = (
+                    np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                )
                 shape, fortran, dtype = read_header(f)
             except (ValueError, SyntaxError, TypeError):  # numpy's header parser raises all three
                 raise DamagedStore("not a .npy file (its header is damaged)") from None

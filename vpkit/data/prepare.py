@@ -7,9 +7,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from vpkit.cache import default_cache_dir
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore, ClipWriter
-from vpkit.data.download import default_cache_dir
 from vpkit.errors import VpkitError
 
 
@@ -66,5 +66,7 @@ def describe_store(store: ClipStore) -> list[str]:
     for reason, count in reasons.most_common():
         examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
         lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
-    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})")
+    lines.append(
+        f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})"
+    )
     return lines

@@ -110,7 +110,14 @@ class VideoSource(Source):
             if path is not None:
                 self.release(video, path)
         provenance = [
-            {"source": self.name, "video_id": video.id, "url": video.url, "title": video.title, "fps": w.fps, "start": w.start}
+            {
+                "source": self.name,
+                "video_id": video.id,
+                "url": video.url,
+                "title": video.title,
+                "fps": w.fps,
+                "start": w.start,
+            }
             for w in extraction.windows
         ]
         writer.add(video.key, extraction.clips, split_for(video.key, self.config.val_fraction), provenance)

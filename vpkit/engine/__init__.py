@@ -1,3 +1,3 @@
-"""Training and inference: the trainer, its update schedule, checkpoints, sample grids,
-generation from a trained run, and metric evaluation.
+"""Training (``train/``), evaluation (``evaluate/``), and what both share: checkpoints,
+generation from a trained run, process groups and ranks, precision and memory format.
 """

@@ -34,13 +34,16 @@ def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
         with atomic_path(path) as tmp:
             torch.save(state, tmp)
     except (OSError, RuntimeError) as exc:  # torch reports a short write as a RuntimeError
-        raise VpkitError(f"{path}: cannot write the checkpoint ({write_failure(exc)}); the previous one is kept, "
-                         "and --resume continues from it") from None
+        raise VpkitError(
+            f"{path}: cannot write the checkpoint ({write_failure(exc)}); the previous one is kept, "
+            "and --resume continues from it"
+        ) from None
     return path
 
 
-def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu",
-                    needs: Iterable[str] = TO_LOAD) -> dict[str, Any]:
+def load_checkpoint(
+    path: str | os.PathLike, map_location: str | torch.device = "cpu", needs: Iterable[str] = TO_LOAD
+) -> dict[str, Any]:
     """The checkpoint at ``path``, with the entries in ``needs`` checked; a user error otherwise."""
     path = Path(path)
     if not path.is_file():
@@ -56,7 +59,9 @@ def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = 
         if key not in state:
             raise VpkitError(f"{path}: not a vpkit checkpoint: it has no {key!r} ({meaning})")
         if not check(state[key]):
-            raise VpkitError(f"{path}: not a vpkit checkpoint: {key!r} should be {meaning}, got {_described(state[key])}")
+            raise VpkitError(
+                f"{path}: not a vpkit checkpoint: {key!r} should be {meaning}, got {_described(state[key])}"
+            )
     return state
 
 
@@ -85,14 +90,19 @@ def _step(value: Any) -> bool:
 
 def _optimizers(value: Any) -> bool:
     return isinstance(value, dict) and all(
-        isinstance(value.get(net), dict) and {"state", "param_groups"} <= value[net].keys() for net in ("generator", "discriminator")
+        isinstance(value.get(net), dict) and {"state", "param_groups"} <= value[net].keys()
+        for net in ("generator", "discriminator")
     )
 
 
 def _rng(value: Any) -> bool:
     if not isinstance(value, dict):
         return False
-    return isinstance(value.get("torch"), torch.Tensor) and isinstance(value.get("cuda"), list) and isinstance(value.get("feeder"), dict)
+    return (
+        isinstance(value.get("torch"), torch.Tensor)
+        and isinstance(value.get("cuda"), list)
+        and isinstance(value.get("feeder"), dict)
+    )
 
 
 _ENTRIES: dict[str, tuple[Callable[[Any], bool], str]] = {

@@ -66,8 +66,10 @@ class Ranks:
     def share(self, total: int, what: str = "train.batch_size") -> slice:
         """This rank's contiguous share of ``total`` items; ``total`` must divide evenly."""
         if total % self.world:
-            raise ConfigError(f"{what} is {total}, which {self.world} processes cannot share evenly; "
-                              f"make it a multiple of {self.world}")
+            raise ConfigError(
+                f"{what} is {total}, which {self.world} processes cannot share evenly; "
+                f"make it a multiple of {self.world}"
+            )
         each = total // self.world
         return slice(self.rank * each, (self.rank + 1) * each)
 
@@ -82,8 +84,9 @@ class Ranks:
 def from_environment() -> Ranks:
     """The ranks torchrun set in the environment; rank 0 of 1 without it."""
     try:
-        return Ranks(int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)),
-                     int(os.environ.get("LOCAL_RANK", 0)))
+        return Ranks(
+            int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0))
+        )
     except ValueError as exc:
         raise ConfigError(f"RANK, WORLD_SIZE or LOCAL_RANK in the environment is not a number ({exc})") from None
 
@@ -103,8 +106,10 @@ def join(device_name: str, timeout_s: float) -> tuple[Ranks, torch.device]:
     if not ranks.distributed:
         return ranks, pick_device(device_name)
     if device_name.startswith("cuda:"):
-        raise ConfigError(f"train.device {device_name!r} names one GPU, but with {ranks.world} processes each takes "
-                          "the GPU of its local rank; use auto or cuda")
+        raise ConfigError(
+            f"train.device {device_name!r} names one GPU, but with {ranks.world} processes each takes "
+            "the GPU of its local rank; use auto or cuda"
+        )
     device = pick_device("cuda" if device_name in ("auto", "cuda") and torch.cuda.is_available() else device_name)
     if device.type == "cuda":
         device = torch.device("cuda", ranks.local_rank)
@@ -112,10 +117,13 @@ def join(device_name: str, timeout_s: float) -> tuple[Ranks, torch.device]:
     if not dist.is_initialized():
         backend = "nccl" if device.type == "cuda" else "gloo"
         try:
-            dist.init_process_group(backend, timeout=timedelta(seconds=timeout_s),
-                                    device_id=device if device.type == "cuda" else None)
+            dist.init_process_group(
+                backend, timeout=timedelta(seconds=timeout_s), device_id=device if device.type == "cuda" else None
+            )
         except (RuntimeError, ValueError) as exc:
-            raise RankLost(f"rank {ranks.rank}: cannot join the other {ranks.world - 1} processes ({reason_of(exc)})") from None
+            raise RankLost(
+                f"rank {ranks.rank}: cannot join the other {ranks.world - 1} processes ({reason_of(exc)})"
+            ) from None
     return ranks, device
 
 
@@ -155,9 +163,13 @@ def collective(what: str, only_lost_peers: bool = False):
         if only_lost_peers and not isinstance(exc, dist.DistError) and not any(marker in text for marker in LOST_PEER):
             raise
         ranks = current()
-        reason = reason_of(RuntimeError(re.sub(r"^\[[^\]]*\]\s*", "", str(exc).strip())))  # without the backend's source line
-        raise RankLost(f"rank {ranks.rank}: another process of this run stopped or stopped answering while {what} "
-                       f"({reason}); this one stops too") from None
+        reason = reason_of(
+            RuntimeError(re.sub(r"^\[[^\]]*\]\s*", "", str(exc).strip()))
+        )  # without the backend's source line
+        raise RankLost(
+            f"rank {ranks.rank}: another process of this run stopped or stopped answering while {what} "
+            f"({reason}); this one stops too"
+        ) from None
 
 
 def any_rank(flag: bool, device: torch.device) -> bool:
@@ -277,7 +289,7 @@ def average_buffers(module: nn.Module) -> None:
     flat /= ranks.world
     offset = 0
     for buffer in buffers:
-        buffer.copy_(flat[offset: offset + buffer.numel()].view_as(buffer))
+        buffer.copy_(flat[offset : offset + buffer.numel()].view_as(buffer))
         offset += buffer.numel()
 
 
@@ -303,4 +315,3 @@ def launch(processes: int, arguments: list[str]) -> None:
         raise QuietExit(next((c for c in codes if c > 0), 1)) from None
     except SignalException as exc:
         raise QuietExit(128 + int(exc.sigval)) from None
-

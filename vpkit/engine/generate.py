@@ -53,7 +53,10 @@ def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, de
 
 
 def generate(
-    generator: Generator, count: int, condition: torch.Tensor | None = None, seed: int | None = None,
+    generator: Generator,
+    count: int,
+    condition: torch.Tensor | None = None,
+    seed: int | None = None,
     precision: Precision | None = None,
 ) -> GeneratorOutput:
     """``count`` videos from fresh latents (seeded when ``seed`` is given), at ``precision`` (default fp32).
@@ -64,8 +67,9 @@ def generate(
     return _run(generator, generator.sample_latent(count, rng), condition, precision)
 
 
-def generate_each(generator: Generator, seeds: list[int], condition: torch.Tensor | None = None,
-                  precision: Precision | None = None) -> GeneratorOutput:
+def generate_each(
+    generator: Generator, seeds: list[int], condition: torch.Tensor | None = None, precision: Precision | None = None
+) -> GeneratorOutput:
     """One video per seed in one batch: video ``i`` is the one ``generate(generator, 1, condition[i:i+1], seeds[i])``
     gives, so requests that arrive together can share a forward pass without changing their answers."""
     z = torch.cat([generator.sample_latent(1, torch.Generator().manual_seed(seed)) for seed in seeds])
@@ -73,8 +77,9 @@ def generate_each(generator: Generator, seeds: list[int], condition: torch.Tenso
 
 
 @torch.no_grad()
-def _run(generator: Generator, z: torch.Tensor, condition: torch.Tensor | None,
-         precision: Precision | None) -> GeneratorOutput:
+def _run(
+    generator: Generator, z: torch.Tensor, condition: torch.Tensor | None, precision: Precision | None
+) -> GeneratorOutput:
     if generator.conditional and condition is None:
         raise ValueError(f"generator {generator.name!r} is conditional: it needs first frames")
     device = next(generator.parameters()).device
@@ -86,5 +91,8 @@ def _run(generator: Generator, z: torch.Tensor, condition: torch.Tensor | None,
     with precision.autocast():
         output = generator(z, condition if generator.conditional else None)
     # float32 again for whatever reads the videos (metrics, video files)
-    return GeneratorOutput(output.video.float(), {k: v.float() for k, v in output.parts.items()},
-                           {k: v.float() for k, v in output.losses.items()})
+    return GeneratorOutput(
+        output.video.float(),
+        {k: v.float() for k, v in output.parts.items()},
+        {k: v.float() for k, v in output.losses.items()},
+    )

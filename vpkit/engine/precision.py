@@ -31,8 +31,14 @@ FORMATS = {4: torch.channels_last, 5: torch.channels_last_3d}
 class Precision:
     """How the forward passes run on ``device``, and the gradient scalers of fp16 by optimiser name."""
 
-    def __init__(self, name: str, device: torch.device, channels_last: bool = False, tf32: bool = False,
-                 scaled: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        name: str,
+        device: torch.device,
+        channels_last: bool = False,
+        tf32: bool = False,
+        scaled: tuple[str, ...] = (),
+    ):
         self.name, self.device, self.channels_last = name, device, channels_last
         self.dtype = DTYPES.get(name)
         if device.type == "cuda" and name == "fp32" and tf32:
@@ -61,7 +67,9 @@ class Precision:
 
     def inputs(self, video: torch.Tensor) -> torch.Tensor:
         """A (B, C, T, H, W) batch in the memory format asked for."""
-        return video.contiguous(memory_format=torch.channels_last_3d) if self.channels_last and video.dim() == 5 else video
+        return (
+            video.contiguous(memory_format=torch.channels_last_3d) if self.channels_last and video.dim() == 5 else video
+        )
 
     def step(self, loss: torch.Tensor, optimizer: torch.optim.Optimizer, key: str) -> None:
         """Backward pass and optimiser step; with fp16, scaled, and skipped when gradients overflowed."""

@@ -96,17 +96,23 @@ def extract_clips(path: str | os.PathLike, clip: ClipSpec, options: ExtractOptio
         try:
             video = _FfmpegVideo(path, clip.size)
         except _DecodeFailed as ffmpeg_failure:
-            raise VideoError("cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
-                             f"decord: {decord_failure}; ffmpeg: {ffmpeg_failure}") from None
+            raise VideoError(
+                "cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
+                f"decord: {decord_failure}; ffmpeg: {ffmpeg_failure}",
+            ) from None
         indexed = decord_failure.length  # the frames decord found in the file's index, when it opened it
         if (video.length < indexed) if indexed else video.probe.truncated:
             declared = indexed or round(video.probe.declared_seconds * video.fps)
-            raise VideoError("cannot decode all frames (truncated?)",
-                             f"{video.length} of {declared} frames decode; decord: {decord_failure}") from None
+            raise VideoError(
+                "cannot decode all frames (truncated?)",
+                f"{video.length} of {declared} frames decode; decord: {decord_failure}",
+            ) from None
         try:
             return _extract(video, clip, options)
         except _DecodeFailed as ffmpeg_failure:
-            raise VideoError("cannot decode all frames (truncated?)", f"decord: {decord_failure}; ffmpeg: {ffmpeg_failure}") from None
+            raise VideoError(
+                "cannot decode all frames (truncated?)", f"decord: {decord_failure}; ffmpeg: {ffmpeg_failure}"
+            ) from None
 
 
 def _extract(video: _DecordVideo | _FfmpegVideo, clip: ClipSpec, options: ExtractOptions) -> Extraction:
@@ -114,7 +120,7 @@ def _extract(video: _DecordVideo | _FfmpegVideo, clip: ClipSpec, options: Extrac
     if not windows:
         raise VideoError("shorter than one clip", f"{video.length / video.fps:.1f} s")
     kept, clips = [], []
-    for window, frames in zip(windows, video.clips(windows)):
+    for window, frames in zip(windows, video.clips(windows), strict=False):
         if options.drop_scene_cuts and spans_cut(frames, options.scene_cut_threshold):
             continue
         kept.append(window)

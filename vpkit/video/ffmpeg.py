@@ -48,7 +48,9 @@ def probe(path: str | os.PathLike) -> Probe:
             stream.close()
     except (OSError, RuntimeError, StopIteration) as exc:
         raise FfmpegError(_reason(exc)) from None
-    return Probe(int(count), float(seconds), float(meta.get("fps") or 0), tuple(meta["size"]), float(meta.get("duration") or 0))
+    return Probe(
+        int(count), float(seconds), float(meta.get("fps") or 0), tuple(meta["size"]), float(meta.get("duration") or 0)
+    )
 
 
 def read_frames(path: str | os.PathLike) -> Iterator[np.ndarray]:

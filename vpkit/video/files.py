@@ -138,4 +138,3 @@ def _read_gif(path: Path) -> np.ndarray:
             return np.stack([np.asarray(frame.convert("RGB")) for frame in ImageSequence.Iterator(image)])
     except OSError as exc:
         raise VpkitError(f"{path}: cannot decode GIF ({exc})") from None
-

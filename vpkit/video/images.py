@@ -33,7 +33,9 @@ def find_images(paths: list[Path]) -> list[Path]:
     return found
 
 
-def load_frame(source: Path | BinaryIO, size: int, *, name: str | None = None, max_pixels: int | None = None) -> np.ndarray:
+def load_frame(
+    source: Path | BinaryIO, size: int, *, name: str | None = None, max_pixels: int | None = None
+) -> np.ndarray:
     """Read an image file (a path, or a binary file such as an upload) as uint8 RGB (size, size, 3):
     short side resized to ``size``, then centre-cropped.
 

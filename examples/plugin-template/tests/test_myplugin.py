@@ -3,17 +3,19 @@
 import numpy as np
 import pytest
 import torch
-
-from vpkit import ClipSpec, ClipStore, ClipWriter
-from vpkit.plugins import registry
 from vpkit_myplugin.generator import MyGenerator
 from vpkit_myplugin.metric import MyMetric
 from vpkit_myplugin.source import MySource
 
+from vpkit import ClipSpec, ClipStore, ClipWriter
+from vpkit.plugins import registry
+
 CLIP = ClipSpec(frames=4, size=8)
 
 
-@pytest.mark.parametrize("kind, name", [("source", "my_source"), ("generator", "my_generator"), ("metric", "my_metric")])
+@pytest.mark.parametrize(
+    "kind, name", [("source", "my_source"), ("generator", "my_generator"), ("metric", "my_metric")]
+)
 def test_registered_through_the_entry_point(kind, name):
     assert registry(kind).providers[name] == "myplugin"
 

@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from vpkit_bouncing_digits.metric import MotionGap
 
 from vpkit import ClipSpec
-from vpkit_bouncing_digits.metric import MotionGap
 
 CLIP = ClipSpec(frames=4, size=8)
 

@@ -1,9 +1,9 @@
 """The markdown_report logger, driven as the trainer drives a logger."""
 
 import numpy as np
+from vpkit_bouncing_digits.report import MarkdownReport
 
 from vpkit import ClipSpec
-from vpkit_bouncing_digits.report import MarkdownReport
 
 
 def test_the_report_shows_settings_losses_evaluations_and_samples(tmp_path):

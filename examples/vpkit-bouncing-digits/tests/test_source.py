@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from vpkit_bouncing_digits.source import BouncingDigits
 
 from vpkit import ClipSpec, ClipWriter
-from vpkit_bouncing_digits.source import BouncingDigits
 
 CLIP = ClipSpec(frames=6, size=24)
 

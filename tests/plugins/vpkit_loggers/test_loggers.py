@@ -89,7 +89,9 @@ def test_wandb_offline_run_files(run_dir):
     state = json.loads((run_dir / "wandb.json").read_text())
     assert state["mode"] == "offline" and state["project"] == "tiny"
     sessions = sorted((run_dir / "wandb").glob("offline-run-*"))
-    assert len(sessions) == 2 and all(p.name.endswith(state["id"]) for p in sessions)  # the resume continues the W&B run
+    assert len(sessions) == 2 and all(
+        p.name.endswith(state["id"]) for p in sessions
+    )  # the resume continues the W&B run
     records = b"".join(p.read_bytes() for p in (run_dir / "wandb").glob(f"offline-run-*-{state['id']}/run-*.wandb"))
     for key in (b"train/loss_d", b"train/clips_per_s", b"model", b"batch_size"):
         assert key in records, key
@@ -112,6 +114,8 @@ def test_a_logger_that_cannot_start_stops_the_run_before_training(tmp_path):
     run_file = tmp_path / "tiny.yaml"
     run_file.write_text(RUN.format(cache=tmp_path / "cache"))
     uri = (blocker / "mlruns").as_uri()
-    out = vpkit("run", run_file, "-o", tmp_path / "run", "--set", f"logging=[{{name: mlflow, tracking_uri: '{uri}'}}]", code=1)
+    out = vpkit(
+        "run", run_file, "-o", tmp_path / "run", "--set", f"logging=[{{name: mlflow, tracking_uri: '{uri}'}}]", code=1
+    )
     assert "mlflow logger: cannot start a run at" in out and "Traceback" not in out
     assert not (tmp_path / "run" / "checkpoints").exists()

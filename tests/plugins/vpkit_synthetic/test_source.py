@@ -54,6 +54,7 @@ def test_prepare_writes_shards_with_provenance_and_resumes(tmp_path):
     shards = {s["key"]: s for s in store.manifest["shards"]}
     assert set(shards) == {"train-00000", "train-00001", "train-00002", "val-00000"}
     assert shards["train-00002"]["clips"] == 2
+
     def indices(split):
         return [p["index"] for s in shards.values() if s["split"] == split for p in s["provenance"]]
 

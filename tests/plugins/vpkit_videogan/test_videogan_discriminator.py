@@ -24,7 +24,7 @@ def test_default_parameter_count():
     channels, t0 = [64, 128, 256, 512], 2
     expected = (
         conv(3, 64, 4**3, bias=True)
-        + sum(conv(a, b, 4**3) + 2 * b for a, b in zip(channels, channels[1:]))
+        + sum(conv(a, b, 4**3) + 2 * b for a, b in zip(channels, channels[1:], strict=False))
         + conv(512, 1, t0 * 4 * 4, bias=True)
     )
     model = VideoGANDiscriminator(VideoGANDiscriminator.Config(), ClipSpec(32, 64))

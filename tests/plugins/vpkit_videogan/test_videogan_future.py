@@ -3,8 +3,7 @@ import pytest
 import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
-from vpkit_videogan.future import VideoGANFutureGenerator
-from vpkit_videogan.future import reconstruction_error
+from vpkit_videogan.future import VideoGANFutureGenerator, reconstruction_error
 
 from vpkit import ClipSpec
 
@@ -41,7 +40,12 @@ def test_paper_network_at_64():
     first = model.foreground[0]
     assert (first.in_channels, first.out_channels, first.kernel_size) == (1024, 1024, (2, 1, 1))
     background_convs = [m for m in model.background.modules() if isinstance(m, nn.ConvTranspose2d)]
-    assert [(c.in_channels, c.out_channels) for c in background_convs] == [(1024, 512), (512, 256), (256, 128), (128, 3)]
+    assert [(c.in_channels, c.out_channels) for c in background_convs] == [
+        (1024, 512),
+        (512, 256),
+        (256, 128),
+        (128, 3),
+    ]
     with torch.no_grad():
         code = model.encoder(frames(1, 64))
         assert code.shape == (1, 1024, 4, 4)
@@ -51,7 +55,13 @@ def test_paper_network_at_64():
 def test_discriminator_of_width_2_is_the_conditional_papers():
     model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=2.0), ClipSpec(32, 64))
     convs = [m for m in model.net if isinstance(m, nn.Conv3d)]
-    assert [(c.in_channels, c.out_channels) for c in convs] == [(3, 128), (128, 256), (256, 512), (512, 1024), (1024, 1)]
+    assert [(c.in_channels, c.out_channels) for c in convs] == [
+        (3, 128),
+        (128, 256),
+        (256, 512),
+        (512, 1024),
+        (1024, 1),
+    ]
 
 
 def test_no_noise():
@@ -60,7 +70,9 @@ def test_no_noise():
     model.eval()
     with torch.no_grad():
         condition = frames()
-        assert torch.equal(model(model.sample_latent(2), condition).video, model(model.sample_latent(2), condition).video)
+        assert torch.equal(
+            model(model.sample_latent(2), condition).video, model(model.sample_latent(2), condition).video
+        )
 
 
 def test_needs_a_condition():
@@ -104,8 +116,10 @@ def test_defaults_are_the_reference_code():
     assert VideoGANFutureGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
 
-@pytest.mark.parametrize("options", [{"width": 0}, {"lambda_rec": -1}, {"mask_penalty": -0.1}, {"latent_dim": 100},
-                                     {"mask_max": 0}, {"mask_max": 1.5}])
+@pytest.mark.parametrize(
+    "options",
+    [{"width": 0}, {"lambda_rec": -1}, {"mask_penalty": -0.1}, {"latent_dim": 100}, {"mask_max": 0}, {"mask_max": 1.5}],
+)
 def test_config_rejects_bad_values(options):
     with pytest.raises(pydantic.ValidationError):
         VideoGANFutureGenerator.Config(**options)

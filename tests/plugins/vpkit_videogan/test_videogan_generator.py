@@ -48,10 +48,10 @@ def test_default_parameter_count():
         return 2 * c
 
     channels, t0, latent = [512, 256, 128, 64], 2, 100
-    inner = sum(conv(a, b, 4**3) + bn(b) for a, b in zip(channels, channels[1:]))
+    inner = sum(conv(a, b, 4**3) + bn(b) for a, b in zip(channels, channels[1:], strict=False))
     heads = conv(64, 3, 4**3, bias=True) + conv(64, 1, 4**3, bias=True)  # foreground, mask
     foreground = conv(latent, 512, t0 * 4 * 4) + bn(512) + inner + heads
-    inner_2d = sum(conv(a, b, 4**2) + bn(b) for a, b in zip(channels, channels[1:]))
+    inner_2d = sum(conv(a, b, 4**2) + bn(b) for a, b in zip(channels, channels[1:], strict=False))
     background = conv(latent, 512, 4 * 4) + bn(512) + inner_2d + conv(64, 3, 4**2, bias=True)
 
     model = VideoGANGenerator(VideoGANGenerator.Config(), ClipSpec(32, 64))
@@ -73,7 +73,14 @@ def test_mask_loss():
 def test_default_config_is_the_paper():
     config = VideoGANGenerator.Config()
     paper = (100, 1.0, 0.1, "transposed", "paper", 0.0)
-    assert (config.latent_dim, config.width, config.mask_penalty, config.upsample, config.init, config.mask_bias) == paper
+    assert (
+        config.latent_dim,
+        config.width,
+        config.mask_penalty,
+        config.upsample,
+        config.init,
+        config.mask_bias,
+    ) == paper
     assert VideoGANGenerator.name == "videogan"
     assert VideoGANGenerator.conditional is False
     assert VideoGANGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
@@ -81,7 +88,14 @@ def test_default_config_is_the_paper():
 
 @pytest.mark.parametrize(
     "options",
-    [{"latent_dim": 0}, {"width": 0}, {"mask_penalty": -0.1}, {"frames": 32}, {"upsample": "bilinear"}, {"init": "xavier"}],
+    [
+        {"latent_dim": 0},
+        {"width": 0},
+        {"mask_penalty": -0.1},
+        {"frames": 32},
+        {"upsample": "bilinear"},
+        {"init": "xavier"},
+    ],
 )
 def test_config_rejects_bad_values(options):
     with pytest.raises(pydantic.ValidationError):
@@ -109,7 +123,9 @@ def test_init_statistics():
 
 def test_resize_upsampling_resizes_then_convolves_with_kernel_3():
     model = make(upsample="resize")
-    strided = [m for m in model.modules() if isinstance(m, (nn.ConvTranspose2d, nn.ConvTranspose3d)) and max(m.stride) > 1]
+    strided = [
+        m for m in model.modules() if isinstance(m, (nn.ConvTranspose2d, nn.ConvTranspose3d)) and max(m.stride) > 1
+    ]
     assert strided == []  # only the stride-1 projections of z stay transposed convolutions
     resizes = [m for m in model.modules() if isinstance(m, nn.Upsample)]
     convs = [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Conv3d))]
@@ -125,7 +141,6 @@ def test_resize_upsampling_of_a_flat_input_is_flat_where_transposed_leaves_a_pat
     different sums of its kernel, so even a constant input comes out striped; resize-then-convolve
     gives every pixel the same sum."""
     from torch import nn
-
     from vpkit_videogan.layers import double
 
     torch.manual_seed(0)

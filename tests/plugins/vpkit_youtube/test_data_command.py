@@ -39,7 +39,9 @@ def test_data_prepares_and_summarises(tmp_path, video_dir):
     assert lines[1].startswith("inputs: 3 ok (") and lines[1].endswith("1 skipped")
     assert lines[2].startswith("  1 skipped: cannot decode") and "notes.mp4" in lines[2]
     assert lines[3].endswith("val (8x32x32)")
-    assert sum(map(int, [lines[3].split()[1], lines[3].split()[3]])) == 3 + 1 + 2  # plain, webm, cut (one clip spans its cut)
+    assert (
+        sum(map(int, [lines[3].split()[1], lines[3].split()[3]])) == 3 + 1 + 2
+    )  # plain, webm, cut (one clip spans its cut)
 
     again = CliRunner().invoke(cli, ["data", str(run_file(tmp_path, video_dir))])
     assert again.stdout == result.stdout
@@ -79,7 +81,9 @@ def test_killed_mid_way_then_rerun_gives_the_same_store(tmp_path, media):
     options = dict(frames=16, size=64, fps=25)
 
     killed = run_file(tmp_path, folder, cache="killed", **options)
-    process = subprocess.Popen([sys.executable, "-m", "vpkit", "data", str(killed)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vpkit", "data", str(killed)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+    )
     manifest = None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

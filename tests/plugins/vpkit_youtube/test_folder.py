@@ -34,8 +34,12 @@ def test_finds_videos_recursively_and_skips_broken_ones(tmp_path, video_dir, cap
     assert shards["games/plain.mp4"]["clips"] == 3
     assert shards["clip.webm"]["clips"] == 1
     assert shards["games/plain.mp4"]["provenance"][2] == {
-        "source": "folder", "video_id": "games/plain.mp4", "url": (video_dir / "games/plain.mp4").as_uri(),
-        "title": "plain", "fps": 8.0, "start": 2.0,
+        "source": "folder",
+        "video_id": "games/plain.mp4",
+        "url": (video_dir / "games/plain.mp4").as_uri(),
+        "title": "plain",
+        "fps": 8.0,
+        "start": 2.0,
     }
     [skip] = writer.manifest["skipped"]
     assert skip["id"] == "notes.mp4" and skip["reason"].startswith("cannot decode")
@@ -109,8 +113,10 @@ def test_files_added_after_the_store_is_finished_join_it(tmp_path, video_dir, me
     from vpkit.data.prepare import prepare_store
 
     run_file = tmp_path / "run.yaml"
-    run_file.write_text(f"clip: {{frames: 8, size: 32}}\nsource: {{name: folder, path: {video_dir}, fps: 8}}\n"
-                        f"model: {{generator: videogan, discriminator: videogan}}\noutput: {{cache_dir: {tmp_path / 'cache'}}}\n")
+    run_file.write_text(
+        f"clip: {{frames: 8, size: 32}}\nsource: {{name: folder, path: {video_dir}, fps: 8}}\n"
+        f"model: {{generator: videogan, discriminator: videogan}}\noutput: {{cache_dir: {tmp_path / 'cache'}}}\n"
+    )
     first = prepare_store(load_run(run_file))
     assert first.manifest["complete"] and len(first.manifest["shards"]) == 3
     shutil.copy(media["plain"], video_dir / "late.mp4")

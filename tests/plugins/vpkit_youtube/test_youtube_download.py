@@ -32,7 +32,12 @@ def test_downloads_and_extracts_a_video(tmp_path, http_server, media):
     [shard] = store.manifest["shards"]
     assert shard["clips"] == 3 and shard["split"] == "train"
     assert shard["provenance"][1] == {
-        "source": "youtube", "video_id": "plain", "url": url, "title": "plain", "fps": 8.0, "start": 1.0,
+        "source": "youtube",
+        "video_id": "plain",
+        "url": url,
+        "title": "plain",
+        "fps": 8.0,
+        "start": 1.0,
     }
     clips = store.split("train").gather(range(3))
     assert clips.shape == (3, 8, 32, 32, 3) and clips.std() > 10
@@ -43,7 +48,11 @@ def test_downloads_and_extracts_a_video(tmp_path, http_server, media):
 def test_failures_are_skipped_with_reasons_and_the_run_goes_on(tmp_path, http_server, media, capsys):
     good = http_server.serve("/good.mp4", body=media["plain"].read_bytes())
     missing = http_server.url("/missing.mp4")
-    page = http_server.serve("/page.mp4", body=b"<html><head><title>Not here</title></head><body>moved</body></html>", content_type="text/html")
+    page = http_server.serve(
+        "/page.mp4",
+        body=b"<html><head><title>Not here</title></head><body>moved</body></html>",
+        content_type="text/html",
+    )
     text = http_server.serve("/text.mp4", body=media["text"].read_bytes())
     dropped = http_server.serve("/dropped.mp4", body=media["plain"].read_bytes(), drop_at=2000)
 
@@ -92,7 +101,9 @@ def test_a_second_run_downloads_nothing(tmp_path, http_server, media):
     # a new store with other settings: the archive has the file
     second = prepare(tmp_path, store="b", urls=[url], fps=[4, 8])
     assert len(http_server.log) == requests
-    assert second.manifest["shards"][0]["provenance"][0]["title"] == first.manifest["shards"][0]["provenance"][0]["title"]
+    assert (
+        second.manifest["shards"][0]["provenance"][0]["title"] == first.manifest["shards"][0]["provenance"][0]["title"]
+    )
     assert second.summary().clips != first.summary().clips
 
 

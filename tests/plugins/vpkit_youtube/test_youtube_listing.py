@@ -7,8 +7,8 @@ import socket
 import pytest
 from pydantic import ValidationError
 from vpkit_youtube import ytdl
-from vpkit_youtube.listing import search_url, url_key
 from vpkit_youtube.declarations import DEFAULT_QUERY
+from vpkit_youtube.listing import search_url, url_key
 from vpkit_youtube.source import YoutubeSource
 
 from vpkit import ClipSpec, ClipWriter, VpkitError
@@ -124,7 +124,10 @@ def test_a_skip_reason_is_never_empty():
 
     assert reason(DownloadError("ERROR: [generic] abc: Unsupported URL: http://x")) == "Unsupported URL: http://x"
     cause = ConnectionResetError(104, "Connection reset by peer")
-    assert reason(DownloadError("ERROR: ", (type(cause), cause, None))) == "ConnectionResetError: [Errno 104] Connection reset by peer"
+    assert (
+        reason(DownloadError("ERROR: ", (type(cause), cause, None)))
+        == "ConnectionResetError: [Errno 104] Connection reset by peer"
+    )
     assert reason(DownloadError("ERROR: [download] ")) == "DownloadError"
     assert reason(DownloadError("")) == "DownloadError"
 

@@ -42,7 +42,8 @@ def test_run_dir_defaults_to_runs_slash_stem(tiny_run, tmp_path):
 
 def test_set_overrides_reach_the_run(tiny_run, tmp_path):
     result = CliRunner().invoke(
-        cli, ["run", str(tiny_run(steps=3)), "-o", str(tmp_path / "r"), "--set", "train.steps=2", "--set", "train.lr=1e-4"]
+        cli,
+        ["run", str(tiny_run(steps=3)), "-o", str(tmp_path / "r"), "--set", "train.steps=2", "--set", "train.lr=1e-4"],
     )
     assert result.exit_code == 0, result.output
     config = yaml.safe_load((tmp_path / "r" / "config.yaml").read_text())
@@ -61,8 +62,14 @@ def test_validate_ok_and_error(tiny_run):
 @pytest.mark.parametrize(
     "edit, expected",
     [
-        (lambda t: t.replace("name: videogan, width", "name: videogna, width", 1), "unknown generator 'videogna' (did you mean 'videogan'?)"),
-        (lambda t: t.replace("batch_size: 4", "batch_sise: 4"), "unknown key 'batch_sise' (did you mean 'batch_size'?)"),
+        (
+            lambda t: t.replace("name: videogan, width", "name: videogna, width", 1),
+            "unknown generator 'videogna' (did you mean 'videogan'?)",
+        ),
+        (
+            lambda t: t.replace("batch_size: 4", "batch_sise: 4"),
+            "unknown key 'batch_sise' (did you mean 'batch_size'?)",
+        ),
         (lambda t: t.replace("steps: 3", "steps: three", 1), "train.steps: input should be a valid integer"),
         (lambda t: t.replace("frames: 4", "frames: 5"), "clip: generator 'videogan' cannot make these clips"),
         (lambda t: t + "model: [oops\n", "invalid YAML"),

@@ -63,7 +63,10 @@ def test_each_metric_is_compared_at_the_step_it_was_scored(runs, tmp_path):
 
     result = json.loads(_cli("compare", runs["good"], later, "--json"))
     assert (result["step_a"], result["step_b"]) == (1, None)
-    assert {name: (row["step_a"], row["step_b"]) for name, row in result["metrics"].items()} == {"psnr": (1, 2), "ssim": (1, 1)}
+    assert {name: (row["step_a"], row["step_b"]) for name, row in result["metrics"].items()} == {
+        "psnr": (1, 2),
+        "ssim": (1, 1),
+    }
     out = _cli("compare", runs["good"], later)
     assert f"B: {later / 'metrics.json'} (steps per metric below)" in out
     rows = {line.split()[0]: line for line in out.splitlines()[3:]}
@@ -81,6 +84,10 @@ def test_numbers_from_different_protocols_are_refused_naming_what_differs(runs, 
 
 
 def test_bad_inputs_are_one_line_errors(tmp_path, runs):
-    assert f"{tmp_path / 'nowhere'}: no metrics.json there" in _cli("compare", tmp_path / "nowhere", runs["good"], code=1)
+    assert f"{tmp_path / 'nowhere'}: no metrics.json there" in _cli(
+        "compare", tmp_path / "nowhere", runs["good"], code=1
+    )
     (tmp_path / "broken.json").write_text("{not json")
-    assert "broken.json: not a metrics.json written by `vpkit evaluate`" in _cli("compare", tmp_path / "broken.json", runs["good"], code=1)
+    assert "broken.json: not a metrics.json written by `vpkit evaluate`" in _cli(
+        "compare", tmp_path / "broken.json", runs["good"], code=1
+    )

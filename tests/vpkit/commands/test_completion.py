@@ -20,11 +20,13 @@ def bash_completions(line: str) -> list[str]:
     script = (
         f'source <(_VPKIT_COMPLETE=bash_source "{vpkit}")\n'
         f'COMP_LINE="$1"; COMP_POINT=${{#COMP_LINE}}; COMPREPLY=()\n'
-        f'_vpkit_completion vpkit\n'
+        f"_vpkit_completion vpkit\n"
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
     env = {**os.environ, "PATH": f"{vpkit.parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(["bash", "-c", script, "bash", line], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        ["bash", "-c", script, "bash", line], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return [word for word in result.stdout.splitlines() if word]
 

@@ -56,7 +56,9 @@ def test_conditional_run_writes_checkpoint_and_side_by_side_samples(future_run):
     assert all(np.abs(frame[2:18, 2:18] - input_column).mean() < 8 for frame in grid)
 
 
-@pytest.mark.parametrize("name, mode", [("photo.png", "RGB"), ("photo.jpg", "RGB"), ("grey.png", "L"), ("alpha.png", "RGBA")])
+@pytest.mark.parametrize(
+    "name, mode", [("photo.png", "RGB"), ("photo.jpg", "RGB"), ("grey.png", "L"), ("alpha.png", "RGBA")]
+)
 def test_predict_one_image(future_run, tmp_path, name, mode):
     out = tmp_path / "future.gif"
     result = invoke("predict", future_run, image(tmp_path / name, mode), "-o", out)
@@ -87,7 +89,7 @@ def test_predict_folder_gives_one_video_per_image(future_run, tmp_path):
 
 def test_sample_conditional_repeatable_by_seed(future_run, tmp_path):
     paths = [tmp_path / f"{n}.gif" for n in range(3)]
-    for path, seed in zip(paths, (7, 7, 8)):
+    for path, seed in zip(paths, (7, 7, 8), strict=False):
         result = invoke("sample", future_run, "-n", 3, "-o", path, "--seed", seed)
         assert result.exit_code == 0, result.output
     assert paths[0].read_bytes() == paths[1].read_bytes()
@@ -163,7 +165,9 @@ def test_unknown_output_extension(future_run, tmp_path, command):
 
 
 def test_one_output_file_for_several_images(future_run, tmp_path):
-    result = invoke("predict", future_run, image(tmp_path / "a.png"), image(tmp_path / "b.png"), "-o", tmp_path / "x.gif")
+    result = invoke(
+        "predict", future_run, image(tmp_path / "a.png"), image(tmp_path / "b.png"), "-o", tmp_path / "x.gif"
+    )
     assert_user_error(result, "x.gif", "give a folder")
 
 
@@ -190,7 +194,12 @@ def test_unknown_device(future_run, tmp_path):
     ],
 )
 def test_a_missing_path_exits_2_in_every_command(future_run, tmp_path, args):
-    names = {"absent": tmp_path / "absent", "image": image(tmp_path / "a.png"), "run": future_run, "out": tmp_path / "x.gif"}
+    names = {
+        "absent": tmp_path / "absent",
+        "image": image(tmp_path / "a.png"),
+        "run": future_run,
+        "out": tmp_path / "x.gif",
+    }
     result = invoke(*[arg.format(**names) for arg in args])
     assert result.exit_code == 2, result.output
     assert_user_error(result, "absent")

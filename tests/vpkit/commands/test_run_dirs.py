@@ -48,7 +48,9 @@ def test_the_readme_sequence_run_then_run_with_more_steps(tiny_run, tmp_path):
 
 def test_a_named_directory_that_holds_a_run_is_an_error(tmp_path):
     named = fake_run(tmp_path / "mine")
-    with pytest.raises(ConfigError, match="mine already holds a run; pass --resume to continue it, --force to start over"):
+    with pytest.raises(
+        ConfigError, match="mine already holds a run; pass --resume to continue it, --force to start over"
+    ):
         choose(tmp_path / "runs" / "x", named, resume=False, force=False)
     assert choose(tmp_path / "runs" / "x", named, resume=True, force=False).path == named
     assert choose(tmp_path / "runs" / "x", tmp_path / "empty", resume=False, force=False).path == tmp_path / "empty"

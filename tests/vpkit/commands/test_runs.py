@@ -24,9 +24,21 @@ def listed(folder) -> dict[str, dict]:
 def test_finished_running_and_killed_runs(tiny_run, tmp_path):
     runs = tmp_path / "runs"
     assert vpkit("run", tiny_run(steps=2), "-o", runs / "done").returncode == 0
-    endless = subprocess.Popen([sys.executable, "-m", "vpkit", "run", str(tiny_run(steps=100000, name="long.yaml")),
-                                "-o", str(runs / "long"), "--set", "train.checkpoint_every=1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endless = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vpkit",
+            "run",
+            str(tiny_run(steps=100000, name="long.yaml")),
+            "-o",
+            str(runs / "long"),
+            "--set",
+            "train.checkpoint_every=1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 120
         while time.time() < deadline and not (runs / "long" / "checkpoints" / "last.pt").exists():

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 HEAVY = ("torch", "torchvision", "yt_dlp", "lpips", "decord", "tensorboard", "scipy")
 
-PROBE = """
+PROBE = f"""
 import json, sys
 from vpkit.commands.cli import main
 sys.argv = ["vpkit", *json.loads(sys.argv[1])]
@@ -21,13 +21,19 @@ try:
     main()
 except SystemExit:
     pass
-print(json.dumps(sorted(m for m in {heavy} if m in sys.modules)), file=sys.stderr)
-""".format(heavy=HEAVY)
+print(json.dumps(sorted(m for m in {HEAVY} if m in sys.modules)), file=sys.stderr)
+"""
 
 
 def imported(args: list[str], **env: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True,
-                            cwd=ROOT, env={**os.environ, **env}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=120,
+    )
     return json.loads(result.stderr.strip().splitlines()[-1])
 
 
@@ -48,5 +54,11 @@ def test_quick_commands_import_nothing_heavy(args):
 
 
 def test_completion_imports_nothing_heavy():
-    assert imported([], _VPKIT_COMPLETE="bash_complete",
-                    COMP_LINE="vpkit run examples/basketball_future.yaml --set metrics.0.name=") == []
+    assert (
+        imported(
+            [],
+            _VPKIT_COMPLETE="bash_complete",
+            COMP_LINE="vpkit run examples/basketball_future.yaml --set metrics.0.name=",
+        )
+        == []
+    )

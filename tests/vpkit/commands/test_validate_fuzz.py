@@ -37,19 +37,109 @@ def _bomb(levels: int) -> str:
 
 #: Values a careless user types and values a hostile file holds, as YAML text.
 VALUES = [
-    "-1", "0", "1", "3.5", "1e3", "1.0e+40", "1" + "0" * 40, "-1.0e+300", "1.0e-300", "1e300", "9" * 5000,
-    ".inf", "-.inf", ".nan", "null", "~", "''", "[]", "{}", "[2, -1]", "[0.5]", "true", "yes", "0x10", "0o17",
-    "2001-12-14", "meta", "cuda:99", "cpu", "auto", '"a\\0b"', "x" * 100_000, "'unclosed", "[unclosed", "{a: 1",
-    "!!int abc", "!!float abc", "!!timestamp xyz", "!!bool maybe", "!!binary ???", "!!set {a}", "!!omap [a]",
-    "!!python/object:os.system", "!custom 1", "&a [*a]", "*undefined", "&b {c: *b}",
-    "[" * 5000 + "]" * 5000, "{a: " * 200 + "1" + "}" * 200, "videogna", "synthetic", "fvd", "[fvd, lpips]",
-    "{name: videogan, width: .inf}", "|\n  block", "? [a, b]\n: 1",
+    "-1",
+    "0",
+    "1",
+    "3.5",
+    "1e3",
+    "1.0e+40",
+    "1" + "0" * 40,
+    "-1.0e+300",
+    "1.0e-300",
+    "1e300",
+    "9" * 5000,
+    ".inf",
+    "-.inf",
+    ".nan",
+    "null",
+    "~",
+    "''",
+    "[]",
+    "{}",
+    "[2, -1]",
+    "[0.5]",
+    "true",
+    "yes",
+    "0x10",
+    "0o17",
+    "2001-12-14",
+    "meta",
+    "cuda:99",
+    "cpu",
+    "auto",
+    '"a\\0b"',
+    "x" * 100_000,
+    "'unclosed",
+    "[unclosed",
+    "{a: 1",
+    "!!int abc",
+    "!!float abc",
+    "!!timestamp xyz",
+    "!!bool maybe",
+    "!!binary ???",
+    "!!set {a}",
+    "!!omap [a]",
+    "!!python/object:os.system",
+    "!custom 1",
+    "&a [*a]",
+    "*undefined",
+    "&b {c: *b}",
+    "[" * 5000 + "]" * 5000,
+    "{a: " * 200 + "1" + "}" * 200,
+    "videogna",
+    "synthetic",
+    "fvd",
+    "[fvd, lpips]",
+    "{name: videogan, width: .inf}",
+    "|\n  block",
+    "? [a, b]\n: 1",
 ]
-KEYS = ["seed", "clip", "frames", "size", "source", "name", "model", "generator", "discriminator", "width", "train",
-        "steps", "lr", "betas", "device", "fps", "metrics", "evaluation", "output", "dir", "<<", "? [a]", "x" * 1000]
-SET_KEYS = ["seed", "train.lr", "train.betas", "train.device", "train.fps", "train.steps", "clip.size", "clip.frames",
-            "model.generator.width", "model.discriminator", "source.name", "metrics", "metrics.0", "output.dir",
-            "train.steps.x", "evaluation.best", "9" * 50, "", "."]
+KEYS = [
+    "seed",
+    "clip",
+    "frames",
+    "size",
+    "source",
+    "name",
+    "model",
+    "generator",
+    "discriminator",
+    "width",
+    "train",
+    "steps",
+    "lr",
+    "betas",
+    "device",
+    "fps",
+    "metrics",
+    "evaluation",
+    "output",
+    "dir",
+    "<<",
+    "? [a]",
+    "x" * 1000,
+]
+SET_KEYS = [
+    "seed",
+    "train.lr",
+    "train.betas",
+    "train.device",
+    "train.fps",
+    "train.steps",
+    "clip.size",
+    "clip.frames",
+    "model.generator.width",
+    "model.discriminator",
+    "source.name",
+    "metrics",
+    "metrics.0",
+    "output.dir",
+    "train.steps.x",
+    "evaluation.best",
+    "9" * 50,
+    "",
+    ".",
+]
 
 
 @st.composite
@@ -59,8 +149,23 @@ def mutated_run_files(draw) -> tuple[bytes, list[str]]:
     for _ in range(draw(st.integers(1, 4))):
         where = draw(st.integers(0, max(len(lines) - 1, 0)))
         line = lines[where] if lines else ""
-        kind = draw(st.sampled_from(["value", "value", "value", "key", "delete", "duplicate", "indent", "insert",
-                                     "characters", "bomb", "truncate"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "value",
+                    "value",
+                    "value",
+                    "key",
+                    "delete",
+                    "duplicate",
+                    "indent",
+                    "insert",
+                    "characters",
+                    "bomb",
+                    "truncate",
+                ]
+            )
+        )
         if kind == "value" and ":" in line:
             lines[where] = line[: line.index(":") + 1] + " " + draw(st.sampled_from(VALUES))
         elif kind == "key":
@@ -76,7 +181,9 @@ def mutated_run_files(draw) -> tuple[bytes, list[str]]:
             lines.insert(where, draw(st.text(max_size=40)))
         elif kind == "characters" and line:
             at = draw(st.integers(0, len(line)))
-            lines[where] = line[:at] + draw(st.text(st.characters(max_codepoint=0x2FF), min_size=1, max_size=5)) + line[at:]
+            lines[where] = (
+                line[:at] + draw(st.text(st.characters(max_codepoint=0x2FF), min_size=1, max_size=5)) + line[at:]
+            )
         elif kind == "bomb":
             lines.append(_bomb(draw(st.integers(2, 12))))
         elif kind == "truncate":
@@ -85,8 +192,9 @@ def mutated_run_files(draw) -> tuple[bytes, list[str]]:
     if draw(st.booleans()) and data:  # bytes that are not UTF-8
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x00", b"\xed\xa0\x80"])) + data[at:]
-    flags = [f"{draw(st.sampled_from(SET_KEYS))}={draw(st.sampled_from(VALUES))}"
-             for _ in range(draw(st.integers(0, 2)))]
+    flags = [
+        f"{draw(st.sampled_from(SET_KEYS))}={draw(st.sampled_from(VALUES))}" for _ in range(draw(st.integers(0, 2)))
+    ]
     return data, flags
 
 
@@ -120,8 +228,13 @@ def validate(path: Path, data: bytes, flags: list[str]) -> Outcome:
     return Outcome(result.exit_code, error, seconds, len(result.output))
 
 
-@settings(max_examples=250, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-          phases=[Phase.explicit, Phase.generate, Phase.shrink])
+@settings(
+    max_examples=250,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+)
 @given(case=mutated_run_files())
 def test_validate_answers_every_mutated_run_file_briefly_without_a_traceback(tmp_path_factory, case):
     data, flags = case
@@ -135,8 +248,13 @@ def campaign(cases: int, folder: Path) -> None:
     """Run ``cases`` mutated files, keep going after failures, and print what happened."""
     outcomes: list[tuple[Outcome, bytes, list[str]]] = []
 
-    @settings(max_examples=cases, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.generate])
+    @settings(
+        max_examples=cases,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],
+    )
     @given(case=mutated_run_files())
     def record(case):
         outcomes.append((validate(folder / "fuzzed.yaml", *case), *case))
@@ -146,7 +264,9 @@ def campaign(cases: int, folder: Path) -> None:
     slowest, data, flags = max(outcomes, key=lambda item: item[0].seconds)
     print(f"cases: {len(outcomes)}")
     print(f"exit codes: {dict(sorted(Counter(o.exit_code for o, _, _ in outcomes if not o.error).items()))}")
-    print(f"tracebacks: {sum(crashes.values())} (stopped after {SECONDS} s: {sum(1 for o, _, _ in outcomes if o.seconds >= SECONDS)})")
+    print(
+        f"tracebacks: {sum(crashes.values())} (stopped after {SECONDS} s: {sum(1 for o, _, _ in outcomes if o.seconds >= SECONDS)})"
+    )
     for last_line, count in crashes.most_common():
         print(f"  {count} x {last_line}")
     shown_flags = [flag if len(flag) < 60 else f"{flag[:60]}..." for flag in flags]
@@ -160,7 +280,9 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description="vpkit validate fuzzing campaign")
     parser.add_argument("--cases", type=int, default=1000)
-    parser.add_argument("--memory-gb", type=float, default=4, help="address-space cap, so an alias bomb cannot take the machine")
+    parser.add_argument(
+        "--memory-gb", type=float, default=4, help="address-space cap, so an alias bomb cannot take the machine"
+    )
     options = parser.parse_args()
     cap = int(options.memory_gb * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))

@@ -29,14 +29,23 @@ def test_valid_file_resolves_components_and_defaults(write_yaml):
     assert (run.clip.frames, run.clip.size) == (16, 32)
     assert run.config.train.lr == 2e-4 and run.config.train.betas == (0.5, 0.999)
     resolved = run.resolved_dict()
-    assert resolved["model"]["generator"] == {"name": "videogan", "latent_dim": 100, "width": 0.25, "mask_penalty": 0.1,
-                                              "mask_bias": 0.0, "upsample": "transposed", "init": "paper"}
+    assert resolved["model"]["generator"] == {
+        "name": "videogan",
+        "latent_dim": 100,
+        "width": 0.25,
+        "mask_penalty": 0.1,
+        "mask_bias": 0.0,
+        "upsample": "transposed",
+        "init": "paper",
+    }
 
 
 def test_schedule_defaults_to_the_generators_and_keys_override_it(write_yaml):
     schedule = load_run(write_yaml(GOOD)).config.train.schedule
     assert (schedule.d_steps, schedule.g_steps, schedule.g_extra_every) == (1, 1, 3)
-    schedule = load_run(write_yaml(GOOD), ["train.schedule.g_extra_every=0", "train.schedule.d_steps=2"]).config.train.schedule
+    schedule = load_run(
+        write_yaml(GOOD), ["train.schedule.g_extra_every=0", "train.schedule.d_steps=2"]
+    ).config.train.schedule
     assert (schedule.d_steps, schedule.g_steps, schedule.g_extra_every) == (2, 1, 0)
 
 
@@ -107,7 +116,9 @@ def test_set_overrides_typed_by_yaml(write_yaml):
 
 
 def test_set_unknown_key_is_an_error(write_yaml):
-    assert error_of(write_yaml(GOOD), ["train.lrr=1"]).startswith("--set train.lrr: unknown key 'lrr' (did you mean 'lr'?)")
+    assert error_of(write_yaml(GOOD), ["train.lrr=1"]).startswith(
+        "--set train.lrr: unknown key 'lrr' (did you mean 'lr'?)"
+    )
     assert error_of(write_yaml(GOOD), ["train.batch_size=0"]) == "--set train.batch_size: must be > 0, got 0"
     assert "expected KEY=VALUE" in error_of(write_yaml(GOOD), ["train.lr"])
     assert "is not a section" in error_of(write_yaml(GOOD), ["train.steps.x=1"])
@@ -152,11 +163,17 @@ def test_a_long_value_is_cut_in_the_message(write_yaml):
 
 
 def test_a_huge_integer_in_set_is_a_short_error(write_yaml):
-    assert error_of(write_yaml(GOOD), ["train.lr=" + "9" * 5000]) == "--set train.lr: an integer of 5000 digits is too long"
+    assert (
+        error_of(write_yaml(GOOD), ["train.lr=" + "9" * 5000])
+        == "--set train.lr: an integer of 5000 digits is too long"
+    )
 
 
 def test_hostile_yaml_is_reported_with_file_and_line(write_yaml):
-    assert error_of(write_yaml(GOOD + "train: {}\n")) == "run.yaml:9: invalid YAML: duplicate key 'train' (first on line 6); keep one"
+    assert (
+        error_of(write_yaml(GOOD + "train: {}\n"))
+        == "run.yaml:9: invalid YAML: duplicate key 'train' (first on line 6); keep one"
+    )
     path = write_yaml("")
     path.write_bytes(GOOD.encode().replace(b"steps: 10", b"steps: \xe9"))
     assert error_of(path) == "run.yaml:7: not UTF-8 text (byte 0xe9); save the file as UTF-8"

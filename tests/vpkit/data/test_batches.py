@@ -36,4 +36,3 @@ def test_state_restores_the_exact_sequence(tmp_path):
     b.load_state_dict(a.state_dict())
     for _ in range(5):
         assert torch.equal(a.next(), b.next())
-

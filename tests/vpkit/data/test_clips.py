@@ -145,7 +145,10 @@ output: {{cache_dir: {tmp_path / "cache"}}}
     with full_disk(12_000):  # the train shard (2 clips, 6 kB) fits, the val shard (8 clips, 24 kB) does not
         result = CliRunner().invoke(cli, ["data", str(run_file)])  # numpy: "OSError: ... requested and ... written"
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
-    assert "val-00000.npy: cannot write the clip store (the file could not be written in full; is the disk full?)" in result.output
+    assert (
+        "val-00000.npy: cannot write the clip store (the file could not be written in full; is the disk full?)"
+        in result.output
+    )
     [store] = (tmp_path / "cache" / "clips").iterdir()
     assert [s["key"] for s in json.loads((store / "manifest.json").read_text())["shards"]] == ["train-00000"]
     assert not list(store.rglob(".*.tmp*"))

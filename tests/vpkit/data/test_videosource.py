@@ -19,8 +19,13 @@ class ListedFiles(VideoSource):
 
     def videos(self, writer):
         for key, path in self.paths.items():
-            yield Video(key, key, path.as_uri() if path else f"missing://{key}", title=key,
-                        skip="listed as private" if key == "private" else None)
+            yield Video(
+                key,
+                key,
+                path.as_uri() if path else f"missing://{key}",
+                title=key,
+                skip="listed as private" if key == "private" else None,
+            )
 
     def fetch(self, video):
         self.fetched.append(video.key)
@@ -44,7 +49,13 @@ def prepare(root: Path, paths: dict[str, Path | None]) -> tuple[ListedFiles, Cli
 
 
 def test_stores_good_videos_and_records_why_the_others_gave_nothing(tmp_path, media):
-    paths = {"plain": media["plain"], "short": media["short"], "gone": None, "private": media["plain"], "text": media["text"]}
+    paths = {
+        "plain": media["plain"],
+        "short": media["short"],
+        "gone": None,
+        "private": media["plain"],
+        "text": media["text"],
+    }
     source, writer = prepare(tmp_path, paths)
     store = writer.finish()
     assert [shard["key"] for shard in store.manifest["shards"]] == ["plain"]

@@ -21,8 +21,10 @@ def test_a_full_disk_keeps_the_previous_checkpoint(tmp_path, full_disk):
     larger = {**state(2), "generator": {"w": torch.zeros(100_000)}}
     with full_disk(100_000), pytest.raises(VpkitError) as err:
         save_checkpoint(path, larger)  # torch reports this as "RuntimeError: [enforce fail at inline_container.cc]"
-    assert err.value.message == (f"{path}: cannot write the checkpoint (the file could not be written in full; is the "
-                                 "disk full?); the previous one is kept, and --resume continues from it")
+    assert err.value.message == (
+        f"{path}: cannot write the checkpoint (the file could not be written in full; is the "
+        "disk full?); the previous one is kept, and --resume continues from it"
+    )
     assert load_checkpoint(path)["step"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["last.pt"]
 
@@ -54,8 +56,12 @@ def damaged(tmp_path, how: str):
         data = path.read_bytes()
         path.write_bytes({"truncated": data[: len(data) // 2], "text": b"not a checkpoint\n", "empty": b""}[how])
     else:
-        edits = {"no step": {"step": None}, "step four": {"step": "four"}, "generator string": {"generator": "G.pt"},
-                 "weights only": {"weights": torch.zeros(1), "generator": None}}[how]
+        edits = {
+            "no step": {"step": None},
+            "step four": {"step": "four"},
+            "generator string": {"generator": "G.pt"},
+            "weights only": {"weights": torch.zeros(1), "generator": None},
+        }[how]
         torch.save({k: v for k, v in {**good, **edits}.items() if v is not None}, path)
     return path
 
@@ -68,9 +74,15 @@ def damaged(tmp_path, how: str):
         ("empty", "not a readable vpkit checkpoint: the file is empty"),
         ("no step", "not a vpkit checkpoint: it has no 'step' (a step count, an integer >= 0)"),
         ("step four", "not a vpkit checkpoint: 'step' should be a step count, an integer >= 0, got 'four'"),
-        ("generator string", "not a vpkit checkpoint: 'generator' should be the generator's weights, a mapping of names "
-                             "to tensors, got 'G.pt'"),
-        ("weights only", "not a vpkit checkpoint: it has no 'generator' (the generator's weights, a mapping of names to tensors)"),
+        (
+            "generator string",
+            "not a vpkit checkpoint: 'generator' should be the generator's weights, a mapping of names "
+            "to tensors, got 'G.pt'",
+        ),
+        (
+            "weights only",
+            "not a vpkit checkpoint: it has no 'generator' (the generator's weights, a mapping of names to tensors)",
+        ),
     ],
 )
 def test_a_damaged_or_foreign_checkpoint_is_named_with_what_is_wrong(tmp_path, how, problem):
@@ -85,5 +97,7 @@ def test_resuming_needs_the_optimiser_states(tmp_path):
     assert load_checkpoint(path)["step"] == 4  # enough to sample from
     with pytest.raises(VpkitError) as err:
         load_checkpoint(path, needs=TO_RESUME)
-    assert err.value.message == (f"{path}: not a vpkit checkpoint: it has no 'optimizers' "
-                                 "(the generator's and the discriminator's optimiser states)")
+    assert err.value.message == (
+        f"{path}: not a vpkit checkpoint: it has no 'optimizers' "
+        "(the generator's and the discriminator's optimiser states)"
+    )

@@ -105,13 +105,16 @@ output: {{cache_dir: {cache}}}
 
 # --- the environment and the launchers
 
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> dict[str, str]:
     """An environment whose processes find the throwaway plugin through its entry point."""
     root = tmp_path_factory.mktemp("distributed")
     packages = root / "site"
     (packages / "exact_models-0.dist-info").mkdir(parents=True)
-    (packages / "exact_models-0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: exact-models\nVersion: 0\n")
+    (packages / "exact_models-0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: exact-models\nVersion: 0\n"
+    )
     (packages / "exact_models-0.dist-info" / "entry_points.txt").write_text("[vpkit]\nexact = exact_models\n")
     (packages / "exact_models.py").write_text(PLUGIN)
     env = {k: v for k, v in os.environ.items() if k not in ("VPKIT_LOAD_PLUGINS", "RANK", "WORLD_SIZE", "LOCAL_RANK")}
@@ -126,17 +129,28 @@ def environment(site: dict[str, str]) -> dict[str, str]:
 
 def run_file(site, name: str, steps: int, checkpoint_every: int | None = None) -> Path:
     path = Path(site["root"]) / name
-    path.write_text(RUN.format(steps=steps, checkpoint_every=checkpoint_every or steps, cache=Path(site["root"]) / "cache"))
+    path.write_text(
+        RUN.format(steps=steps, checkpoint_every=checkpoint_every or steps, cache=Path(site["root"]) / "cache")
+    )
     return path
 
 
 def vpkit(site, *args, processes: int | None = None, torchrun: bool = False) -> subprocess.CompletedProcess:
     """``vpkit ARGS`` as a user types it: alone, with --nproc-per-node, or under torchrun."""
-    launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(processes), "-m"] \
-        if torchrun else [sys.executable, "-m"]
+    launcher = (
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", str(processes), "-m"]
+        if torchrun
+        else [sys.executable, "-m"]
+    )
     extra = ["--nproc-per-node", str(processes)] if processes and not torchrun else []
-    return subprocess.run([*launcher, "vpkit", *map(str, args), *extra], env=environment(site), cwd=site["root"],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [*launcher, "vpkit", *map(str, args), *extra],
+        env=environment(site),
+        cwd=site["root"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def on_two_machines(site, *args) -> None:
@@ -145,11 +159,30 @@ def on_two_machines(site, *args) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc-per-node", "1",
-               "--rdzv-backend", "c10d", "--rdzv-endpoint", f"127.0.0.1:{port}", "--rdzv-id", "two-machines",
-               "-m", "vpkit", *map(str, args)]
-    machines = [subprocess.Popen(command, env=environment(site), cwd=site["root"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nnodes",
+        "2",
+        "--nproc-per-node",
+        "1",
+        "--rdzv-backend",
+        "c10d",
+        "--rdzv-endpoint",
+        f"127.0.0.1:{port}",
+        "--rdzv-id",
+        "two-machines",
+        "-m",
+        "vpkit",
+        *map(str, args),
+    ]
+    machines = [
+        subprocess.Popen(
+            command, env=environment(site), cwd=site["root"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     for machine in machines:
         stdout, stderr = machine.communicate(timeout=300)
         finished(subprocess.CompletedProcess(machine.args, machine.returncode, stdout, stderr))
@@ -187,6 +220,7 @@ def two_and_one(site) -> tuple[Path, Path]:
 
 
 # --- training
+
 
 def test_two_ranks_of_four_clips_train_the_weights_of_one_rank_of_eight(two_and_one):
     two, one = two_and_one
@@ -236,9 +270,27 @@ def interrupted_long_run(site, name: str, interrupt) -> tuple[Path, Path, subpro
     ``interrupt(launcher, run_dir)``; then the run file, the run directory, the ended launcher and its stderr."""
     path = run_file(site, "long.yaml", steps=10_000, checkpoint_every=10_000)
     run_dir = Path(site["root"]) / name
-    launcher = subprocess.Popen([sys.executable, "-m", "vpkit", "run", str(path), "-o", str(run_dir), "--nproc-per-node", "2",
-                                 "--set", "metrics=[]"], env=environment(site), cwd=site["root"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    launcher = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vpkit",
+            "run",
+            str(path),
+            "-o",
+            str(run_dir),
+            "--nproc-per-node",
+            "2",
+            "--set",
+            "metrics=[]",
+        ],
+        env=environment(site),
+        cwd=site["root"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while not (run_dir / "log.jsonl").is_file() or len(log_steps(run_dir)) < 2:
@@ -254,15 +306,29 @@ def interrupted_long_run(site, name: str, interrupt) -> tuple[Path, Path, subpro
 
 def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
     path, run_dir, launcher, stderr = interrupted_long_run(
-        site, "stopped", lambda launcher, run_dir: launcher.send_signal(signal.SIGTERM))
+        site, "stopped", lambda launcher, run_dir: launcher.send_signal(signal.SIGTERM)
+    )
     assert launcher.returncode != 0
     assert stderr.count("interrupted at step") == 1, stderr[-3000:]  # rank 0 says it, once
     state = load_checkpoint(run_dir / "checkpoints" / "last.pt")
     assert state["step"] == log_steps(run_dir)[-1]  # both ranks stopped after the step the checkpoint holds
     assert json.loads((run_dir / "status.json").read_text())["state"] == "interrupted"
     assert not workers_of(run_dir), "a rank outlived its launcher"
-    resumed = finished(vpkit(site, "run", path, "-o", run_dir, "--resume", "--set", f"train.steps={state['step'] + 1}",
-                             "--set", "metrics=[]", processes=2))
+    resumed = finished(
+        vpkit(
+            site,
+            "run",
+            path,
+            "-o",
+            run_dir,
+            "--resume",
+            "--set",
+            f"train.steps={state['step'] + 1}",
+            "--set",
+            "metrics=[]",
+            processes=2,
+        )
+    )
     assert f"finished {state['step'] + 1} steps" in resumed.stderr
     assert log_steps(run_dir) == list(range(1, state["step"] + 2))
 
@@ -292,11 +358,16 @@ def workers_of(run_dir: Path) -> list[int]:
 
 # --- evaluation
 
+
 def test_vpkit_evaluate_on_two_ranks_gives_the_numbers_of_one(site, two_and_one, real_weights):
     """FVD with the real I3D weights and SSIM, each from a cold statistics cache."""
     _, one = two_and_one
-    env_site = {**site, **{k: os.environ[k] for k in ("VPKIT_WEIGHT_PACKAGES", "VPKIT_CACHE", "TORCH_HOME")},
-                "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    env_site = {
+        **site,
+        **{k: os.environ[k] for k in ("VPKIT_WEIGHT_PACKAGES", "VPKIT_CACHE", "TORCH_HOME")},
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+    }
     env_site.pop("VPKIT_I3D_WEIGHTS", None)
     stats = Path(site["root"]) / "cache" / "stats"
     results = {}
@@ -309,16 +380,20 @@ def test_vpkit_evaluate_on_two_ranks_gives_the_numbers_of_one(site, two_and_one,
         a, b = results[2][name], results[1][name]
         assert a[name] == pytest.approx(b[name], rel=1e-6, abs=1e-6)
         assert a["ci95"] == pytest.approx(b["ci95"], rel=1e-6, abs=1e-6)
-        assert {k: v[name] for k, v in a["baselines"].items()} == pytest.approx({k: v[name] for k, v in b["baselines"].items()},
-                                                                                  rel=1e-6, abs=1e-6)
+        assert {k: v[name] for k, v in a["baselines"].items()} == pytest.approx(
+            {k: v[name] for k, v in b["baselines"].items()}, rel=1e-6, abs=1e-6
+        )
     assert results[1]["fvd"]["real_videos"] == results[2]["fvd"]["real_videos"] == 4
 
 
 # --- rank helpers
 
+
 def test_a_batch_that_ranks_cannot_share_evenly_is_refused():
     assert Ranks(1, 2).share(8) == slice(4, 8)
-    with pytest.raises(ConfigError, match="train.batch_size is 6, which 4 processes cannot share evenly; make it a multiple of 4"):
+    with pytest.raises(
+        ConfigError, match="train.batch_size is 6, which 4 processes cannot share evenly; make it a multiple of 4"
+    ):
         Ranks(0, 4).share(6)
 
 

@@ -18,7 +18,9 @@ def test_generate_each_gives_every_seed_the_video_it_gets_alone():
     together = generate_each(generator, seeds)
     assert together.video.shape == (3, 3, 4, 16, 16) and together.parts["mask"].shape[0] == 3
     for i, seed in enumerate(seeds):
-        torch.testing.assert_close(together.video[i : i + 1], generate(generator, 1, seed=seed).video, atol=1e-5, rtol=0)
+        torch.testing.assert_close(
+            together.video[i : i + 1], generate(generator, 1, seed=seed).video, atol=1e-5, rtol=0
+        )
     assert torch.equal(together.video[0], together.video[2])
     assert not torch.allclose(together.video[0], together.video[1])
 

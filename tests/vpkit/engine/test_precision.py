@@ -14,7 +14,7 @@ from vpkit.config.runfile import load_run
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.engine.generate import generate, load_generator
 from vpkit.engine.precision import Precision
-from vpkit.engine.trainer import train_run
+from vpkit.engine.train.trainer import train_run
 from vpkit.errors import ConfigError
 
 
@@ -25,7 +25,9 @@ def test_a_mixed_precision_run_finishes_and_resumes(tiny_run, tmp_path, precisio
     train_run(load_run(path, [f"train.precision={precision}"]), run_dir)
     state = load_checkpoint(run_dir / "checkpoints" / "last.pt")
     assert all(math.isfinite(v.float().abs().max().item()) for v in state["generator"].values())
-    assert all(v.dtype == torch.float32 for v in state["generator"].values() if v.is_floating_point())  # weights stay fp32
+    assert all(
+        v.dtype == torch.float32 for v in state["generator"].values() if v.is_floating_point()
+    )  # weights stay fp32
     if precision == "fp16":
         assert set(state["scalers"]) == {"generator", "discriminator"}
         assert state["scalers"]["generator"]["scale"] > 0
@@ -35,7 +37,9 @@ def test_a_mixed_precision_run_finishes_and_resumes(tiny_run, tmp_path, precisio
     assert trainer.step == 3
     assert trainer.precision.state_dict()["generator"].get("scale") == (
         pytest.approx(load_checkpoint(run_dir / "checkpoints" / "last.pt")["scalers"]["generator"]["scale"])
-        if precision == "fp16" else None)
+        if precision == "fp16"
+        else None
+    )
     # sampling uses the run's precision and gives float32 videos in [-1, 1]
     trained = load_generator(run_dir, device="cpu")
     assert trained.precision.name == precision
@@ -60,8 +64,10 @@ def test_channels_last_trains_the_weights_of_the_default_layout(tiny_run, tmp_pa
     path = tiny_run(steps=2)
     train_run(load_run(path), tmp_path / "default")
     trainer = train_run(load_run(path, ["train.channels_last=true"]), tmp_path / "channels_last")
-    assert any(p.dim() == 5 and p.is_contiguous(memory_format=torch.channels_last_3d) and not p.is_contiguous()
-               for p in trainer.D.parameters())
+    assert any(
+        p.dim() == 5 and p.is_contiguous(memory_format=torch.channels_last_3d) and not p.is_contiguous()
+        for p in trainer.D.parameters()
+    )
     a = load_checkpoint(tmp_path / "default" / "checkpoints" / "last.pt")
     b = load_checkpoint(tmp_path / "channels_last" / "checkpoints" / "last.pt")
     for net in ("generator", "discriminator"):

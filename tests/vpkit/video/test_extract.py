@@ -115,7 +115,14 @@ def test_missing_file_raises_video_error(tmp_path):
 def test_options_validate():
     assert ExtractOptions(fps=10).fps == [10.0]
     assert ExtractOptions(fps=[16, 8, 8]).fps == [8.0, 16.0]
-    for bad in ({"fps": []}, {"fps": [0]}, {"fps": [8, 1e300]}, {"stride": 0}, {"val_fraction": 1}, {"short_videos": "loop"}):
+    for bad in (
+        {"fps": []},
+        {"fps": [0]},
+        {"fps": [8, 1e300]},
+        {"stride": 0},
+        {"val_fraction": 1},
+        {"short_videos": "loop"},
+    ):
         with pytest.raises(ValidationError):
             ExtractOptions(**bad)
 
@@ -186,8 +193,11 @@ def test_vp9_webm_gives_clips(tmp_path, make_video):
 @pytest.mark.parametrize(
     "name, reason, detail",
     [
-        ("text", "cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
-         "decord: Error reading text.mp4; ffmpeg: Error opening input files: Invalid data found when processing input"),
+        (
+            "text",
+            "cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
+            "decord: Error reading text.mp4; ffmpeg: Error opening input files: Invalid data found when processing input",
+        ),
         ("truncated_faststart", "cannot decode all frames (truncated?)", "1 of 72 frames decode; decord: "),
         ("short", "shorter than one clip", "0.2 s"),
     ],

@@ -5,7 +5,7 @@ from PIL import Image
 
 from vpkit import VpkitError, clips_to_tensor, read_video, tensor_to_clips, write_video
 from vpkit.components import GeneratorOutput
-from vpkit.engine.grids import make_grid, output_columns
+from vpkit.engine.train.grids import make_grid, output_columns
 
 
 def moving_square(frames=6, size=16):
@@ -51,7 +51,9 @@ def test_grid_shows_parts_beside_the_video():
     video = torch.zeros(2, 3, 4, 8, 8)
     mask = torch.ones(2, 1, 4, 8, 8)
     background = torch.full((2, 3, 8, 8), -1.0)
-    names, columns = output_columns(GeneratorOutput(video, {"mask": mask, "background": background, "code": torch.zeros(2, 5)}))
+    names, columns = output_columns(
+        GeneratorOutput(video, {"mask": mask, "background": background, "code": torch.zeros(2, 5)})
+    )
     assert names == ["video", "mask", "background"]
     grid = make_grid(columns)
     assert grid.shape == (4, 2 + 2 * 10, 2 + 3 * 10, 3)

@@ -112,8 +112,24 @@ def test_sixteen_bit_greyscale_is_scaled_not_clipped(tmp_path):
     import imageio_ffmpeg
 
     for pix_fmt, name in (("gray16be", "deep.png"), ("gray", "plain.png")):  # the same picture at 16 and 8 bits
-        subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=64x48",
-                        "-frames:v", "1", "-pix_fmt", pix_fmt, str(tmp_path / name)], check=True)
+        subprocess.run(
+            [
+                imageio_ffmpeg.get_ffmpeg_exe(),
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=64x48",
+                "-frames:v",
+                "1",
+                "-pix_fmt",
+                pix_fmt,
+                str(tmp_path / name),
+            ],
+            check=True,
+        )
     assert Image.open(tmp_path / "deep.png").mode == "I;16"
     deep, plain = (load_frame(tmp_path / name, 32).astype(int) for name in ("deep.png", "plain.png"))
     assert (deep == 255).mean() < 0.05  # clipped, 93% of these pixels were white

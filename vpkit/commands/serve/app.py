@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 
 from vpkit import __version__
 from vpkit.components import GeneratorOutput
-from vpkit.engine.grids import as_video, make_grid, output_columns, sample_columns
+from vpkit.engine.train.grids import as_video, make_grid, output_columns, sample_columns
 from vpkit.errors import VpkitError
 from vpkit.suggest import did_you_mean
 from vpkit.video.files import clips_to_tensor, tensor_to_clips
@@ -46,9 +46,14 @@ class Problem(BaseModel):
 
 
 VIDEO_RESPONSES = {
-    200: {"content": {media: {} for media in MEDIA_TYPES.values()},
-          "description": "The video. `X-Vpkit-Seed` holds the seed used; `X-Vpkit-Columns` names the columns left to right."},
-    400: {"model": Problem}, 404: {"model": Problem}, 413: {"model": Problem}, 422: {"model": Problem},
+    200: {
+        "content": {media: {} for media in MEDIA_TYPES.values()},
+        "description": "The video. `X-Vpkit-Seed` holds the seed used; `X-Vpkit-Columns` names the columns left to right.",
+    },
+    400: {"model": Problem},
+    404: {"model": Problem},
+    413: {"model": Problem},
+    422: {"model": Problem},
 }
 Format = Annotated[Literal["gif", "mp4"], Query(description="Video format of the response.")]
 Seed = Annotated[int | None, Query(ge=0, le=MAX_SEED, description="Seed of the noise; a random one when absent.")]
@@ -65,7 +70,9 @@ def create_app(models: dict[str, ServedModel], max_upload_bytes: int = MAX_UPLOA
         worker.stop()
 
     app = FastAPIOffline(
-        title="vpkit", version=__version__, lifespan=lifespan,
+        title="vpkit",
+        version=__version__,
+        lifespan=lifespan,
         description="Predictions and samples of the models trained with vpkit; the page at / uses this API.",
     )
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
@@ -74,7 +81,9 @@ def create_app(models: dict[str, ServedModel], max_upload_bytes: int = MAX_UPLOA
 
     def model_named(name: str) -> ServedModel:
         if name not in models:
-            raise HTTPException(404, f"unknown model {name!r}{did_you_mean(name, models)}; available: {', '.join(models)}")
+            raise HTTPException(
+                404, f"unknown model {name!r}{did_you_mean(name, models)}; available: {', '.join(models)}"
+            )
         return models[name]
 
     @app.get("/", include_in_schema=False)
@@ -90,20 +99,34 @@ def create_app(models: dict[str, ServedModel], max_upload_bytes: int = MAX_UPLOA
         """Name, kind (conditional or unconditional), clip size, frame rate, training step and parts of each model."""
         return [model.describe() for model in models.values()]
 
-    @app.post("/api/models/{name}/predict", summary="Predict the video that follows a photo", response_class=Response,
-              responses=VIDEO_RESPONSES)
+    @app.post(
+        "/api/models/{name}/predict",
+        summary="Predict the video that follows a photo",
+        response_class=Response,
+        responses=VIDEO_RESPONSES,
+    )
     async def predict(
         name: str,
-        image: Annotated[UploadFile, File(description="The photo: any image Pillow reads; resized and centre-cropped to the model's size.")],
+        image: Annotated[
+            UploadFile,
+            File(description="The photo: any image Pillow reads; resized and centre-cropped to the model's size."),
+        ],
         format: Format = "gif",
-        parts: Annotated[bool, Query(description="A row input | prediction | the generator's parts, instead of the prediction alone.")] = False,
+        parts: Annotated[
+            bool,
+            Query(description="A row input | prediction | the generator's parts, instead of the prediction alone."),
+        ] = False,
         seed: Seed = None,
     ) -> Response:
         model = model_named(name)
         if not model.conditional:
-            raise HTTPException(400, f"model {name!r} is unconditional and cannot start from an image; use /api/models/{name}/sample")
+            raise HTTPException(
+                400, f"model {name!r} is unconditional and cannot start from an image; use /api/models/{name}/sample"
+            )
         label = (image.filename or "upload")[:100]
-        frame = await run_in_threadpool(load_frame, image.file, model.trained.run.clip.size, name=label, max_pixels=MAX_PIXELS)
+        frame = await run_in_threadpool(
+            load_frame, image.file, model.trained.run.clip.size, name=label, max_pixels=MAX_PIXELS
+        )
         condition = clips_to_tensor(frame[None, None])[0, :, 0]
         seed = _seed(seed)
         output = await asyncio.wrap_future(worker.predict(model, condition, seed))
@@ -115,17 +138,25 @@ def create_app(models: dict[str, ServedModel], max_upload_bytes: int = MAX_UPLOA
             names, frames = ["video"], tensor_to_clips(output.video)[0]
         return await _video(model, frames, names, format, seed, "prediction")
 
-    @app.get("/api/models/{name}/sample", summary="A grid of samples of an unconditional model", response_class=Response,
-             responses=VIDEO_RESPONSES)
+    @app.get(
+        "/api/models/{name}/sample",
+        summary="A grid of samples of an unconditional model",
+        response_class=Response,
+        responses=VIDEO_RESPONSES,
+    )
     async def sample(
         name: str,
         seed: Seed = None,
-        n: Annotated[int, Query(ge=1, le=MAX_SAMPLES, description="Videos in the grid, one per row with its parts beside it.")] = 4,
+        n: Annotated[
+            int, Query(ge=1, le=MAX_SAMPLES, description="Videos in the grid, one per row with its parts beside it.")
+        ] = 4,
         format: Format = "gif",
     ) -> Response:
         model = model_named(name)
         if model.conditional:
-            raise HTTPException(400, f"model {name!r} is conditional: it predicts from a photo; POST one to /api/models/{name}/predict")
+            raise HTTPException(
+                400, f"model {name!r} is conditional: it predicts from a photo; POST one to /api/models/{name}/predict"
+            )
         seed = _seed(seed)
         output: GeneratorOutput = await asyncio.wrap_future(worker.sample(model, n, seed))
         names, columns = sample_columns(output)
@@ -142,11 +173,15 @@ def _seed(seed: int | None) -> int:
 async def _video(model: ServedModel, frames, columns: list[str], fmt: str, seed: int, what: str) -> Response:
     body = await run_in_threadpool(encode_video, frames, fmt, model.trained.run.config.train.fps)
     filename = quote(f"{model.name}-{what}-{seed}.{fmt}")
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers={
-        "X-Vpkit-Seed": str(seed),
-        "X-Vpkit-Columns": ",".join(columns),
-        "Content-Disposition": f"inline; filename*=UTF-8''{filename}",
-    })
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "X-Vpkit-Seed": str(seed),
+            "X-Vpkit-Columns": ",".join(columns),
+            "Content-Disposition": f"inline; filename*=UTF-8''{filename}",
+        },
+    )
 
 
 def _add_error_handlers(app: FastAPIOffline) -> None:

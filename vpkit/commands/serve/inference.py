@@ -109,14 +109,15 @@ class InferenceWorker:
                 if first.condition is None:
                     outputs = [generate(generator, first.count, seed=first.seed, precision=precision)]
                 else:
-                    together = generate_each(generator, [job.seed for job in batch], torch.stack([job.condition for job in batch]),
-                                             precision)
+                    together = generate_each(
+                        generator, [job.seed for job in batch], torch.stack([job.condition for job in batch]), precision
+                    )
                     outputs = [_row(together, i) for i in range(len(batch))]
         except Exception as exc:  # reported to each request; the worker keeps serving
             for job in batch:
                 job.done.set_exception(exc)
             return
-        for job, output in zip(batch, outputs):
+        for job, output in zip(batch, outputs, strict=False):
             job.done.set_result(output)
 
 

@@ -52,5 +52,9 @@ async def _drain(receive: Receive, max_bytes: int | None) -> None:
     while True:
         message = await receive()
         seen += len(message.get("body", b""))
-        if message["type"] == "http.disconnect" or not message.get("more_body") or (max_bytes is not None and seen > max_bytes):
+        if (
+            message["type"] == "http.disconnect"
+            or not message.get("more_body")
+            or (max_bytes is not None and seen > max_bytes)
+        ):
             return

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from vpkit.engine.generate import TrainedGenerator, generate, load_generator
-from vpkit.engine.grids import output_columns
+from vpkit.engine.train.grids import output_columns
 from vpkit.errors import VpkitError
 
 #: Which checkpoint of each run to serve: checkpoints/<name>.pt.
@@ -55,7 +55,9 @@ def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "a
     for run_dir in run_dirs:
         name = Path(run_dir).resolve().name
         if name in models:
-            raise VpkitError(f"{where[name]} and {run_dir} would both be served as {name!r}; give the runs different folder names")
+            raise VpkitError(
+                f"{where[name]} and {run_dir} would both be served as {name!r}; give the runs different folder names"
+            )
         trained = load_generator(run_dir, Path(run_dir) / "checkpoints" / f"{checkpoint}.pt", device)
         models[name], where[name] = ServedModel(name, trained, _part_names(trained)), run_dir
     return models

@@ -19,7 +19,9 @@ from .app import create_app
 from .models import load_models
 
 
-def serve(run_dirs: list[Path], host: str = "127.0.0.1", port: int = 8000, checkpoint: str = "last", device: str = "auto") -> None:
+def serve(
+    run_dirs: list[Path], host: str = "127.0.0.1", port: int = 8000, checkpoint: str = "last", device: str = "auto"
+) -> None:
     """Serve the generators of ``run_dirs`` at http://host:port/ until interrupted."""
     models = load_models(run_dirs, checkpoint, device)
     sock = bind(host, port)
@@ -34,7 +36,9 @@ def serve(run_dirs: list[Path], host: str = "127.0.0.1", port: int = 8000, check
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host``:``port`` (0: a free port), or a user error saying why not."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
         sock = socket.socket(family, kind, proto)
     except (OSError, UnicodeError) as exc:
         raise VpkitError(f"cannot listen on {host}:{port} ({getattr(exc, 'strerror', None) or exc})") from None

@@ -48,8 +48,10 @@ class MarkdownReport(Logger):
         if self.evaluations:
             names = [key for key in self.evaluations[-1] if key != "step"]
             lines += ["", "## Evaluations", "", "| step | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-            lines += ["| " + " | ".join([str(row["step"]), *(_number(row.get(name)) for name in names)]) + " |"
-                      for row in self.evaluations]
+            lines += [
+                "| " + " | ".join([str(row["step"]), *(_number(row.get(name)) for name in names)]) + " |"
+                for row in self.evaluations
+            ]
         if self.sample is not None:
             lines += ["", "## Latest samples", "", f"![samples]({self.sample.relative_to(self.run_dir).as_posix()})"]
         lines += ["", "## Settings", "", "| key | value |", "|---|---|"]

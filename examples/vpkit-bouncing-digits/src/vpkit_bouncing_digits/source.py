@@ -26,7 +26,9 @@ class BouncingDigits(Source):
         seed: int = Field(0, ge=0, description="Rendering seed: the same seed gives the same clips.")
         digits: int = Field(2, ge=1, le=4, description="Digits in each clip.")
         digit_size: float = Field(0.4, gt=0, le=0.8, description="Digit height as a fraction of the frame size.")
-        speed: float = Field(0.06, gt=0, le=0.5, description="Distance a digit moves per frame, as a fraction of the frame size.")
+        speed: float = Field(
+            0.06, gt=0, le=0.5, description="Distance a digit moves per frame, as a fraction of the frame size."
+        )
         clips_per_shard: int = Field(64, gt=0, description="Clips per shard file in the clip store.")
 
     @classmethod

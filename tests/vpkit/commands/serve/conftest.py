@@ -32,7 +32,8 @@ def server(future_run, plain_run, tmp_path_factory):
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "vpkit", "serve", str(future_run), str(plain_run), "--port", "0", "--device", "cpu"],
-            stdout=out, stderr=subprocess.STDOUT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 120
     while not (found := re.search(r"at (http://127\.0\.0\.1:\d+)/", log.read_text())):

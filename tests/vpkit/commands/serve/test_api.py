@@ -43,10 +43,20 @@ def test_healthz(client):
 def test_models_lists_each_run_by_its_folder_name(client):
     models = {model["name"]: model for model in client.get("/api/models").json()}
     assert models["videogan_future"] == {
-        "name": "videogan_future", "kind": "conditional", "generator": "videogan_future", **TINY, "fps": 8.0,
-        "step": 3, "checkpoint": "last.pt", "parts": ["foreground", "mask", "background"],
+        "name": "videogan_future",
+        "kind": "conditional",
+        "generator": "videogan_future",
+        **TINY,
+        "fps": 8.0,
+        "step": 3,
+        "checkpoint": "last.pt",
+        "parts": ["foreground", "mask", "background"],
     }
-    assert models["videogan"]["kind"] == "unconditional" and models["videogan"]["parts"] == ["foreground", "mask", "background"]
+    assert models["videogan"]["kind"] == "unconditional" and models["videogan"]["parts"] == [
+        "foreground",
+        "mask",
+        "background",
+    ]
 
 
 def test_predict_returns_what_vpkit_predict_writes(client, future_run, photo, tmp_path):
@@ -54,7 +64,10 @@ def test_predict_returns_what_vpkit_predict_writes(client, future_run, photo, tm
     response = client.post("/api/models/videogan_future/predict", files=upload(picture))
     assert response.status_code == 200 and response.headers["content-type"] == "image/gif"
     assert response.headers["x-vpkit-columns"] == "video"
-    assert CliRunner().invoke(cli, ["predict", str(future_run), str(picture), "-o", str(tmp_path / "cli.gif")]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["predict", str(future_run), str(picture), "-o", str(tmp_path / "cli.gif")]).exit_code
+        == 0
+    )
     assert response.content == (tmp_path / "cli.gif").read_bytes()
     seed = response.headers["x-vpkit-seed"]
     assert f"videogan_future-prediction-{seed}.gif" in response.headers["content-disposition"]
@@ -81,7 +94,9 @@ def test_sample_returns_what_vpkit_sample_writes_and_repeats_by_seed(client, pla
     assert response.status_code == 200 and response.headers["x-vpkit-seed"] == "7"
     assert response.headers["x-vpkit-columns"] == "video,foreground,mask,background"
     assert gif_frames(response.content).shape[1:] == (2 + 3 * CELL, 2 + 4 * CELL, 3)
-    result = CliRunner().invoke(cli, ["sample", str(plain_run), "-n", "3", "--seed", "7", "-o", str(tmp_path / "cli.gif")])
+    result = CliRunner().invoke(
+        cli, ["sample", str(plain_run), "-n", "3", "--seed", "7", "-o", str(tmp_path / "cli.gif")]
+    )
     assert result.exit_code == 0, result.output
     assert response.content == (tmp_path / "cli.gif").read_bytes()
     mp4 = client.get("/api/models/videogan/sample", params={"seed": 7, "n": 3, "format": "mp4"})
@@ -97,7 +112,9 @@ def test_a_random_seed_is_reported_and_reproduces_the_video(client):
 
 def test_openapi_page_and_schema_work_offline(client):
     schema = client.get("/openapi.json").json()
-    assert {"/healthz", "/api/models", "/api/models/{name}/predict", "/api/models/{name}/sample"} <= schema["paths"].keys()
+    assert {"/healthz", "/api/models", "/api/models/{name}/predict", "/api/models/{name}/sample"} <= schema[
+        "paths"
+    ].keys()
     page = client.get("/docs").text
     assert "/static-offline-docs/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
@@ -122,7 +139,13 @@ def problem(response, status: int, *words: str) -> None:
 
 
 def test_unknown_model(client, photo):
-    problem(client.get("/api/models/videogn/sample"), 404, "unknown model 'videogn'", "did you mean 'videogan'", "available:")
+    problem(
+        client.get("/api/models/videogn/sample"),
+        404,
+        "unknown model 'videogn'",
+        "did you mean 'videogan'",
+        "available:",
+    )
     problem(client.post("/api/models/nope/predict", files=upload(photo())), 404, "unknown model 'nope'")
 
 
@@ -140,7 +163,9 @@ def test_not_an_image(client, tmp_path):
 
 def test_truncated_image(client, photo):
     data = photo().read_bytes()
-    response = client.post("/api/models/videogan_future/predict", files={"image": ("cut.png", data[: len(data) // 2], "image/png")})
+    response = client.post(
+        "/api/models/videogan_future/predict", files={"image": ("cut.png", data[: len(data) // 2], "image/png")}
+    )
     problem(response, 400, "cut.png: cannot read the image")
 
 
@@ -150,8 +175,11 @@ def test_upload_over_the_size_limit(client):
 
 
 def test_body_without_a_length(client):
-    response = client.post("/api/models/videogan_future/predict", content=iter([b"--x\r\n", b"--x--\r\n"]),
-                           headers={"Content-Type": "multipart/form-data; boundary=x"})
+    response = client.post(
+        "/api/models/videogan_future/predict",
+        content=iter([b"--x\r\n", b"--x--\r\n"]),
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
     problem(response, 411, "Content-Length")
 
 
@@ -167,15 +195,18 @@ def test_no_image_in_the_request(client):
     problem(client.post("/api/models/videogan_future/predict", data={"photo": "x"}), 422, "image: Field required")
 
 
-@pytest.mark.parametrize("params, words", [
-    ({"seed": "abc"}, ["seed:", "integer"]),
-    ({"seed": -1}, ["seed:", "greater than or equal to 0"]),
-    ({"seed": 2**64}, ["seed:", "less than or equal to"]),
-    ({"n": 0}, ["n:", "greater than or equal to 1"]),
-    ({"n": 17}, ["n:", "less than or equal to 16"]),
-    ({"n": "many"}, ["n:", "integer"]),
-    ({"format": "avi"}, ["format:", "'gif' or 'mp4'"]),
-])
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"seed": "abc"}, ["seed:", "integer"]),
+        ({"seed": -1}, ["seed:", "greater than or equal to 0"]),
+        ({"seed": 2**64}, ["seed:", "less than or equal to"]),
+        ({"n": 0}, ["n:", "greater than or equal to 1"]),
+        ({"n": 17}, ["n:", "less than or equal to 16"]),
+        ({"n": "many"}, ["n:", "integer"]),
+        ({"format": "avi"}, ["format:", "'gif' or 'mp4'"]),
+    ],
+)
 def test_bad_sample_parameters(client, params, words):
     problem(client.get("/api/models/videogan/sample", params=params), 422, *words)
 
@@ -186,14 +217,21 @@ def test_bad_predict_parameters(client, photo):
 
 
 def test_model_of_the_wrong_kind(client, photo):
-    problem(client.post("/api/models/videogan/predict", files=upload(photo())), 400, "unconditional", "/api/models/videogan/sample")
+    problem(
+        client.post("/api/models/videogan/predict", files=upload(photo())),
+        400,
+        "unconditional",
+        "/api/models/videogan/sample",
+    )
     problem(client.get("/api/models/videogan_future/sample"), 400, "conditional", "/api/models/videogan_future/predict")
 
 
 def test_bad_input_left_the_server_serving_without_a_traceback(client, server, tmp_path):
     (tmp_path / "notes.png").write_text("just text")
     for _ in range(3):
-        assert client.post("/api/models/videogan_future/predict", files=upload(tmp_path / "notes.png")).status_code == 400
+        assert (
+            client.post("/api/models/videogan_future/predict", files=upload(tmp_path / "notes.png")).status_code == 400
+        )
     assert client.get("/healthz").status_code == 200
     assert server.process.poll() is None
     assert "Traceback" not in server.log_text() and " 500 " not in server.log_text()
@@ -206,7 +244,9 @@ def test_concurrent_requests_all_get_their_own_answer(client, photo):
     """24 predictions of 6 photos and 8 sample grids at once: every answer is the one the same
     request gets alone (the server batches the predictions, which must not change them)."""
     photos = [photo(f"p{i}.png", seed=i) for i in range(6)]
-    alone = {p.name: gif_frames(client.post("/api/models/videogan_future/predict", files=upload(p)).content) for p in photos}
+    alone = {
+        p.name: gif_frames(client.post("/api/models/videogan_future/predict", files=upload(p)).content) for p in photos
+    }
     sample_alone = client.get("/api/models/videogan/sample", params={"seed": 3, "n": 2}).content
 
     def predict(i):
@@ -214,7 +254,9 @@ def test_concurrent_requests_all_get_their_own_answer(client, photo):
 
     with ThreadPoolExecutor(32) as pool:
         predictions = list(pool.map(predict, range(24)))
-        samples = list(pool.map(lambda _: client.get("/api/models/videogan/sample", params={"seed": 3, "n": 2}), range(8)))
+        samples = list(
+            pool.map(lambda _: client.get("/api/models/videogan/sample", params={"seed": 3, "n": 2}), range(8))
+        )
     for name, response in predictions:
         assert response.status_code == 200, response.text
         assert np.abs(gif_frames(response.content).astype(int) - alone[name]).max() <= 2

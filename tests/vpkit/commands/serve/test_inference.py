@@ -49,6 +49,12 @@ def test_a_failing_batch_fails_its_requests_and_the_worker_goes_on(models):
     try:
         one_channel = worker.predict(future, torch.zeros(1, 16, 16), seed=0)
         assert isinstance(one_channel.exception(timeout=60), RuntimeError)
-        assert worker.predict(future, torch.zeros(3, 16, 16), seed=0).result(timeout=60).video.shape == (1, 3, 4, 16, 16)
+        assert worker.predict(future, torch.zeros(3, 16, 16), seed=0).result(timeout=60).video.shape == (
+            1,
+            3,
+            4,
+            16,
+            16,
+        )
     finally:
         worker.stop()

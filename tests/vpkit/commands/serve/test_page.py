@@ -20,9 +20,18 @@ ARTIFACTS = Path(os.environ.get("VPKIT_TEST_ARTIFACTS", ROOT / "test-artifacts")
 INSTALL = "apt-get install -y chromium chromium-driver"
 # Without these, Chromium reaches out to the network on its own (updates, sync, QUIC probes),
 # and on a closed network its connections fail.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1100,800"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1100,800",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +42,18 @@ def browser(tmp_path_factory):
 
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if not chromium or not driver:
-        pytest.fail(f"the browser test needs Debian's chromium and chromium-driver ({INSTALL}); "
-                    f"found chromium: {chromium}, chromedriver: {driver}")
+        pytest.fail(
+            f"the browser test needs Debian's chromium and chromium-driver ({INSTALL}); "
+            f"found chromium: {chromium}, chromedriver: {driver}"
+        )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in [*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
         options.add_argument(flag)
     downloads = tmp_path_factory.mktemp("downloads")
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
     chrome = webdriver.Chrome(options=options, service=Service(driver))
     chrome.downloads = downloads
     yield chrome
@@ -99,7 +112,9 @@ def predict(chrome, server, picture: Path) -> dict:
 def test_photo_to_prediction_playing_beside_it(browser, server, photo):
     open_page(browser, server, "videogan_future")
     assert "videogan_future, 4 frames of 16 x 16" in browser.find_element("id", "model-info").text
-    assert browser.find_element("id", "predict").is_displayed() and not browser.find_element("id", "sample").is_displayed()
+    assert (
+        browser.find_element("id", "predict").is_displayed() and not browser.find_element("id", "sample").is_displayed()
+    )
     browser.find_element("id", "photo").send_keys(str(photo("beach.png", 64, 48)))
     state = wait_for(lambda: playing(browser), "the prediction to play")
     assert state["loop"] and (state["width"], state["height"]) == (2 + 5 * 18, 2 + 18)
@@ -131,7 +146,9 @@ def test_not_a_photo_shows_the_servers_message(browser, server, tmp_path):
 
 def test_unconditional_model_samples_by_seed(browser, server):
     open_page(browser, server, "videogan")
-    assert browser.find_element("id", "sample").is_displayed() and not browser.find_element("id", "predict").is_displayed()
+    assert (
+        browser.find_element("id", "sample").is_displayed() and not browser.find_element("id", "predict").is_displayed()
+    )
     seed = browser.find_element("id", "seed")
     seed.clear()
     seed.send_keys("11")

@@ -2,7 +2,7 @@
 // samples (unconditional ones). Everything goes through the same HTTP API as any client.
 "use strict";
 
-const PAD = 2; // pixels around and between the columns of a video grid (vpkit/engine/grids.py)
+const PAD = 2; // pixels around and between the columns of a video grid (vpkit/engine/train/grids.py)
 const $ = (id) => document.getElementById(id);
 let models = {};
 let current = null; // {blob, seed, download(fmt) -> Promise<Blob>} of the video on show

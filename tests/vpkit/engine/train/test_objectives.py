@@ -1,0 +1,109 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from vpkit.engine.train.objectives import (
+    discriminator_loss,
+    generator_adversarial_loss,
+    gradient_difference,
+    r1_penalty,
+    reconstruction_loss,
+)
+
+
+def videos(seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(2, 3, 4, 8, 8, generator=g) * 2 - 1
+
+
+def test_distances_are_zero_for_the_real_clip_and_grow_with_the_error():
+    real = videos()
+    for distance in ("l1", "l2"):
+        assert reconstruction_loss(real, real, distance) == 0
+    assert reconstruction_loss(real + 0.5, real, "l1").item() == pytest.approx(0.5)
+    assert reconstruction_loss(real + 0.5, real, "l2").item() == pytest.approx(0.25)
+
+
+def test_every_frame_counts():
+    real = videos()
+    prediction = real.clone()
+    prediction[:, :, -1] += 1.0  # only the last of 4 frames is wrong
+    assert reconstruction_loss(prediction, real, "l1").item() == pytest.approx(0.25)
+
+
+def test_gradient_reaches_the_prediction():
+    prediction = videos(1).requires_grad_(True)
+    reconstruction_loss(prediction, videos(2), "l2").backward()
+    assert prediction.grad.abs().sum() > 0
+
+
+def test_shapes_must_match():
+    with pytest.raises(ValueError, match="differ in shape"):
+        reconstruction_loss(videos()[:, :, :2], videos(), "l1")
+
+
+def blurred(video):
+    """Each frame averaged over 3 x 3 neighbourhoods: the same colours, weaker edges."""
+    b, c, t, h, w = video.shape
+    frames = video.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w)
+    frames = F.avg_pool2d(frames, 3, 1, 1, count_include_pad=False)
+    return frames.reshape(b, t, c, h, w).permute(0, 2, 1, 3, 4)
+
+
+def test_gradient_difference_ignores_shifts_and_punishes_blur():
+    real = videos()
+    assert gradient_difference(real, real) == 0
+    assert gradient_difference(real + 0.3, real) == pytest.approx(0, abs=1e-6)  # same edges, other brightness
+    assert gradient_difference(blurred(real), real) > 0.1
+
+
+def test_gradient_difference_is_its_definition_on_a_known_case():
+    real = torch.zeros(1, 1, 1, 2, 2)
+    real[..., 0, 0] = 1.0  # edges of 1 to the right of and below the top-left pixel
+    flat = torch.zeros_like(real)
+    # height: |1| and |0| -> mean 0.5; width: the same -> 0.5
+    assert gradient_difference(flat, real).item() == pytest.approx(1.0)
+
+
+def test_gradient_weight_adds_the_gradient_difference_to_the_distance():
+    real, prediction = videos(), blurred(videos())
+    distance = reconstruction_loss(prediction, real, "l2")
+    combined = reconstruction_loss(prediction, real, "l2", gradient=2.0)
+    assert combined.item() == pytest.approx(distance.item() + 2.0 * gradient_difference(prediction, real).item())
+    prediction.requires_grad_(True)
+    reconstruction_loss(prediction, real, "l1", gradient=1.0).backward()
+    assert prediction.grad.abs().sum() > 0
+
+
+LOGITS = torch.tensor([-2.0, 0.0, 0.5, 3.0])
+
+
+def test_bce_is_the_papers_cross_entropy_on_logits():
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    real, fake = LOGITS, LOGITS.flip(0)
+    expected = bce(real, torch.ones(4)) + bce(fake, torch.zeros(4))
+    assert discriminator_loss("bce", real, fake).item() == pytest.approx(expected.item())
+    # The generator's non-saturating loss: -log sigmoid(logit).
+    assert generator_adversarial_loss("bce", fake).item() == pytest.approx(bce(fake, torch.ones(4)).item())
+
+
+def test_hinge_stops_pushing_past_a_margin_of_one():
+    # real logits below 1 and fake ones above -1 cost their distance to the margin; the rest nothing.
+    real, fake = LOGITS, torch.tensor([-3.0, -1.0, 0.0, 2.0])
+    expected = (3 + 1 + 0.5 + 0) / 4 + (0 + 0 + 1 + 3) / 4
+    assert discriminator_loss("hinge", real, fake).item() == pytest.approx(expected)
+    assert discriminator_loss("hinge", torch.full((4,), 5.0), torch.full((4,), -5.0)).item() == 0
+    assert generator_adversarial_loss("hinge", fake).item() == pytest.approx(-fake.mean().item())
+
+
+def test_r1_is_the_squared_gradient_norm_on_the_real_clips():
+    # A linear critic: logit = <w, x> + x[0]^2, whose gradient at x is w + 2 x[0] e_0.
+    w = torch.randn(2, 3, 2, 2, 2, generator=torch.Generator().manual_seed(0))[0]
+    real = videos()[:, :, :2, :2, :2].clone().requires_grad_(True)
+    logits = (real * w).flatten(1).sum(1) + real.flatten(1)[:, 0] ** 2
+    penalty = r1_penalty(logits, real)
+    gradients = w.expand_as(real).clone()
+    gradients.flatten(1)[:, 0] += 2 * real.detach().flatten(1)[:, 0]
+    assert penalty.item() == pytest.approx(gradients.pow(2).flatten(1).sum(1).mean().item(), rel=1e-5)
+    penalty.backward()  # differentiable: the discriminator's optimiser can follow it
+    assert real.grad is not None

@@ -1,0 +1,1 @@
+"""Evaluation: the evaluator, the baselines beside every number, intervals and cached real-side statistics."""

@@ -1,0 +1,1 @@
+"""Training: the trainer, its update schedule, objectives, checkpoints written, resume, console and loggers."""

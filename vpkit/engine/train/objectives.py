@@ -1,0 +1,81 @@
+"""Trainer objectives, for any model: the adversarial losses, the R1 penalty, and the
+generator objectives beside the adversarial loss.
+
+The reconstruction loss compares a conditional generator's whole prediction with the real clip
+whose first frame conditioned it. It is what makes a small conditional model beat the
+copy-the-first-frame baseline within a CPU budget (issue 10): the adversarial loss alone does
+not tell the generator which future goes with its input frame. A pixel distance alone is
+minimised by blurring what it cannot predict; the gradient-difference loss of Mathieu, Couprie
+and LeCun ("Deep multi-scale video prediction beyond mean square error", ICLR 2016) beside it
+asks the prediction's edges to be as sharp as the real clip's.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+#: Reconstruction distances by the names the run file uses (``train.reconstruction.loss``).
+DISTANCES = {
+    "l1": lambda prediction, real: (prediction - real).abs().mean(),
+    "l2": lambda prediction, real: (prediction - real).pow(2).mean(),
+}
+
+
+def reconstruction_loss(
+    prediction: torch.Tensor, real: torch.Tensor, distance: str, gradient: float = 0.0
+) -> torch.Tensor:
+    """Mean ``distance`` ("l1" or "l2") over every pixel of every frame of two (B, 3, T, H, W) videos,
+    plus ``gradient`` times their :func:`gradient_difference`."""
+    if prediction.shape != real.shape:
+        raise ValueError(f"prediction {tuple(prediction.shape)} and real clip {tuple(real.shape)} differ in shape")
+    loss = DISTANCES[distance](prediction, real)
+    if gradient:
+        loss = loss + gradient * gradient_difference(prediction, real)
+    return loss
+
+
+def gradient_difference(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """Mathieu et al.'s gradient-difference loss with alpha = 1, as a mean: ``| |dY| - |dŶ| |`` over the
+    differences between neighbouring pixels, along height and width, of every frame of two (..., H, W) videos.
+
+    It is zero for any prediction whose edges have the real clip's strengths where the real
+    clip has them, so unlike a pixel distance it does not reward a blur.
+    """
+    loss = prediction.new_zeros(())
+    for axis in (-2, -1):
+        loss = loss + (real.diff(dim=axis).abs() - prediction.diff(dim=axis).abs()).abs().mean()
+    return loss
+
+
+# --- adversarial objectives (``train.objective``) and the R1 penalty (``train.r1``)
+#
+# Both take the discriminator's logits. "bce" is the paper's: binary cross-entropy on logits,
+# with the non-saturating generator loss -log D(G(z)) (Goodfellow et al. 2014; Vondrick et al.
+# 2016). "hinge" is the hinge loss of geometric GANs and SAGAN/BigGAN: the discriminator only
+# pushes logits to +-1 and no further, so it saturates less on small data.
+
+
+def discriminator_loss(objective: str, logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    """The discriminator's loss on real and generated logits under ``objective`` ("bce" or "hinge")."""
+    if objective == "hinge":
+        return F.relu(1 - logits_real).mean() + F.relu(1 + logits_fake).mean()
+    return F.softplus(-logits_real).mean() + F.softplus(logits_fake).mean()
+
+
+def generator_adversarial_loss(objective: str, logits_fake: torch.Tensor) -> torch.Tensor:
+    """The generator's adversarial loss on the logits of its videos under ``objective``."""
+    if objective == "hinge":
+        return -logits_fake.mean()
+    return F.softplus(-logits_fake).mean()
+
+
+def r1_penalty(logits_real: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """Mean over the batch of the squared norm of d(logit)/d(real clip) (Mescheder et al. 2018).
+
+    ``real`` must require gradients and ``logits_real`` come from it. The trainer adds
+    ``r1 / 2`` times this to the discriminator's loss: it flattens the discriminator around
+    the real clips, which keeps it from overshooting and the pair from oscillating.
+    """
+    (gradient,) = torch.autograd.grad(logits_real.sum(), real, create_graph=True)
+    return gradient.pow(2).flatten(1).sum(1).mean()
