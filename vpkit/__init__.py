@@ -48,6 +48,7 @@ _EXPORTS = {
     "bootstrap_interval": "vpkit.engine.evaluate.intervals",
     "cached_download": "vpkit.weights.download",
     "clips_to_tensor": "vpkit.video.files",
+    "cut_scores": "vpkit.video.scenecut",
     "default_cache_dir": "vpkit.cache",
     "extract_clips": "vpkit.video.extract",
     "flatten": "vpkit.flat",
