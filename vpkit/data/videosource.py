@@ -117,6 +117,7 @@ class VideoSource(Source):
                 "title": video.title,
                 "fps": w.fps,
                 "start": w.start,
+                "crop": list(w.crop),
             }
             for w in extraction.windows
         ]

@@ -40,6 +40,7 @@ def test_finds_videos_recursively_and_skips_broken_ones(tmp_path, video_dir, cap
         "title": "plain",
         "fps": 8.0,
         "start": 2.0,
+        "crop": [8, 0, 48],  # the centre square of the 64x48 frame
     }
     [skip] = writer.manifest["skipped"]
     assert skip["id"] == "notes.mp4" and skip["reason"].startswith("cannot decode")

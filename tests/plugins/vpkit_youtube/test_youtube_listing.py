@@ -139,3 +139,15 @@ def test_node_is_enabled_beside_deno(tmp_path):
     options = ytdl.params(config, tmp_path / "x.mp4", ytdl.Logger(print), lambda status: None)
     with YoutubeDL(options) as ydl:  # yt-dlp accepts the runtimes (it rejects unknown ones)
         assert list(ydl.params["js_runtimes"]) == ["deno", "node"]
+
+
+def test_the_crop_is_part_of_the_store(tmp_path):
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import store_dir, store_fingerprint
+
+    path = tmp_path / "run.yaml"
+    path.write_text("source: {name: youtube}\nmodel: {generator: videogan, discriminator: videogan}\n")
+    tiles = load_run(path, ["source.crop=tiles", "source.crop_scale=0.5"])
+    assert store_fingerprint(tiles)["source"]["crop"] == "tiles"
+    assert store_fingerprint(tiles)["source"]["crop_scale"] == 0.5
+    assert len({store_dir(load_run(path)), store_dir(tiles), store_dir(load_run(path, ["source.crop=tiles"]))}) == 3
