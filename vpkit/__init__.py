@@ -59,7 +59,6 @@ _EXPORTS = {
     "read_video": "vpkit.video.files",
     "sha256_of": "vpkit.weights.download",
     "shard_key": "vpkit.data.videosource",
-    "split_for": "vpkit.video.extract",
     "tensor_to_clips": "vpkit.video.files",
     "write_json": "vpkit.atomic",
     "write_video": "vpkit.video.files",

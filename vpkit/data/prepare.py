@@ -10,6 +10,7 @@ from pathlib import Path
 from vpkit.cache import default_cache_dir
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore, ClipWriter
+from vpkit.data.splits import describe_split
 from vpkit.errors import VpkitError
 
 
@@ -55,7 +56,8 @@ def prepare_store(run: Run) -> ClipStore:
 
 
 def describe_store(store: ClipStore) -> list[str]:
-    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
+    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split,
+    and validation's share of them."""
     summary = store.summary()
     lines = [
         f"clip store: {store.root}",
@@ -66,7 +68,7 @@ def describe_store(store: ClipStore) -> list[str]:
     for reason, count in reasons.most_common():
         examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
         lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
-    lines.append(
-        f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})"
-    )
+    shape = f"{store.clip.frames}x{store.clip.size}x{store.clip.size}"
+    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({shape})")
+    lines.append(describe_split(summary.clips, summary.shards))
     return lines

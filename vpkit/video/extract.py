@@ -10,7 +10,6 @@ size, so memory stays bounded by the clips of one video whatever its length or r
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -53,12 +52,6 @@ class Window:
 class Extraction:
     clips: np.ndarray  # uint8 (N, T, H, W, 3)
     windows: list[Window]
-
-
-def split_for(key: str, val_fraction: float) -> str:
-    """``val`` or ``train`` for a video, from a hash of its key: stable and independent of order."""
-    point = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") / 2**64
-    return "val" if point < val_fraction else "train"
 
 
 def plan_windows(

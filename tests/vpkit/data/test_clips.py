@@ -155,3 +155,15 @@ output: {{cache_dir: {tmp_path / "cache"}}}
     again = CliRunner().invoke(cli, ["data", str(run_file)])
     assert again.exit_code == 0, again.output
     assert "clips: 2 train, 8 val" in again.stdout
+
+
+def test_splits_are_chosen_by_clip_share_and_a_damaged_shard_keeps_its_own(tmp_path):
+    writer = ClipWriter(tmp_path, SPEC, {"v": 1})
+    for key, n in (("a", 1), ("b", 1), ("c", 8)):
+        writer.add(key, clips(n), writer.choose_split(key, n, 0.3))
+    assert writer.clip_counts() == {"train": 9, "val": 1}
+    assert [shard["split"] for shard in writer.manifest["shards"]] == ["train", "val", "train"]
+    (tmp_path / "shards" / "a.npy").write_bytes(b"")
+    reopened = ClipWriter(tmp_path, SPEC, {"v": 1})  # drops a: a new clip would now go to validation
+    assert reopened.choose_split("new", 1, 0.3) == "val"
+    assert reopened.choose_split("a", 1, 0.3) == "train"

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, read_video, split_for
+from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, read_video
 from vpkit.video.extract import plan_windows
 from vpkit.video.scenecut import cut_scores
 
@@ -133,14 +133,6 @@ def test_plan_pads_per_rate():
         (5.0, [0, 2, 4, 6, 8, 8, 8, 8]),
         (10.0, [0, 1, 2, 3, 4, 5, 6, 7]),
     ]
-
-
-def test_split_is_by_key_and_stable():
-    keys = [f"video-{i}" for i in range(2000)]
-    share = sum(split_for(k, 0.25) == "val" for k in keys) / len(keys)
-    assert 0.22 < share < 0.28
-    assert [split_for(k, 0.25) for k in keys[:50]] == [split_for(k, 0.25) for k in keys[:50]]
-    assert {split_for(k, 0.0) for k in keys} == {"train"}
 
 
 ASPECTS = {"3:2": "96x64", "4:3": "64x48", "16:9": "128x72", "1:1": "64x64", "9:16": "72x128", "21:9": "168x72"}
