@@ -30,6 +30,7 @@ from vpkit.atomic import write_text
 from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
+from vpkit.data.spread import spread_over_inputs
 from vpkit.engine import distributed
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
 from vpkit.engine.precision import Precision, compiled
@@ -158,10 +159,10 @@ class Trainer:
             raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
 
     def _fixed_real_clips(self) -> torch.Tensor:
-        """Real clips whose first frames condition the sample grids (validation clips when there are any)."""
+        """Real clips whose first frames condition the sample grids (validation clips when there are any),
+        spread over the split's videos and over time in each."""
         source = self.val_set if len(self.val_set) else self.train_set
-        count = min(self.cfg.samples, len(source))
-        return torch.as_tensor(source.gather(range(count)))
+        return torch.as_tensor(source.gather(spread_over_inputs(source, self.cfg.samples)))
 
     # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
     def train(self) -> None:
