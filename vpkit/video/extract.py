@@ -21,6 +21,7 @@ import numpy as np
 from vpkit.clip_spec import ClipSpec
 from vpkit.video import ffmpeg
 from vpkit.video.extract_options import ExtractOptions
+from vpkit.video.native_log import native_logs_to_debug
 from vpkit.video.scenecut import spans_cut
 
 
@@ -180,12 +181,13 @@ class _DecordVideo:
 
         self.path, self.length = path, None
         try:
-            probe = decord.VideoReader(str(path), ctx=decord.cpu(0))
-            self.length, self.fps = len(probe), probe.get_avg_fps()
-            if self.length == 0:
-                raise VideoError("no video frames")
-            height, width = probe[0].shape[:2]
-            del probe
+            with native_logs_to_debug():
+                probe = decord.VideoReader(str(path), ctx=decord.cpu(0))
+                self.length, self.fps = len(probe), probe.get_avg_fps()
+                if self.length == 0:
+                    raise VideoError("no video frames")
+                height, width = probe[0].shape[:2]
+                del probe
         except (RuntimeError, decord.DECORDError) as exc:  # DECORDError is not a RuntimeError
             raise _DecodeFailed(_decord_reason(exc, path), self.length) from None
         if not self.fps or not np.isfinite(self.fps):
@@ -194,8 +196,9 @@ class _DecordVideo:
         for larger in range(4):
             decoded = _scaled(height, width, short + larger)
             try:
-                self.reader = decord.VideoReader(str(path), ctx=decord.cpu(0), width=decoded[1], height=decoded[0])
-                self.reader.get_batch([0])
+                with native_logs_to_debug():
+                    self.reader = decord.VideoReader(str(path), ctx=decord.cpu(0), width=decoded[1], height=decoded[0])
+                    self.reader.get_batch([0])
                 self.decoded = decoded
                 return
             except (RuntimeError, decord.DECORDError) as exc:
@@ -209,7 +212,8 @@ class _DecordVideo:
         for window in windows:
             try:
                 unique, inverse = np.unique(window.frames, return_inverse=True)
-                frames = self.reader.get_batch(unique.tolist()).asnumpy()[inverse]
+                with native_logs_to_debug():
+                    frames = self.reader.get_batch(unique.tolist()).asnumpy()[inverse]
             except (RuntimeError, decord.DECORDError) as exc:
                 raise _DecodeFailed(_decord_reason(exc, self.path), self.length) from None
             yield _resize(frames, self.scaled) if self.decoded != self.scaled else frames

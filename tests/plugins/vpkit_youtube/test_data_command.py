@@ -107,3 +107,16 @@ def test_killed_mid_way_then_rerun_gives_the_same_store(tmp_path, media):
     for split in ("train", "val"):
         a, b = resumed.split(split), whole.split(split)
         assert np.array_equal(a.gather(range(len(a))), b.gather(range(len(b))))
+
+
+def test_data_on_a_broken_file_prints_only_vpkit_lines(tmp_path, media):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    shutil.copy(media["plain"], folder / "plain.mp4")
+    shutil.copy(media["truncated"], folder / "broken.mp4")
+    result = subprocess.run(
+        [sys.executable, "-m", "vpkit", "data", str(run_file(tmp_path, folder))], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["folder"] * 3  # skipped, added, split
+    assert "folder: skipped broken: cannot decode" in result.stderr
