@@ -9,9 +9,10 @@ from pathlib import Path
 
 from vpkit.cache import default_cache_dir
 from vpkit.config.runfile import Run
-from vpkit.data.clips import ClipStore, ClipWriter
+from vpkit.data.clips import MANIFEST, ClipStore, ClipWriter
 from vpkit.data.splits import describe_split
-from vpkit.errors import VpkitError
+from vpkit.data.videosource import tally
+from vpkit.errors import ConfigError, VpkitError
 
 
 def cache_dir(run: Run) -> Path:
@@ -52,7 +53,23 @@ def prepare_store(run: Run) -> ClipStore:
         return ClipStore(root)
     source = run.source.build(run.clip)
     source.prepare(writer)
+    if not writer.clip_counts()["train"]:
+        raise ConfigError(f"{run.source.cls.name}: {no_training_clips(writer)}")
     return writer.finish()
+
+
+def no_training_clips(writer: ClipWriter) -> str:
+    """Why a store ended with nothing to train on: every input skipped (and why), none found, or
+    every clip held out. The store is left unfinished, so the next run looks again."""
+    skipped, held_out = writer.manifest["skipped"], writer.clip_counts()["val"]
+    if held_out:
+        return f"no training clips: all {held_out} clips are held out for validation; lower val_fraction"
+    if skipped:
+        reasons = tally(Counter(item["reason"] for item in skipped))
+        where = writer.root / MANIFEST
+        inputs = "the one input was" if len(skipped) == 1 else f"all {len(skipped)} inputs were"
+        return f"no training clips: {inputs} skipped ({reasons}); the list is in {where}"
+    return "no training clips: the source found no inputs"
 
 
 def describe_store(store: ClipStore) -> list[str]:

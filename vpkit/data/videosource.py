@@ -97,6 +97,7 @@ class VideoSource(Source):
             progress.close()
         if stored or skipped or not rescan:  # a rescan of a finished store that found nothing new says nothing
             progress.note(self._summary(stored, skipped))
+        if stored:
             progress.note(f"{self.name}: {writer.describe_split()}, for a val_fraction of {self.config.val_fraction:g}")
 
     def _add(self, writer: ClipWriter, video: Video) -> tuple[str | None, str | None]:
@@ -130,6 +131,9 @@ class VideoSource(Source):
 
     def _summary(self, stored: int, skipped: Counter) -> str:
         line = f"{self.name}: {stored} videos added to the clip store, {sum(skipped.values())} skipped"
-        if skipped:
-            line += " (" + "; ".join(f"{count}x {reason}" for reason, count in skipped.most_common(5)) + ")"
-        return line
+        return line + f" ({tally(skipped)})" if skipped else line
+
+
+def tally(reasons: Counter) -> str:
+    """``3x cannot decode (...); 1x empty file``: the five commonest reasons, with their counts."""
+    return "; ".join(f"{count}x {reason}" for reason, count in reasons.most_common(5))
