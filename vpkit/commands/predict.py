@@ -48,7 +48,7 @@ def predict_images(
     inputs: list[Path],
     output: Path,
     fmt: str = "gif",
-    checkpoint: Path | None = None,
+    checkpoint: str | Path = "last",
     device: str = "auto",
 ) -> list[Path]:
     """Write the predicted video of every image in ``inputs`` (files or folders); return the paths."""

@@ -36,7 +36,7 @@ def sample_grid(
     output: Path,
     count: int = 16,
     seed: int | None = None,
-    checkpoint: Path | None = None,
+    checkpoint: str | Path = "last",
     device: str = "auto",
 ) -> Path:
     """Write a grid of ``count`` generated videos (one per row, parts beside) to ``output``."""

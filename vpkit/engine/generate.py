@@ -16,6 +16,7 @@ from vpkit.config.runfile import Run, load_run
 from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.engine.precision import Precision, of_run
+from vpkit.engine.run_layout import RunLayout
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.networks import Generator
 
@@ -33,13 +34,14 @@ class TrainedGenerator:
 
 
 def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, device: str = "auto") -> TrainedGenerator:
-    """The run's resolved config plus its generator with the checkpoint's weights, in eval mode."""
-    run_dir = Path(run_dir)
-    config_path = run_dir / "config.yaml"
-    if not config_path.is_file():
-        raise ConfigError(f"{run_dir}: not a vpkit run directory (no config.yaml)")
-    checkpoint = Path(checkpoint) if checkpoint else run_dir / "checkpoints" / "last.pt"
-    run = load_run(config_path)
+    """The run's resolved config plus its generator with the checkpoint's weights, in eval mode.
+
+    ``checkpoint`` is what ``--checkpoint`` says: ``last`` (the default), ``best`` or a path."""
+    layout = RunLayout(run_dir)
+    if not layout.config.is_file():
+        raise ConfigError(f"{run_dir}: not a vpkit run directory (no {layout.config.name})")
+    checkpoint = layout.checkpoint(checkpoint)
+    run = load_run(layout.config)
     target = pick_device(device)
     state = load_checkpoint(checkpoint, target)
     precision = of_run(run.config.train, target)

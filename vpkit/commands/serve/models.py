@@ -15,9 +15,6 @@ from vpkit.engine.generate import TrainedGenerator, generate, load_generator
 from vpkit.engine.train.grids import output_columns
 from vpkit.errors import VpkitError
 
-#: Which checkpoint of each run to serve: checkpoints/<name>.pt.
-CHECKPOINTS = ("last", "best")
-
 
 @dataclass
 class ServedModel:
@@ -49,7 +46,8 @@ class ServedModel:
 
 
 def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "auto") -> dict[str, ServedModel]:
-    """Load every run's generator once; a user error for an unusable run or two runs with one name."""
+    """Load every run's generator once from its ``checkpoint`` (``last``, ``best`` or a path, as for
+    every command); a user error for an unusable run or two runs with one name."""
     models: dict[str, ServedModel] = {}
     where: dict[str, Path] = {}
     for run_dir in run_dirs:
@@ -58,7 +56,7 @@ def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "a
             raise VpkitError(
                 f"{where[name]} and {run_dir} would both be served as {name!r}; give the runs different folder names"
             )
-        trained = load_generator(run_dir, Path(run_dir) / "checkpoints" / f"{checkpoint}.pt", device)
+        trained = load_generator(run_dir, checkpoint, device)
         models[name], where[name] = ServedModel(name, trained, _part_names(trained)), run_dir
     return models
 

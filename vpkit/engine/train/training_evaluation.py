@@ -19,12 +19,11 @@ from vpkit.engine import distributed
 from vpkit.engine.evaluate.baselines import verdict
 from vpkit.engine.evaluate.evaluator import Evaluator
 from vpkit.engine.precision import Precision
+from vpkit.engine.run_layout import RunLayout
 from vpkit.engine.train.jsonl_log import JsonlLog
 from vpkit.engine.train.schedule import due
 from vpkit.networks import Generator
 from vpkit.progress import note as say
-
-LOG = "metrics.jsonl"
 
 
 @dataclass
@@ -65,7 +64,7 @@ class TrainingEvaluation:
         self.writes = distributed.current().main
         for note in self.evaluator.notes if self.writes else []:
             say(f"note: {note}")
-        self.log = JsonlLog(Path(run_dir) / LOG)
+        self.log = JsonlLog(RunLayout(run_dir).metrics_log)
         records = self.log.trim(step) if self.writes else []
         scores = [record[self.best_metric.name] for record in records if self.best_metric.name in record]
         self.best = (min if self.best_metric.lower_is_better else max)(scores) if scores else None
