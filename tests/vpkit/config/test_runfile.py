@@ -178,3 +178,25 @@ def test_hostile_yaml_is_reported_with_file_and_line(write_yaml):
     path = write_yaml("")
     path.write_bytes(GOOD.encode().replace(b"steps: 10", b"steps: \xe9"))
     assert error_of(path) == "run.yaml:7: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+
+
+def test_thousands_of_errors_show_the_first_few_and_a_count(write_yaml):
+    """5,000 unknown keys: `vpkit validate` prints ten of them and how many more, not 5,000 lines."""
+    from click.testing import CliRunner
+
+    from vpkit.commands.cli import cli
+    from vpkit.config.located import SHOWN_ERRORS
+
+    unknown = "".join(f"  key_{i}: 1\n" for i in range(5000))
+    path = write_yaml(GOOD + unknown)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 2 and len(lines) == SHOWN_ERRORS + 1, result.output[:2000]
+    assert lines[0].startswith("Error: run.yaml:9: train.key_0: unknown key 'key_0'; allowed: ")
+    assert lines[SHOWN_ERRORS - 1].startswith(f"run.yaml:{8 + SHOWN_ERRORS}: train.key_{SHOWN_ERRORS - 1}: unknown key")
+    assert lines[-1] == f"... and {5000 - SHOWN_ERRORS} more errors"
+
+
+def test_a_few_errors_are_all_shown(write_yaml):
+    path = write_yaml(GOOD.replace("steps: 10", "stpes: 10").replace("batch_size: 4", "batch_sise: 4"))
+    assert error_of(path).count("\n") == 1 and "more errors" not in error_of(path)
