@@ -116,6 +116,8 @@ class GeneratorTraits(Component):
     :class:`vpkit.Generator` inherits these; a generator's declaration subclasses this class.
     """
 
+    #: True: ``forward`` is given the ``clip.context`` real frames before the clip, (B, 3, k, H, W),
+    #: and predicts the rest (the contract is in :class:`vpkit.Generator`'s docstring).
     conditional: ClassVar[bool] = False
     #: Update schedule this model was designed for; a run file's ``train.schedule`` overrides it.
     default_schedule: ClassVar[dict[str, int]] = {}
@@ -125,7 +127,10 @@ class Metric(Component):
     """Accumulates over (real, generated) batches and computes at the end.
 
     ``paired`` metrics compare each prediction with its own ground truth; distributional
-    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W). A
+    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W). A paired
+    metric is fed the predicted frames only (frames ``clip.context .. T-1``, so T there is
+    ``clip.predicted``); a distributional one whole clips, the real context frames in front of
+    generated and real clips alike. A
     distributional metric also accepts ``None`` for either side of ``update``, so the two
     sets may differ in size and a real set whose statistics were loaded from the cache
     (see :meth:`real_key`) is not fed again.
@@ -150,8 +155,8 @@ class Metric(Component):
         """Why this metric cannot score ``generator``'s videos, or None when it can."""
         if cls.paired and not generator.conditional:
             return (
-                f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
-                f"first frame), and {generator.name!r} is unconditional"
+                f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from "
+                f"context frames), and {generator.name!r} is unconditional"
             )
         return None
 

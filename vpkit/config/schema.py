@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from vpkit.components import KINDS, Options
 from vpkit.devices import check_device
@@ -22,6 +22,20 @@ BLOCK_LISTS: dict[str, str] = {kind.run_file[0]: kind.name for kind in KINDS.val
 class ClipConfig(Options):
     frames: int = Field(32, gt=0, description="Frames per clip.")
     size: int = Field(64, gt=0, description="Height and width of every frame, in pixels.")
+    context: int = Field(
+        1,
+        ge=1,
+        description="Real frames a conditional generator is given (1: a single image; 2 shows velocity); it "
+        "predicts the rest, and paired metrics score only the predicted frames. Unconditional models ignore it.",
+    )
+
+    @model_validator(mode="after")
+    def _context_leaves_frames_to_predict(self) -> ClipConfig:
+        if self.context >= self.frames:
+            raise ValueError(
+                f"context ({self.context}) must be below frames ({self.frames}), to leave frames to predict"
+            )
+        return self
 
 
 class ComponentBlock(Options):

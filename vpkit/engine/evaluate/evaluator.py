@@ -183,7 +183,7 @@ class Evaluator:
         try:
             with self._bar("evaluate") as bar:
                 for index, start, stop, real in self._real_batches(device):
-                    condition = real[:, :, 0] if generator.conditional else None
+                    condition = real[:, :, : generator.clip.context] if generator.conditional else None
                     with self.precision.autocast() if self.precision else contextlib.nullcontext():
                         video = generate(generator, stop - start, condition, seed=self.seed + index).video.float()
                     for metric in self.metrics:

@@ -32,6 +32,7 @@ from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store, store_fingerprint
 from vpkit.engine import distributed
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
+from vpkit.engine.generate import with_context
 from vpkit.engine.precision import Precision, compiled
 from vpkit.engine.train import provenance, random_states
 from vpkit.engine.train.console import Console, banner
@@ -158,7 +159,7 @@ class Trainer:
             raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
 
     def _fixed_real_clips(self) -> torch.Tensor:
-        """Real clips whose first frames condition the sample grids (validation clips when there are any)."""
+        """Real clips whose context frames condition the sample grids (validation clips when there are any)."""
         source = self.val_set if len(self.val_set) else self.train_set
         count = min(self.cfg.samples, len(source))
         return torch.as_tensor(source.gather(range(count)))
@@ -274,7 +275,7 @@ class Trainer:
         for _ in range(d_updates):
             real = self.precision.inputs(self.feeder.next())
             clips += real.shape[0] * self.ranks.world
-            condition = real[:, :, 0] if self.G.conditional else None
+            condition = real[:, :, : self.run.clip.context] if self.G.conditional else None
             with self.precision.autocast():
                 output = self.g_step(self._latents(step, draw), condition)
             draw += 1
@@ -350,12 +351,14 @@ class Trainer:
         generator.eval()
         try:
             real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
-            condition = real[:, :, 0] if real is not None else None
+            condition = real[:, :, : self.run.clip.context] if real is not None else None
             with self.precision.autocast():
                 output = generator(self.fixed_z[: len(real) if real is not None else None], condition)
         finally:
             self.G.train()
-        _, columns = sample_columns(output, real)
+        if condition is not None:  # shown as evaluated: the real context frames, then the prediction
+            output.video = with_context(output.video.float(), condition)
+        _, columns = sample_columns(output, condition, real)
         grid = make_grid(columns)
         path = self.run_dir / "samples" / f"step_{self.step:06d}.gif"
         files = [write_video(path, grid, self.cfg.fps), write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)]

@@ -15,7 +15,7 @@ from vpkit.engine.evaluate.evaluator import Evaluator
 
 
 class FadingGenerator(Generator):
-    """A real, if modest, conditional generator: the first frame, fading to grey over the clip."""
+    """A real, if modest, conditional generator: the last context frame, fading to grey over the clip."""
 
     name = "fading"
     conditional = True
@@ -29,7 +29,7 @@ class FadingGenerator(Generator):
 
     def forward(self, z, condition=None):
         fade = torch.linspace(1, 0, self.clip.frames).view(1, 1, -1, 1, 1)
-        return GeneratorOutput(condition.unsqueeze(2) * fade * self.gain)
+        return GeneratorOutput(condition[:, :, -1:] * fade * self.gain)
 
 
 def still_clips(count, clip, seed=0):
