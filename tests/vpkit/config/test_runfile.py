@@ -159,7 +159,7 @@ def test_validation_refuses_what_a_run_cannot_do(write_yaml, override, message):
 
 
 def test_context_leaves_frames_to_predict(write_yaml):
-    message = "run.yaml:1: clip: context (16) must be below frames (16), to leave frames to predict"
+    message = "run.yaml:1: clip: context must be below frames, to leave frames to predict; got context 16, frames 16"
     assert error_of(write_yaml(GOOD), ["clip.context=16"]) == message
     assert load_run(write_yaml(GOOD), ["clip.context=2"]).clip.context == 2
 
