@@ -328,9 +328,12 @@ def evaluate(
         if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
     }
     protocol = next(iter(shown.values()))["protocol"]
+    given = (
+        f", {protocol['context']} context frame(s), {protocol['samples']} samples each" if protocol["context"] else ""
+    )
     click.echo(
         f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
-        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
+        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}{given}"
     )
     _echo_results(shown)
     click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)

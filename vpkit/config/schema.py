@@ -157,6 +157,10 @@ class TrainConfig(Options):
 
 #: Bootstrap resamples behind a confidence interval, unless the run file says otherwise.
 RESAMPLES = 1000
+#: Predictions per context (K) unless the run file says otherwise: enough for a diversity and a
+#: best-of-K that differs from the mean, and a CPU evaluation of the conditional quickstart
+#: (64 contexts, SSIM, PSNR, LPIPS and FVD) stays under two minutes (docs/metrics.md).
+SAMPLES = 4
 
 
 class EvaluationConfig(Options):
@@ -171,6 +175,13 @@ class EvaluationConfig(Options):
     )
     best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
     batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
+    samples: int = Field(
+        SAMPLES,
+        ge=1,
+        le=1000,
+        description="Predictions per context, each from its own seeded noise (conditional models): paired metrics "
+        "report best-of-K and mean-of-K, and two samples of each context give the diversity.",
+    )
     resamples: int = Field(
         RESAMPLES, ge=2, description="Bootstrap resamples behind each value's 95% confidence interval."
     )

@@ -77,6 +77,17 @@ def generate_each(
     return _run(generator, z, context, precision)
 
 
+def generate_samples(
+    generator: Generator, context: torch.Tensor, seeds: list[int], precision: Precision | None = None
+) -> torch.Tensor:
+    """K = ``len(seeds)`` predictions of each context (B, 3, k, H, W), in one forward pass: (K, B, 3, T, H, W),
+    where sample ``i`` is the batch ``generate(generator, B, context, seeds[i])`` gives."""
+    count = len(context)
+    z = torch.cat([generator.sample_latent(count, torch.Generator().manual_seed(seed)) for seed in seeds])
+    video = _run(generator, z, context.repeat(len(seeds), 1, 1, 1, 1), precision).video
+    return video.view(len(seeds), count, *video.shape[1:])
+
+
 def with_context(video: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
     """The real context frames (B, 3, k, H, W) in front of a generated clip's frames k..T-1.
 
