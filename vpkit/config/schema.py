@@ -33,7 +33,8 @@ class ClipConfig(Options):
     def _context_leaves_frames_to_predict(self) -> ClipConfig:
         if self.context >= self.frames:
             raise ValueError(
-                f"context must be below frames, to leave frames to predict; got context {self.context}, frames {self.frames}"
+                "context must be below frames, to leave frames to predict; "
+                f"got context {self.context}, frames {self.frames}"
             )
         return self
 
