@@ -138,3 +138,9 @@ def test_split_approaches_the_clip_share_asked_and_says_so(tmp_path, real_footag
         f"folder: validation holds {inputs} of 6 inputs, {val} of {sum(counts)} clips ({val / sum(counts):.1%}), "
         "for a val_fraction of 0.25"
     ) in capsys.readouterr().err
+
+
+def test_a_relative_path_is_from_the_working_directory(tmp_path, video_dir, monkeypatch):
+    monkeypatch.chdir(video_dir.parent)
+    writer = prepare(tmp_path / "store", video_dir.name)
+    assert writer.manifest["shards"][0]["provenance"][0]["url"] == (video_dir / "clip.webm").as_uri()
