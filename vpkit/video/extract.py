@@ -118,7 +118,11 @@ def extract_clips(path: str | os.PathLike, clip: ClipSpec, options: ExtractOptio
 
 
 def decoded_short_side(clip: ClipSpec, options: ExtractOptions) -> int:
-    """The short side frames are resized to, so that a crop of the clip size spans ``crop_scale`` of it."""
+    """The short side frames are resized to, so that a crop of the clip size spans ``crop_scale`` of it.
+
+    Decoders stop at the video's own size: a small crop of a small video is cut at that size and
+    enlarged alone, so the frames in memory are never larger than the video's own.
+    """
     return round(clip.size / options.crop_scale)
 
 
@@ -139,9 +143,9 @@ def crop_places(shape: tuple[int, int], size: int, crop: str, rng: np.random.Gen
 
 
 def _extract(video: _DecordVideo | _FfmpegVideo, clip: ClipSpec, options: ExtractOptions) -> Extraction:
-    size = clip.size
+    side = round(options.crop_scale * min(video.scaled))  # the clip size, unless the frames stopped at their own
     rng = np.random.default_rng([video.length, round(video.fps * 1000)])  # random crops: the same for the same file
-    per_window = 1 if options.crop == "random" else len(crop_places(video.scaled, size, options.crop, rng))
+    per_window = 1 if options.crop == "random" else len(crop_places(video.scaled, side, options.crop, rng))
     windows = plan_windows(video.length, video.fps, clip, options, per_window)
     if not windows:
         raise VideoError("shorter than one clip", f"{video.length / video.fps:.1f} s")
@@ -151,9 +155,10 @@ def _extract(video: _DecordVideo | _FfmpegVideo, clip: ClipSpec, options: Extrac
         # a cut changes the whole frame: it is looked for there, once for all the crops
         if options.drop_scene_cuts and spans_cut(frames, options.scene_cut_threshold):
             continue
-        for top, left in crop_places(video.scaled, size, options.crop, rng):
-            kept.append(replace(window, crop=(round(left * native), round(top * native), round(size * native))))
-            clips.append(np.ascontiguousarray(frames[:, top : top + size, left : left + size]))
+        for top, left in crop_places(video.scaled, side, options.crop, rng):
+            kept.append(replace(window, crop=(round(left * native), round(top * native), round(side * native))))
+            square = frames[:, top : top + side, left : left + side]
+            clips.append(np.ascontiguousarray(square if side == clip.size else _resize(square, (clip.size,) * 2)))
     if not clips:
         raise VideoError("all clips span scene cuts", f"all {len(windows)} clips")
     return Extraction(np.stack(clips), kept)
@@ -192,6 +197,7 @@ class _DecordVideo:
             raise _DecodeFailed(_decord_reason(exc, path), self.length) from None
         if not self.fps or not np.isfinite(self.fps):
             raise VideoError("no frame rate in the file")
+        short = min(short, height, width)  # never larger than the video's own frames
         self.native, self.scaled = (height, width), _scaled(height, width, short)
         for larger in range(4):
             decoded = _scaled(height, width, short + larger)
@@ -234,7 +240,7 @@ class _FfmpegVideo:
             raise VideoError("no frame rate in the file")
         self.path, self.length, self.fps, self.probe = path, probe.frames, probe.fps, probe
         self.native = (probe.size[1], probe.size[0])
-        self.scaled = _scaled(*self.native, short)
+        self.scaled = _scaled(*self.native, min(short, *self.native))
 
     def frames(self, windows: list[Window]) -> Iterator[np.ndarray]:
         """The frames of each window, resized to ``scaled``."""

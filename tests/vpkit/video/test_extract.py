@@ -267,3 +267,12 @@ def test_tiles_of_real_footage(real_footage):
     whole = extract(real_footage / "bikes-shot3.mp4", clip=ClipSpec(16, 32), fps=25)
     [(left, top, side)] = {w.crop for w in whole.windows}  # the default: the centre of the whole short side
     assert (top, side) == (0, 272) and abs(left - (640 - 272) / 2) <= 272 / 32  # within one decoded pixel
+
+
+def test_a_crop_smaller_than_the_clip_is_cut_at_the_videos_size_then_enlarged(aspects):
+    # 64x48 at crop_scale 0.25: a 12-pixel square of the video, enlarged to 32 (never the whole frame at 128 high)
+    result = extract(aspects["4:3"], clip=ClipSpec(8, 32), fps=24, crop="tiles", crop_scale=0.25, drop_scene_cuts=False)
+    assert result.clips.shape == (3 * 20, 8, 32, 32, 3)  # 5 x 4 tiles of 12 pixels
+    assert {w.crop[2] for w in result.windows} == {12}
+    window, clip = result.windows[7], result.clips[7]
+    assert mismatch(clip, native_square(aspects["4:3"], window.crop, 32)) < 16
