@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -24,21 +25,26 @@ FOLDER_HINT = (
 
 
 def check_reachable(urls: list[str], proxy: str | None, timeout: float) -> None:
-    """Raise a :class:`ConfigError` (exit 2) when none of ``urls`` can be reached; nothing to ask is fine."""
-    if not urls:
-        return
-    failures = []
+    """Raise a :class:`ConfigError` (exit 2) when none of ``urls`` can be reached; nothing to ask is fine.
+
+    Each host (or proxy) is tried once, all at the same time, so the answer takes a few seconds
+    however many there are.
+    """
+    targets: dict[tuple[str, int], tuple[str, str | None]] = {}
     for url in urls:
         via = proxy or _environment_proxy(url)
-        host, port = _address(via or url)
-        reason = _unreachable(host, port, min(timeout, PROBE_SECONDS))
-        if reason is None:
-            return
-        failures.append((url, via, host, port, reason))
-    url, via, host, port, reason = failures[0]
+        targets.setdefault(_address(via or url), (url, via))
+    if not targets:
+        return
+    attempts = {address: _Attempt(*address, min(timeout, PROBE_SECONDS)) for address in targets}
+    for attempt in attempts.values():
+        attempt.wait()
+    if any(attempt.reason is None for attempt in attempts.values()):
+        return
+    (host, port), (url, via) = next(iter(targets.items()))
     what = "YouTube" if _is_youtube(url) else urlsplit(url).netloc
     through = f" through the proxy {host}:{port}" if via else ""
-    raise ConfigError(f"no network: cannot reach {what}{through} ({reason}); {FOLDER_HINT}")
+    raise ConfigError(f"no network: cannot reach {what}{through} ({attempts[host, port].reason}); {FOLDER_HINT}")
 
 
 def _environment_proxy(url: str) -> str | None:
@@ -53,27 +59,32 @@ def _address(url: str) -> tuple[str, int]:
     return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def _unreachable(host: str, port: int, seconds: float) -> str | None:
-    """Why ``host:port`` cannot be connected to within ``seconds``, or None if it can.
+class _Attempt:
+    """One connection to ``host:port`` in a thread of its own, begun at once; ``wait`` gives it
+    ``seconds`` from its start. ``reason`` is why it failed, or None once it connected.
 
-    Resolving a name has no timeout of its own, so the attempt runs in a thread that is given up
-    on (it ends by itself) when the time is up.
+    Resolving a name has no timeout of its own, so a thread still resolving when the time is
+    up is given up on (it ends by itself).
     """
-    outcome: list[str | None] = []
 
-    def attempt() -> None:
+    def __init__(self, host: str, port: int, seconds: float):
+        self.host, self.port, self.seconds = host, port, seconds
+        self.reason: str | None = f"no answer within {seconds:g} s"
+        self.deadline = time.monotonic() + seconds + 0.5
+        self.thread = threading.Thread(target=self._connect, daemon=True)
+        self.thread.start()
+
+    def _connect(self) -> None:
         try:
-            socket.create_connection((host, port), timeout=seconds).close()
-            outcome.append(None)
+            socket.create_connection((self.host, self.port), timeout=self.seconds).close()
+            self.reason = None
         except socket.gaierror as exc:
-            outcome.append(f"{host}: {exc.strerror or exc}")
+            self.reason = f"{self.host}: {exc.strerror or exc}"
         except OSError as exc:
-            outcome.append(exc.strerror or str(exc) or type(exc).__name__)
+            self.reason = exc.strerror or str(exc) or type(exc).__name__
 
-    thread = threading.Thread(target=attempt, daemon=True)
-    thread.start()
-    thread.join(seconds + 0.5)
-    return outcome[0] if outcome else f"no answer within {seconds:g} s"
+    def wait(self) -> None:
+        self.thread.join(max(0.0, self.deadline - time.monotonic()))
 
 
 def _is_youtube(url: str) -> bool:

@@ -62,6 +62,16 @@ def test_urls_on_a_host_that_is_not_there(tmp_path, closed_port):
     assert message.startswith(f"no network: cannot reach 127.0.0.1:{closed_port} (")
 
 
+def test_many_hosts_are_tried_at_once(tmp_path):
+    ports = []
+    for _ in range(20):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
+    message = offline_error(tmp_path, urls=[f"http://127.0.0.1:{port}/v.mp4" for port in ports])
+    assert message.startswith(f"no network: cannot reach 127.0.0.1:{ports[0]} (")
+
+
 def test_one_host_that_answers_is_enough(tmp_path, closed_port, http_server, media):
     good = http_server.serve("/plain.mp4", body=media["plain"].read_bytes())
     writer = prepare(tmp_path, urls=[f"http://127.0.0.1:{closed_port}/gone.mp4", good], retries=0)
