@@ -11,7 +11,6 @@ from vpkit.config.positions import line_of
 from vpkit.errors import ConfigError, cut, shown
 from vpkit.suggest import did_you_mean
 
-
 #: Errors a message lists before it only counts the rest: a run file with thousands of mistakes
 #: (a pasted block, a generated file) gets a screenful, not thousands of lines.
 SHOWN_ERRORS = 10
