@@ -9,19 +9,6 @@ from click.testing import CliRunner
 
 from vpkit.commands.cli import cli
 
-RUN = """\
-seed: 1
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 8, val_clips: 12, clips_per_shard: 4}}
-model:
-  generator: {{name: still, gain: {gain}}}
-  discriminator: {{name: videogan, width: 0.125}}
-train: {{steps: 1, batch_size: 2, device: cpu, log_every: 1, sample_every: 1, checkpoint_every: 1, samples: 2}}
-metrics: [ssim, psnr]
-evaluation: {{videos: 12, batch_size: 6}}
-output: {{cache_dir: {cache}}}
-"""
-
 
 def _cli(*args, code=0):
     result = CliRunner().invoke(cli, [str(a) for a in args])
@@ -30,11 +17,19 @@ def _cli(*args, code=0):
 
 
 @pytest.fixture
-def runs(still, tmp_path):
+def runs(still, tiny_run, tmp_path):
     dirs = {}
     for label, gain in (("good", 1.0), ("dim", 0.5)):
-        run_file = tmp_path / f"{label}.yaml"
-        run_file.write_text(RUN.format(gain=gain, cache=tmp_path / "cache"))
+        run_file = tiny_run(
+            1,
+            f"{label}.yaml",
+            seed=1,
+            source={"train_clips": 8, "val_clips": 12, "clips_per_shard": 4},
+            model={"generator": {"name": "still", "gain": gain, "width": None}},
+            train={"batch_size": 2},
+            metrics=["ssim", "psnr"],
+            evaluation={"videos": 12, "batch_size": 6},
+        )
         dirs[label] = tmp_path / label
         _cli("run", run_file, "-o", dirs[label])
         _cli("evaluate", dirs[label])
