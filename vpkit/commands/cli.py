@@ -212,7 +212,7 @@ DEVICE = click.option(
     type=click.Path(path_type=Path),
     default=Path("predictions"),
     show_default=True,
-    help="A .gif or .mp4 file (one image), or a folder that gets one video per image.",
+    help="A .gif or .mp4 file (one prediction), or a folder that gets one video per image (or per input video).",
 )
 @click.option(
     "--format",
@@ -228,13 +228,16 @@ def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, che
     """Predict the video that follows each image, with the conditional model trained in RUN_DIR.
 
     IMAGES are image files or folders of them; each is resized (short side) and centre-cropped
-    to the model's size.
+    to the model's size. A model given k > 1 context frames (clip.context) predicts from k
+    images in order (one prediction), or from each video given (its first k frames).
 
     Examples:
 
         vpkit predict runs/future_quickstart photo.jpg -o future.gif
 
         vpkit predict runs/future_quickstart photos/ -o predictions --format mp4
+
+        vpkit predict runs/two_frames frame0.png frame1.png -o future.gif
     """
     from vpkit.commands.predict import predict_images
 
@@ -327,9 +330,12 @@ def evaluate(
         if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
     }
     protocol = next(iter(shown.values()))["protocol"]
+    given = (
+        f", {protocol['context']} context frame(s), {protocol['samples']} samples each" if protocol["context"] else ""
+    )
     click.echo(
         f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
-        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
+        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}{given}"
     )
     _echo_results(shown)
     click.echo(f"added to {RunLayout(run_dir).evaluation}", err=True)

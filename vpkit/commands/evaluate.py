@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from vpkit.atomic import write_json
-from vpkit.data.prepare import cache_dir, prepare_store
+from vpkit.data.prepare import prepare_store
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.evaluator import Evaluator, build_metrics
 from vpkit.engine.generate import load_generator
@@ -34,20 +34,10 @@ def evaluate_run(
     """
     with distributed.process_group(device, TIMEOUT_S) as (ranks, target):  # under torchrun: a share each
         trained = load_generator(run_dir, checkpoint, str(target))
-        run, cfg = trained.run, trained.run.config.evaluation
+        run = trained.run
         metrics, notes = build_metrics(run, names, type(trained.generator))
         store = distributed.main_first(lambda: prepare_store(run))
-        evaluator = Evaluator(
-            metrics,
-            store,
-            split or cfg.split,
-            videos or cfg.videos,
-            cache_dir(run) / "stats",
-            cfg.batch_size,
-            run.config.seed,
-            cfg.resamples,
-            trained.precision,
-        )
+        evaluator = Evaluator.for_run(run, metrics, store, trained.precision, split, videos)
         results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))

@@ -26,7 +26,7 @@ def test_valid_file_resolves_components_and_defaults(write_yaml):
     run = load_run(write_yaml(GOOD))
     assert run.generator.cls.name == "videogan" and run.generator.config.width == 0.25
     assert run.discriminator.config.width == 1.0  # bare string is shorthand for {name: ...}
-    assert (run.clip.frames, run.clip.size) == (16, 32)
+    assert (run.clip.frames, run.clip.size, run.clip.context) == (16, 32, 1)
     assert run.config.train.lr == 2e-4 and run.config.train.betas == (0.5, 0.999)
     resolved = run.resolved_dict()
     assert resolved["model"]["generator"] == {
@@ -151,11 +151,18 @@ def test_set_metrics_as_a_list_of_names(write_yaml):
         ("model.discriminator.width=.inf", "--set model.discriminator.width: input should be a finite number, got inf"),
         ("train.fps=1.0e-300", "--set train.fps: must be >= 0.1, got 1e-300"),
         ("train.fps=1.0e+300", "--set train.fps: must be <= 240.0, got 1e+300"),
+        ("clip.context=0", "--set clip.context: must be >= 1, got 0"),
         ('output.dir="runs/a\\0b"', "--set output.dir: a path cannot hold a NUL character, got 'runs/a\\x00b'"),
     ],
 )
 def test_validation_refuses_what_a_run_cannot_do(write_yaml, override, message):
     assert error_of(write_yaml(GOOD), [override]) == message
+
+
+def test_context_leaves_frames_to_predict(write_yaml):
+    message = "run.yaml:1: clip: context must be below frames, to leave frames to predict; got context 16, frames 16"
+    assert error_of(write_yaml(GOOD), ["clip.context=16"]) == message
+    assert load_run(write_yaml(GOOD), ["clip.context=2"]).clip.context == 2
 
 
 def test_a_long_value_is_cut_in_the_message(write_yaml):

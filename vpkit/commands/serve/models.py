@@ -37,6 +37,7 @@ class ServedModel:
             "kind": "conditional" if self.conditional else "unconditional",
             "generator": self.trained.generator.name,
             "frames": run.clip.frames,
+            "context": run.clip.context,
             "size": run.clip.size,
             "fps": run.config.train.fps,
             "step": self.trained.step,
@@ -64,7 +65,7 @@ def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "a
 def _part_names(trained: TrainedGenerator) -> list[str]:
     """The showable parts, from one generation (which also warms the model up before the first request)."""
     clip = trained.run.clip
-    condition = torch.zeros(1, 3, clip.size, clip.size) if trained.generator.conditional else None
+    condition = torch.zeros(1, 3, clip.context, clip.size, clip.size) if trained.generator.conditional else None
     with torch.inference_mode():
         names, _ = output_columns(generate(trained.generator, 1, condition, seed=0))
     return names[1:]

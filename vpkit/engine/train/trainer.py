@@ -31,6 +31,7 @@ from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store
 from vpkit.engine import distributed
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, restore_training_state, save_checkpoint, training_state
+from vpkit.engine.generate import with_context
 from vpkit.engine.precision import Precision, compiled
 from vpkit.engine.run_layout import RunLayout
 from vpkit.engine.train import provenance
@@ -153,7 +154,9 @@ class Trainer:
         # The generator's update runs D frozen (see engine/frozen.py), outside DDP: nothing to average.
         self.d_judge = compiled(self.D, self.train_config.compile)
         self.evaluation = (
-            TrainingEvaluation(self.run, store, self.run_dir, self.step, self.precision) if self.run.metrics else None
+            TrainingEvaluation(self.run, store, self.run_dir, self.step, self.ranks, self.precision)
+            if self.run.metrics
+            else None
         )
         if not self.ranks.main:
             return
@@ -173,7 +176,7 @@ class Trainer:
             raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
 
     def _fixed_real_clips(self) -> torch.Tensor:
-        """Real clips whose first frames condition the sample grids (validation clips when there are any)."""
+        """Real clips whose context frames condition the sample grids (validation clips when there are any)."""
         source = self.val_set if len(self.val_set) else self.train_set
         count = min(self.train_config.samples, len(source))
         return torch.as_tensor(source.gather(range(count)))
@@ -289,7 +292,7 @@ class Trainer:
         for _ in range(d_updates):
             real = self.precision.inputs(self.feeder.next())
             clips += real.shape[0] * self.ranks.world
-            condition = real[:, :, 0] if self.G.conditional else None
+            condition = real[:, :, : self.run.clip.context] if self.G.conditional else None
             with self.precision.autocast():
                 output = self.g_step(self._latents(step, draw), condition)
             draw += 1
@@ -365,12 +368,14 @@ class Trainer:
         generator.eval()
         try:
             real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
-            condition = real[:, :, 0] if real is not None else None
+            condition = real[:, :, : self.run.clip.context] if real is not None else None
             with self.precision.autocast():
                 output = generator(self.fixed_z[: len(real) if real is not None else None], condition)
         finally:
             self.G.train()
-        _, columns = sample_columns(output, real)
+        if condition is not None:  # shown as evaluated: the real context frames, then the prediction
+            output.video = with_context(output.video.float(), condition)
+        _, columns = sample_columns(output, condition, real)
         grid = make_grid(columns)
         path = self.layout.sample_grid(self.step)
         files = [

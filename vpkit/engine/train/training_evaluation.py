@@ -14,10 +14,9 @@ from pathlib import Path
 
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
-from vpkit.data.prepare import cache_dir
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.baselines import verdict
-from vpkit.engine.evaluate.evaluator import Evaluator
+from vpkit.engine.evaluate.evaluator import Evaluator, with_every_evaluation
 from vpkit.engine.precision import Precision
 from vpkit.engine.run_layout import RunLayout
 from vpkit.engine.train.jsonl_log import JsonlLog
@@ -44,24 +43,24 @@ class EvaluationResult:
 
 
 class TrainingEvaluation:
-    def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int, precision: Precision | None = None):
-        cfg = run.config.evaluation
-        self.every, self.last_step = cfg.every, run.config.train.steps
-        metrics = [m.build(run.clip) for m in run.metrics]
-        self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
-        self.evaluator = Evaluator(
-            metrics,
-            store,
-            cfg.split,
-            cfg.videos,
-            cache_dir(run) / "stats",
-            cfg.batch_size,
-            run.config.seed,
-            cfg.resamples,
-            precision,
-        )
+    """``ranks``: where this process stands in the run (every rank evaluates its share)."""
+
+    def __init__(
+        self,
+        run: Run,
+        store: ClipStore,
+        run_dir: Path,
+        step: int,
+        ranks: distributed.Ranks,
+        precision: Precision | None = None,
+    ):
+        options = run.config.evaluation
+        self.every, self.last_step = options.every, run.config.train.steps
+        metrics = with_every_evaluation([m.build(run.clip) for m in run.metrics], run, run.generator.cls)
+        self.best_metric = next(m for m in metrics if m.name == (options.best or metrics[0].name))
+        self.evaluator = Evaluator.for_run(run, metrics, store, precision)
         # Every rank evaluates its share; rank 0 alone says and writes what came of it.
-        self.writes = distributed.current().main
+        self.writes = ranks.main
         for note in self.evaluator.notes if self.writes else []:
             say(f"note: {note}")
         self.log = JsonlLog(RunLayout(run_dir).metrics_log)
@@ -77,9 +76,10 @@ class TrainingEvaluation:
         results = self.evaluator(generator)
         values = {name: float(result[name]) for name, result in results.items()}
         baselines = {
-            name: {b: entry[name] for b, entry in result["baselines"].items()} for name, result in results.items()
+            name: {b: entry[name] for b, entry in result.get("baselines", {}).items()}
+            for name, result in results.items()
         }
-        verdicts = {name: verdict(result["baselines"]) for name, result in results.items() if result["baselines"]}
+        verdicts = {name: verdict(result["baselines"]) for name, result in results.items() if result.get("baselines")}
         if self.writes:
             self.log.append(
                 {"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]}
