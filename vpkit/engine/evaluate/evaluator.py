@@ -196,9 +196,10 @@ class Evaluator:
         precision: Precision | None = None,
         split: str | None = None,
         videos: int | None = None,
+        samples: int | None = None,
     ) -> Evaluator:
-        """The evaluator of a run: its ``evaluation:`` settings, seed and statistics cache; ``split`` and
-        ``videos`` override the run file's."""
+        """The evaluator of a run: its ``evaluation:`` settings, seed and statistics cache; ``split``,
+        ``videos`` and ``samples`` override the run file's."""
         cfg = run.config.evaluation
         return cls(
             metrics,
@@ -210,7 +211,7 @@ class Evaluator:
             seed=run.config.seed,
             resamples=cfg.resamples,
             precision=precision,
-            samples=cfg.samples,
+            samples=samples or cfg.samples,
         )
 
     # --- the model: K samples per context, paired scores per frame, distributional metrics on sample 0
