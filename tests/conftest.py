@@ -290,6 +290,27 @@ def real_weights(weight_packages, monkeypatch, tmp_path, no_internet) -> Path:
     return tmp_path / "vpkit-cache"
 
 
+@pytest.fixture
+def torch_home(tmp_path, monkeypatch, no_internet):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "torch"
+
+
+@pytest.fixture
+def alexnet_weights(torch_home):
+    """The backbone file torchvision looks for (LPIPS's), written from a seeded, randomly initialised AlexNet."""
+    import torch
+    import torchvision
+    from vpkit_metrics.lpips_metric import backbone_file
+
+    path = backbone_file("alex")
+    path.parent.mkdir(parents=True)
+    torch.manual_seed(0)
+    torch.save(torchvision.models.alexnet().state_dict(), path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def i3d_weights(tmp_path_factory) -> Path:
     """A real I3D weights file in the i3d_pretrained_400.pt layout, written from the network's
