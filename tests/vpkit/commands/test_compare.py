@@ -61,6 +61,8 @@ def test_each_metric_is_compared_at_the_step_it_was_scored(runs, tmp_path):
     assert {name: (row["step_a"], row["step_b"]) for name, row in result["metrics"].items()} == {
         "psnr": (1, 2),
         "ssim": (1, 1),
+        "motion": (1, 2),  # the motion statistics and the diversity join every evaluation
+        "diversity": (1, 2),
     }
     out = _cli("compare", runs["good"], later)
     assert f"B: {later / 'metrics.json'} (steps per metric below)" in out
@@ -76,6 +78,21 @@ def test_numbers_from_different_protocols_are_refused_naming_what_differs(runs, 
     assert "refusing to compare numbers computed under different protocols:" in out
     assert "psnr: videos (12 vs 6)\n" in out and "ssim: videos (12 vs 6)" in out  # each field named once
     assert "Traceback" not in out
+
+
+def test_numbers_from_other_samples_per_context_or_context_frames_are_refused(runs, tmp_path):
+    more = tmp_path / "more"
+    shutil.copytree(runs["good"], more)
+    _cli("evaluate", more, "-k", 2)
+    out = _cli("compare", runs["good"], more, code=1)
+    assert "psnr: samples (4 vs 2)" in out and "diversity: samples (4 vs 2)" in out
+
+    document = json.loads((runs["dim"] / "metrics.json").read_text())
+    for entry in document["metrics"].values():
+        entry["protocol"].update(context=2, scored_frames=[2, 3])
+    (tmp_path / "two.json").write_text(json.dumps(document))
+    out = _cli("compare", runs["good"], tmp_path / "two.json", code=1)
+    assert "ssim: context (1 vs 2); scored_frames ([1, 3] vs [2, 3])" in out
 
 
 def test_bad_inputs_are_one_line_errors(tmp_path, runs):
