@@ -1,4 +1,5 @@
-"""``vpkit evaluate``: score a run's checkpoint and write ``metrics.json`` into its run directory."""
+"""``vpkit evaluate``: score a run's checkpoint, write ``metrics.json`` into its run directory and
+the pictures of the evaluation into its ``eval/`` (and TensorBoard: :mod:`vpkit.engine.evaluate.plots`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from vpkit.atomic import write_json
 from vpkit.data.prepare import prepare_store
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.evaluator import Evaluator, build_metrics
+from vpkit.engine.evaluate.plots import write_plots
 from vpkit.engine.generate import load_generator
 from vpkit.engine.run_layout import RunLayout
 
@@ -24,6 +26,7 @@ def evaluate_run(
     split: str | None = None,
     device: str = "auto",
     checkpoint: str | Path = "last",
+    samples: int | None = None,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """Evaluate a checkpoint of the run (``last``, ``best`` or a path); add the results to ``metrics.json``
     in the run directory.
@@ -37,7 +40,7 @@ def evaluate_run(
         run = trained.run
         metrics, notes = build_metrics(run, names, type(trained.generator))
         store = distributed.main_first(lambda: prepare_store(run))
-        evaluator = Evaluator.for_run(run, metrics, store, trained.precision, split, videos)
+        evaluator = Evaluator.for_run(run, metrics, store, trained.precision, split, videos, samples)
         results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))
@@ -50,6 +53,7 @@ def evaluate_run(
     if not ranks.main:
         return None, notes + evaluator.notes
     write_json(RunLayout(run_dir).evaluation, document)
+    write_plots(results, Path(run_dir), trained.step)
     return document, notes + evaluator.notes
 
 

@@ -130,18 +130,12 @@ def test_a_damaged_store_is_rebuilt_where_it_is_damaged(tiny_run, capsys, how, w
     assert not list(store.root.rglob(".*.tmp*"))
 
 
-def test_a_full_disk_keeps_what_the_store_holds(tmp_path, full_disk):
+def test_a_full_disk_keeps_what_the_store_holds(tmp_path, tiny_run, full_disk):
     from click.testing import CliRunner
 
     from vpkit.commands.cli import cli
 
-    run_file = tmp_path / "run.yaml"
-    run_file.write_text(f"""\
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 2, val_clips: 8, clips_per_shard: 8}}
-model: {{generator: {{name: videogan, width: 0.125}}, discriminator: {{name: videogan, width: 0.125}}}}
-output: {{cache_dir: {tmp_path / "cache"}}}
-""")
+    run_file = tiny_run(source={"train_clips": 2, "val_clips": 8})
     with full_disk(12_000):  # the train shard (2 clips, 6 kB) fits, the val shard (8 clips, 24 kB) does not
         result = CliRunner().invoke(cli, ["data", str(run_file)])  # numpy: "OSError: ... requested and ... written"
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
