@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -170,6 +171,59 @@ def _disk_full_at(size: int):
 def full_disk():
     """``with full_disk(size):`` a disk that is full once a file reaches ``size`` bytes."""
     return _disk_full_at
+
+
+def _in_own_mounts(prelude: str, command: list[str], after: str = "") -> subprocess.CompletedProcess:
+    """Run ``command`` between the shell lines ``prelude`` and ``after``, in a user and mount namespace
+    of their own (util-linux's unshare): the mounts they make reach no other process and need no root."""
+    script = f'set -e\n{prelude}\nset +e\n"$@"\nrc=$?\nset -e\n{after}\nexit $rc'
+    return subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", *map(str, command)],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def own_mounts():
+    """Skip where the kernel (or a container) allows no unprivileged mount namespace."""
+    if shutil.which("unshare") is None or _in_own_mounts("", ["true"]).returncode != 0:
+        pytest.skip("needs `unshare --user --mount` (util-linux, unprivileged user namespaces)")
+    return _in_own_mounts
+
+
+@pytest.fixture
+def nearly_full_disk(own_mounts, tmp_path):
+    """``nearly_full_disk(folder, free_kb, *command)``: run ``command`` with ``folder`` on a disk of its
+    own (a tmpfs holding a copy of ``folder``) that has ``free_kb`` kB left, so that any write beyond
+    fails with ENOSPC, as on a real full disk (``full_disk`` limits the size of each file instead).
+    Afterwards ``folder`` holds what the command left on that disk."""
+
+    def run(folder: Path, free_kb: int, *command) -> subprocess.CompletedProcess:
+        disk = tmp_path / "disk"
+        disk.mkdir(exist_ok=True)
+        prelude = f"""
+            mount -t tmpfs -o size=64m tmpfs {disk}
+            cp -a {folder}/. {disk}/
+            mount --bind {disk} {folder}
+            avail=$(df -k --output=avail {disk} | tail -1)
+            [ "$avail" -le {free_kb} ] || head -c $(( (avail - {free_kb}) * 1024 )) /dev/zero > {disk}/.filler
+        """
+        after = f"umount {folder}\nrm -f {disk}/.filler\nrm -rf {folder}\nmkdir {folder}\ncp -a {disk}/. {folder}/"
+        return own_mounts(prelude, list(command), after)
+
+    return run
+
+
+@pytest.fixture
+def read_only(own_mounts):
+    """``read_only(folder, *command)``: run ``command`` with ``folder`` mounted read-only (EROFS, for
+    root too, whom a chmod does not stop)."""
+
+    def run(folder: Path, *command) -> subprocess.CompletedProcess:
+        return own_mounts(f"mount --bind {folder} {folder}\nmount -o remount,bind,ro {folder}", list(command))
+
+    return run
 
 
 @pytest.fixture(scope="session")

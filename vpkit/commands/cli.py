@@ -308,7 +308,8 @@ def evaluate(
 
         torchrun --standalone --nproc-per-node 4 -m vpkit evaluate runs/quickstart --metrics fvd
     """
-    from vpkit.commands.evaluate import evaluate_run
+    from vpkit.atomic import WriteError
+    from vpkit.commands.evaluate import evaluate_run, save_results
     from vpkit.commands.score import parse_metrics
     from vpkit.engine.distributed import from_environment
 
@@ -330,7 +331,10 @@ def evaluate(
         f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
     )
     _echo_results(shown)
-    click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)
+    try:
+        click.echo(f"added to {save_results(run_dir, document)}", err=True)
+    except WriteError as exc:
+        raise VpkitError(f"{exc.message}; the results above are not saved") from None
 
 
 @cli.command()

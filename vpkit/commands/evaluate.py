@@ -1,4 +1,9 @@
-"""``vpkit evaluate``: score a run's checkpoint and write ``metrics.json`` into its run directory."""
+"""``vpkit evaluate``: score a run's checkpoint and write ``metrics.json`` into its run directory.
+
+The run directory must take a file before any work starts (an evaluation can take an hour);
+should it stop taking one while the evaluation runs, the command still prints the table and
+says where the results could not be written.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vpkit.atomic import write_json
+from vpkit.atomic import check_writable, write_json
 from vpkit.data.prepare import cache_dir, prepare_store
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.evaluator import Evaluator, build_metrics
@@ -25,11 +30,13 @@ def evaluate_run(
     device: str = "auto",
     checkpoint: Path | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Evaluate a checkpoint of the run (default its last); add the results to ``metrics.json`` in the run directory.
+    """Evaluate a checkpoint of the run (default its last), with every earlier result of ``metrics.json``.
 
-    Returns the written document and notes for the user on what it left out (metrics that do
-    not fit the run, baselines without enough reference clips).
+    Returns the document for :func:`save_results` and notes for the user on what it left out
+    (metrics that do not fit the run, baselines without enough reference clips).
     """
+    if distributed.from_environment().main:
+        check_writable(run_dir, RESULTS)
     with distributed.process_group(device, TIMEOUT_S) as (ranks, target):  # under torchrun: a share each
         trained = load_generator(run_dir, checkpoint, str(target))
         run, cfg = trained.run, trained.run.config.evaluation
@@ -55,9 +62,14 @@ def evaluate_run(
         "step": trained.step,
         "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results},
     }
-    if ranks.main:
-        write_json(Path(run_dir) / RESULTS, document)
     return document, notes + evaluator.notes
+
+
+def save_results(run_dir: str | Path, document: dict[str, Any]) -> Path:
+    """Write ``document`` to the run's ``metrics.json`` (a :class:`~vpkit.atomic.WriteError` if it cannot)."""
+    path = Path(run_dir) / RESULTS
+    write_json(path, document)
+    return path
 
 
 def earlier_results(path: Path) -> dict[str, Any]:

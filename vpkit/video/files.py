@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vpkit.atomic import atomic_path
+from vpkit.atomic import WriteError, atomic_path
 from vpkit.errors import VpkitError, reason_of
 from vpkit.video.ffmpeg import FfmpegError, read_frames
 
@@ -64,7 +64,7 @@ def write_video(path: str | os.PathLike, frames: np.ndarray, fps: float = 8.0) -
             else:
                 _write_mp4(tmp, frames, fps)
     except OSError as exc:
-        raise VpkitError(f"{path}: cannot write the video ({exc.strerror or exc})") from None
+        raise WriteError(path, exc, "the video") from None
     return path
 
 
