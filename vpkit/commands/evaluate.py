@@ -35,7 +35,7 @@ def evaluate_run(
     Returns the document for :func:`save_results` and notes for the user on what it left out
     (metrics that do not fit the run, baselines without enough reference clips).
     """
-    if distributed.from_environment().main:
+    if distributed.from_environment().main and Path(run_dir).is_dir():  # a missing one: load_generator says so
         check_writable(run_dir, RESULTS)
     with distributed.process_group(device, TIMEOUT_S) as (ranks, target):  # under torchrun: a share each
         trained = load_generator(run_dir, checkpoint, str(target))

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from vpkit.engine.generate import generate, load_generator
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError
 from vpkit.video.files import (
     check_video_path,
     clips_to_tensor,
@@ -32,13 +32,13 @@ def output_paths(images: list[Path], output: Path, fmt: str) -> list[Path]:
     if output.suffix and not output.is_dir():
         check_video_path(output)
         if len(images) > 1:
-            raise VpkitError(f"{output}: one video file for {len(images)} images; give a folder instead")
+            raise ConfigError(f"{output}: one video file for {len(images)} images; give a folder instead")
         return [output]
     targets = [output / f"{image.stem}.{fmt}" for image in images]
     seen: dict[Path, Path] = {}
     for image, target in zip(images, targets, strict=False):
         if target in seen:
-            raise VpkitError(f"{seen[target]} and {image} would both be written to {target}; rename one")
+            raise ConfigError(f"{seen[target]} and {image} would both be written to {target}; rename one")
         seen[target] = image
     return targets
 
@@ -57,7 +57,7 @@ def predict_images(
     trained = load_generator(run_dir, checkpoint, device)
     generator = trained.generator
     if not generator.conditional:
-        raise VpkitError(
+        raise ConfigError(
             f"{trained.checkpoint}: generator {generator.name!r} is unconditional and cannot start from an image; "
             "train a conditional one (e.g. videogan_future), or use vpkit sample"
         )

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from vpkit.atomic import WriteError, atomic_path
-from vpkit.errors import VpkitError, reason_of
+from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.ffmpeg import FfmpegError, read_frames
 
 #: Containers of camera footage, which clip extraction (decord) reads.
@@ -43,7 +43,7 @@ def check_video_path(path: str | os.PathLike) -> Path:
     """``path`` if its suffix names a format :func:`write_video` writes, else a user error."""
     path = Path(path)
     if path.suffix.lower() not in WRITABLE_SUFFIXES:
-        raise VpkitError(f"{path}: unknown video extension {path.suffix!r}; use {' or '.join(WRITABLE_SUFFIXES)}")
+        raise ConfigError(f"{path}: unknown video extension {path.suffix!r}; use {' or '.join(WRITABLE_SUFFIXES)}")
     return path
 
 
