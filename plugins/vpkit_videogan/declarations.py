@@ -81,7 +81,8 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         )
         mask_bias: float = Field(
             0.0,
-            description="Initial bias of the mask logits; negative starts the mask near 0 (the video near the background).",
+            description="Initial bias of the mask logits; "
+            "negative starts the mask near 0 (the video near the background).",
         )
         skips: bool = Field(
             False, description="Add the encoder's features to both decoding streams, level by level (U-Net style)."

@@ -104,4 +104,6 @@ def table(runs: list[dict[str, Any]]) -> list[str]:
         updated = (run["updated"] or "")[:16].replace("T", " ")
         rows.append((run["run"], progress, run["status"] or "?", size(run["bytes"]), updated, metrics))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip() for row in rows]
+    return [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip() for row in rows
+    ]

@@ -32,7 +32,8 @@ def test_output_shapes_and_ranges(clip_frames, size):
 
 
 def test_paper_network_at_64():
-    """Width 2 at 32 x 64 x 64 is the reference network: 1024 x 4 x 4 code, 1024 x 2 x 4 x 4 after the first 3-D layer."""
+    """Width 2 at 32 x 64 x 64 is the reference network:
+    1024 x 4 x 4 code, 1024 x 2 x 4 x 4 after the first 3-D layer."""
     model = VideoGANFutureGenerator(VideoGANFutureGenerator.Config(), ClipSpec(32, 64)).eval()
     encoder_convs = [m for m in model.encoder if isinstance(m, nn.Conv2d)]
     assert [(c.in_channels, c.out_channels) for c in encoder_convs] == [(3, 128), (128, 256), (256, 512), (512, 1024)]

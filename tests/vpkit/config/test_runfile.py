@@ -70,7 +70,8 @@ def test_unknown_component_option_suggests(write_yaml):
 def test_unknown_plugin_name(write_yaml):
     path = write_yaml(GOOD.replace("{name: videogan, width", "{name: videogna, width"))
     assert error_of(path) == (
-        "run.yaml:4: model.generator.name: unknown generator 'videogna' (did you mean 'videogan'?); available: videogan, videogan_future"
+        "run.yaml:4: model.generator.name: unknown generator 'videogna' (did you mean 'videogan'?); "
+        "available: videogan, videogan_future"
     )
 
 

@@ -48,7 +48,8 @@ class Problem(BaseModel):
 VIDEO_RESPONSES = {
     200: {
         "content": {media: {} for media in MEDIA_TYPES.values()},
-        "description": "The video. `X-Vpkit-Seed` holds the seed used; `X-Vpkit-Columns` names the columns left to right.",
+        "description": "The video. `X-Vpkit-Seed` holds the seed used; "
+        "`X-Vpkit-Columns` names the columns left to right.",
     },
     400: {"model": Problem},
     404: {"model": Problem},

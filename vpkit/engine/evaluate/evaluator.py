@@ -298,7 +298,8 @@ class Evaluator:
         return scores
 
     def _baselines_key(self, metric: Metric) -> dict[str, Any]:
-        """Everything a baseline's score depends on: the clips, the metric and its key, and the baselines' definitions."""
+        """Everything a baseline's score depends on: the clips, the metric and its key,
+        and the baselines' definitions."""
         return {
             "clips": self.clips_key,
             "metric": metric.name,

@@ -103,8 +103,8 @@ def test_too_few_reference_clips_leave_the_distributional_baselines_out_with_a_n
     assert Evaluator([metric("ssim", clip)], store, "val", 2, tmp_path / "stats").notes == []  # nothing left out
     fvd = Evaluator([metric("fvd", clip, weights=str(i3d_weights))], store, "val", 2, tmp_path / "stats")
     assert fvd.reference is None and fvd.notes == [
-        "baselines static, mean_frame, floor left out: they need 2 clips of the train split (as many as are evaluated), "
-        "and it holds 1"
+        "baselines static, mean_frame, floor left out: they need 2 clips of the train split "
+        "(as many as are evaluated), and it holds 1"
     ]
 
 

@@ -43,7 +43,7 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     baselines = fvd["baselines"]
     assert list(baselines) == ["static", "mean_frame", "floor"]
     assert baselines["static"]["video"] == "frame 0 of 2 real clips of the train split, held still"
-    for name, entry in baselines.items():
+    for entry in baselines.values():
         assert entry["fvd"] >= 0 and entry["model_beats"] == (fvd["fvd"] < entry["fvd"])
     row = next(line for line in out.splitlines() if line.startswith("fvd "))
     low, high = fvd["ci95"]
