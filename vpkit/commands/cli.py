@@ -141,6 +141,36 @@ def run(
 
 
 @cli.command()
+@click.argument("name", required=False, shell_complete=completion.complete_example)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write it, a file or a folder (default: examples/NAME.yaml, where the docs' commands look).",
+)
+@click.option("--force", is_flag=True, help="Replace a file that is already there.")
+def init(name: str | None, output: Path | None, force: bool) -> None:
+    """Copy the shipped run file NAME into the current directory; without NAME, list them.
+
+    Examples:
+
+        vpkit init quickstart && vpkit run examples/quickstart.yaml
+
+        vpkit init future_quickstart -o my_run.yaml
+    """
+    if name is None:
+        from vpkit.config.examples import shipped, summary
+
+        for stem, path in shipped().items():
+            click.echo(f"{stem:<18} {summary(path)}")
+        return
+    from vpkit.commands.examples import copy_example
+
+    target = copy_example(name, output, force)
+    click.echo(f"wrote {target}; train it with: vpkit run {target}", err=True)
+
+
+@cli.command()
 @click.argument("run_file", type=RUN_FILE)
 @SET
 def data(run_file: Path, overrides: tuple[str, ...]) -> None:
@@ -163,19 +193,28 @@ def data(run_file: Path, overrides: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
 @SET
-def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
+@click.option(
+    "--print",
+    "print_config",
+    is_flag=True,
+    help="Print the resolved configuration on stdout, every default filled in: the config.yaml a run would write.",
+)
+def validate(run_file: Path, overrides: tuple[str, ...], print_config: bool) -> None:
     """Check RUN_FILE, its plugins and their options, without running anything.
 
     Examples:
 
         vpkit validate examples/quickstart.yaml
 
-        vpkit validate examples/quickstart.yaml --set model.generator.width=0.5
+        vpkit validate examples/quickstart.yaml --set model.generator.width=0.5 --print
     """
     spec = load_run(run_file, overrides)
+    if print_config:
+        click.echo(spec.resolved_yaml(), nl=False)
     click.echo(
         f"{run_file}: ok (source {spec.source.cls.name}, generator {spec.generator.cls.name}, "
-        f"discriminator {spec.discriminator.cls.name}, {spec.clip.frames}x{spec.clip.size}x{spec.clip.size})"
+        f"discriminator {spec.discriminator.cls.name}, {spec.clip.frames}x{spec.clip.size}x{spec.clip.size})",
+        err=print_config,
     )
 
 
@@ -277,6 +316,7 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
     "--metrics",
     "metric_names",
     metavar="NAMES",
+    shell_complete=completion.complete_metrics,
     help="Comma-separated metrics (default: the run file's, else all that apply).",
 )
 @click.option(
@@ -346,6 +386,7 @@ def evaluate(
     default="ssim,psnr,lpips,fvd",
     show_default=True,
     metavar="NAMES",
+    shell_complete=completion.complete_metrics,
     help="Comma-separated metrics.",
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"metric": value, ...} on stdout.')
@@ -524,16 +565,29 @@ def runs(folder: Path, as_json: bool) -> None:
 
 
 @cli.command("plugins")
+@click.argument("component", required=False, shell_complete=completion.complete_component)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
-def list_plugins(as_json: bool) -> None:
-    """List installed plugins, their versions and the components each provides.
+def list_plugins(component: str | None, as_json: bool) -> None:
+    """List installed plugins, their versions and the components each provides; with COMPONENT,
+    that component's options: type, default and description of each.
 
     Examples:
 
         vpkit plugins
 
+        vpkit plugins videogan_future
+
         VPKIT_LOAD_PLUGINS=videogan,synthetic vpkit plugins --json
     """
+    if component is not None:
+        from vpkit.commands.component_options import component_lines, describe_component
+
+        described = describe_component(component)
+        if as_json:
+            click.echo(json.dumps(described, indent=2))
+            return
+        click.echo("\n\n".join("\n".join(component_lines(entry)) for entry in described))
+        return
     found = plugins.describe_plugins()
     if as_json:
         click.echo(json.dumps(found, indent=2))

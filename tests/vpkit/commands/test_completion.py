@@ -45,6 +45,13 @@ def test_bash_completes_commands_keys_names_and_choices():
     assert bash_completions(f"vpkit run {QUICKSTART} --set source.max_p") == ["source.max_players="]
 
 
+def test_bash_completes_metric_lists_and_component_names():
+    assert bash_completions("vpkit evaluate runs/x --metrics ss") == ["ssim"]
+    assert bash_completions("vpkit evaluate runs/x --metrics ssim,p") == ["ssim,psnr"]  # the names not given yet
+    assert set(bash_completions("vpkit score a b --metrics fvd,lpips,")) == {"fvd,lpips,psnr", "fvd,lpips,ssim"}
+    assert bash_completions("vpkit plugins videogan_") == ["videogan_future"]
+
+
 def test_keys_cover_every_core_section_and_the_named_components(write_yaml):
     path = write_yaml("""\
         source: synthetic

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
 from vpkit import __version__
 from vpkit.atomic import WriteError, write_text
@@ -155,7 +154,7 @@ class Trainer:
             self.run_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WriteError(self.run_dir, exc, "the run directory") from None
-        write_text(self.run_dir / "config.yaml", yaml.safe_dump(self.run.resolved_dict(), sort_keys=False))
+        write_text(self.run_dir / "config.yaml", self.run.resolved_yaml())
 
     def _fixed_real_clips(self) -> torch.Tensor:
         """Real clips whose first frames condition the sample grids (validation clips when there are any)."""
