@@ -330,8 +330,20 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 )
 @CHECKPOINT
 @DEVICE
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print this evaluation as JSON on stdout (run, checkpoint, step and each metric's entry of metrics.json).",
+)
 def evaluate(
-    run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None, device: str
+    run_dir: Path,
+    metric_names: str | None,
+    videos: int | None,
+    split: str | None,
+    checkpoint: Path | None,
+    device: str,
+    as_json: bool,
 ) -> None:
     """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
@@ -365,12 +377,15 @@ def evaluate(
         for name, result in document["metrics"].items()
         if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
     }
-    protocol = next(iter(shown.values()))["protocol"]
-    click.echo(
-        f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
-        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
-    )
-    _echo_results(shown)
+    if as_json:
+        click.echo(json.dumps({**document, "metrics": shown}, indent=2))
+    else:
+        protocol = next(iter(shown.values()))["protocol"]
+        click.echo(
+            f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
+            f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
+        )
+        _echo_results(shown)
     try:
         click.echo(f"added to {save_results(run_dir, document)}", err=True)
     except WriteError as exc:

@@ -1,5 +1,6 @@
 """``vpkit evaluate`` as a user meets it: where its results go, and what it says when they cannot go there."""
 
+import json
 import shutil
 import sys
 
@@ -30,3 +31,13 @@ def test_results_that_cannot_be_written_are_printed_and_named(future_run, tmp_pa
         in result.stderr
     )
     assert not (run_dir / "metrics.json").exists() and not list(run_dir.glob(".*.tmp*"))
+
+
+def test_json_is_the_evaluation_as_metrics_json_holds_it(future_run, tmp_path):
+    run_dir = tmp_path / "run"
+    shutil.copytree(future_run, run_dir)
+    result = CliRunner().invoke(cli, ["evaluate", str(run_dir), "--metrics", "ssim,psnr", "-n", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)  # stdout is the JSON alone
+    assert printed == json.loads((run_dir / "metrics.json").read_text())
+    assert list(printed["metrics"]) == ["ssim", "psnr"] and printed["metrics"]["ssim"]["baselines"]
