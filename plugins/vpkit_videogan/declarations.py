@@ -58,7 +58,7 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
 
 
 class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
-    """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
+    """Context frames -> video; from one frame, at the default width 2 and 32 frames of 64 x 64, the paper's network."""
 
     name = "videogan_future"
     implementation = "vpkit_videogan.future:VideoGANFutureGenerator"
@@ -71,7 +71,7 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         lambda_rec: float = Field(
             10.0,
             ge=0,
-            description="Weight of mean |first generated frame - input frame|; 0 disables it.",
+            description="Weight of mean |generated context frames - real context frames|; 0 disables it.",
         )
         mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
         background: Literal["learned", "input", "input_residual"] = Field(

@@ -1,8 +1,8 @@
 """``vpkit evaluate``: score a run's checkpoint and write ``metrics.json`` into its run directory.
 
 The run directory must take a file before any work starts (an evaluation can take an hour);
-should it stop taking one while the evaluation runs, the command still prints the table and
-says where the results could not be written.
+should it stop taking one while the evaluation runs, the command still prints the results and
+says where they could not be written.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from vpkit.atomic import check_writable, write_json
-from vpkit.data.prepare import cache_dir, prepare_store
+from vpkit.data.prepare import prepare_store
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.evaluator import Evaluator, build_metrics
 from vpkit.engine.generate import load_generator
+from vpkit.engine.run_layout import RunLayout
 
-RESULTS = "metrics.json"
 #: Seconds a process of a sharded evaluation waits for the others before it stops.
 TIMEOUT_S = 1800
 
@@ -28,31 +28,24 @@ def evaluate_run(
     videos: int | None = None,
     split: str | None = None,
     device: str = "auto",
-    checkpoint: Path | None = None,
-) -> tuple[dict[str, Any], list[str]]:
-    """Evaluate a checkpoint of the run (default its last), with every earlier result of ``metrics.json``.
+    checkpoint: str | Path = "last",
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """Evaluate a checkpoint of the run (``last``, ``best`` or a path), with every earlier result of
+    ``metrics.json``.
 
     Returns the document for :func:`save_results` and notes for the user on what it left out
-    (metrics that do not fit the run, baselines without enough reference clips).
+    (metrics that do not fit the run, baselines without enough reference clips). Under torchrun
+    every rank scores its share and rank 0 reports: the other ranks get None for the document.
     """
-    if distributed.from_environment().main and Path(run_dir).is_dir():  # a missing one: load_generator says so
-        check_writable(run_dir, RESULTS)
+    layout = RunLayout(run_dir)
+    if distributed.from_environment().main and layout.root.is_dir():  # a missing one: load_generator says so
+        check_writable(layout.root, layout.evaluation.name)
     with distributed.process_group(device, TIMEOUT_S) as (ranks, target):  # under torchrun: a share each
         trained = load_generator(run_dir, checkpoint, str(target))
-        run, cfg = trained.run, trained.run.config.evaluation
+        run = trained.run
         metrics, notes = build_metrics(run, names, type(trained.generator))
         store = distributed.main_first(lambda: prepare_store(run))
-        evaluator = Evaluator(
-            metrics,
-            store,
-            split or cfg.split,
-            videos or cfg.videos,
-            cache_dir(run) / "stats",
-            cfg.batch_size,
-            run.config.seed,
-            cfg.resamples,
-            trained.precision,
-        )
+        evaluator = Evaluator.for_run(run, metrics, store, trained.precision, split, videos)
         results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))
@@ -60,14 +53,14 @@ def evaluate_run(
         "run": str(run_dir),
         "checkpoint": str(trained.checkpoint),
         "step": trained.step,
-        "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results},
+        "metrics": {**earlier_results(layout.evaluation), **results},
     }
-    return document, notes + evaluator.notes
+    return (document if ranks.main else None), notes + evaluator.notes
 
 
 def save_results(run_dir: str | Path, document: dict[str, Any]) -> Path:
     """Write ``document`` to the run's ``metrics.json`` (a :class:`~vpkit.atomic.WriteError` if it cannot)."""
-    path = Path(run_dir) / RESULTS
+    path = RunLayout(run_dir).evaluation
     write_json(path, document)
     return path
 

@@ -8,13 +8,14 @@ from vpkit_videogan.future import VideoGANFutureGenerator, reconstruction_error
 from vpkit import ClipSpec
 
 
-def make(frames=4, size=16, **options):
+def make(frames=4, size=16, context=1, **options):
     options.setdefault("width", 0.25)
-    return VideoGANFutureGenerator(VideoGANFutureGenerator.Config(**options), ClipSpec(frames, size))
+    return VideoGANFutureGenerator(VideoGANFutureGenerator.Config(**options), ClipSpec(frames, size, context))
 
 
-def frames(count=2, size=16, seed=0):
-    return torch.rand(count, 3, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+def frames(count=2, size=16, seed=0, context=1):
+    """``count`` contexts of ``context`` random frames, (count, 3, context, size, size)."""
+    return torch.rand(count, 3, context, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
 
 
 @pytest.mark.parametrize("clip_frames, size", [(4, 16), (16, 32), (32, 32)])
@@ -48,7 +49,7 @@ def test_paper_network_at_64():
         (128, 3),
     ]
     with torch.no_grad():
-        code = model.encoder(frames(1, 64))
+        code = model.encoder(frames(1, 64)[:, :, 0])
         assert code.shape == (1, 1024, 4, 4)
         assert model.foreground[:3](code.unsqueeze(2)).shape == (1, 1024, 2, 4, 4)
 
@@ -78,13 +79,13 @@ def test_no_noise():
 
 def test_needs_a_condition():
     model = make()
-    with pytest.raises(ValueError, match="needs the first frame"):
+    with pytest.raises(ValueError, match="needs the context frames"):
         model(model.sample_latent(2))
 
 
 def test_reconstruction_zero_when_first_frame_equals_input_and_grows_otherwise():
     video = torch.rand(2, 3, 4, 16, 16) * 2 - 1
-    first = video[:, :, 0].clone()
+    first = video[:, :, :1].clone()
     assert reconstruction_error(video, first) == 0
     errors = [reconstruction_error(video, first + shift).item() for shift in (0.1, 0.2, 0.4)]
     assert errors == pytest.approx([0.1, 0.2, 0.4])
@@ -95,7 +96,7 @@ def test_reconstruction_loss_is_weighted_and_reaches_the_encoder():
     condition = frames()
     out = model(model.sample_latent(2), condition)
     assert set(out.losses) == {"reconstruction"}
-    expected = 3.0 * (out.video[:, :, 0] - condition).abs().mean()
+    expected = 3.0 * (out.video[:, :, :1] - condition).abs().mean()
     assert torch.allclose(out.losses["reconstruction"], expected)
     out.losses["reconstruction"].backward()
     assert model.encoder[0].weight.grad.abs().sum() > 0
@@ -153,7 +154,7 @@ def test_skips_reach_the_video_from_every_encoder_level():
 
 
 def copy_first_frame(condition, frames_count):
-    return condition.unsqueeze(2).expand(-1, -1, frames_count, -1, -1)
+    return condition[:, :, -1:].expand(-1, -1, frames_count, -1, -1)
 
 
 @pytest.mark.parametrize("skips", [False, True])
@@ -172,7 +173,7 @@ def test_residual_background_starts_as_the_input_frame():
     condition = frames()
     with torch.no_grad():
         out = model(model.sample_latent(2), condition)
-    assert torch.equal(out.parts["background"], condition)
+    assert torch.equal(out.parts["background"], condition[:, :, -1])
     assert out.parts["mask"].max() < 0.05
     assert (out.video - copy_first_frame(condition, 4)).abs().mean() < 0.05
 
@@ -219,7 +220,7 @@ def test_resize_upsampling_keeps_the_mask_bias_and_the_zero_residual():
     condition = frames()
     with torch.no_grad():
         out = model(model.sample_latent(2), condition)
-    assert torch.equal(out.parts["background"], condition)
+    assert torch.equal(out.parts["background"], condition[:, :, -1])
     assert out.parts["mask"].max() < 0.05
 
 
@@ -235,3 +236,17 @@ def test_mask_max_bounds_the_mask_and_the_video_stays_its_composition():
     assert torch.allclose(b.parts["mask"], 0.3 * a.parts["mask"])
     f, m, bg = b.parts["foreground"], b.parts["mask"], b.parts["background"]
     assert torch.allclose(b.video, m * f + (1 - m) * bg.unsqueeze(2))
+
+
+@pytest.mark.parametrize("background", ["learned", "input", "input_residual"])
+def test_two_context_frames_enter_the_encoder_stacked_and_the_background_starts_from_the_last(background):
+    model = make(context=2, background=background, init="default", mask_bias=-4.0).eval()
+    assert model.encoder[0].in_channels == 6
+    condition = frames(context=2)
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+        moved = model(model.sample_latent(2), torch.cat([condition[:, :, :1].flip(0), condition[:, :, 1:]], 2))
+    assert out.video.shape == (2, 3, 4, 16, 16)
+    if background != "learned":
+        assert torch.equal(out.parts["background"], condition[:, :, -1])
+    assert not torch.allclose(out.parts["mask"], moved.parts["mask"])  # the earlier frame matters too

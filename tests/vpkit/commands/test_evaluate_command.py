@@ -40,4 +40,4 @@ def test_json_is_the_evaluation_as_metrics_json_holds_it(future_run, tmp_path):
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)  # stdout is the JSON alone
     assert printed == json.loads((run_dir / "metrics.json").read_text())
-    assert list(printed["metrics"]) == ["ssim", "psnr"] and printed["metrics"]["ssim"]["baselines"]
+    assert {"ssim", "psnr"} <= printed["metrics"].keys() and printed["metrics"]["ssim"]["baselines"]
