@@ -136,9 +136,7 @@ def run_command(
             click.echo(f"note: {chosen.note}", err=True)
         trainer = train_run(run, chosen.path, resume, (ranks, device))
     if ranks.main:
-        click.echo(
-            f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True
-        )
+        click.echo(f"{trainer.console.finished(trainer.step)}; the run is in {chosen.path}", err=True)
 
 
 @cli.command()

@@ -261,7 +261,8 @@ class Trainer:
             baselines = result.baseline_scalars()
             if baselines:
                 self.loggers.scalars("baselines", baselines, self.step)
-            self.console.metrics(self.step, result.values, result.is_best, result.baselines, result.verdicts)
+            best_by = result.best_metric if result.is_best else None
+            self.console.metrics(self.step, result.values, best_by, result.baselines, result.verdicts)
             if result.is_best:
                 self.save_checkpoint(self.layout.best_checkpoint)
 
