@@ -426,10 +426,14 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
     from vpkit.commands.score import score as score_videos
 
     results = score_videos(real, fake, parse_metrics(metric_names), device)
-    if as_json:
-        click.echo(json.dumps({name: result[name] for name, result in results.items()}))
+    if not as_json:
+        _echo_results(results)
         return
-    _echo_results(results)
+    click.echo(json.dumps({name: result[name] for name, result in results.items()}))  # null where n/a
+    from vpkit.commands.tables import warnings
+
+    for line in warnings(results):
+        click.echo(line, err=True)
 
 
 def _echo_results(results: dict) -> None:
