@@ -94,8 +94,10 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` as UTF-8, as :func:`write_bytes` does."""
     write_bytes(path, text.encode("utf-8"))
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
+    """Write ``obj`` as indented JSON with a final newline, as :func:`write_bytes` does."""
     write_text(path, json.dumps(obj, indent=2, sort_keys=False) + "\n")

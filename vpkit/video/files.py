@@ -16,8 +16,8 @@ from vpkit.atomic import WriteError, atomic_path
 from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.ffmpeg import FfmpegError, read_frames
 
-#: Containers of camera footage, which clip extraction (decord) reads.
 FOOTAGE_SUFFIXES = (".mp4", ".webm", ".mkv", ".avi", ".mov")
+"""Containers of camera footage, which clip extraction (decord) reads."""
 #: What :func:`read_video` reads: footage, plus the GIFs vpkit writes.
 READABLE_SUFFIXES = (*FOOTAGE_SUFFIXES, ".gif")
 #: What :func:`write_video` writes.
