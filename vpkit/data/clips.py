@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vpkit.atomic import atomic_path, write_failure, write_json
+from vpkit.atomic import WriteError, atomic_path, write_json
 from vpkit.clip_spec import ClipSpec
 from vpkit.data.splits import closest_split, describe_split
 from vpkit.errors import VpkitError, reason_of
@@ -37,6 +37,8 @@ from vpkit.progress import note
 
 MANIFEST = "manifest.json"
 SPLITS = ("train", "val")
+#: What a failed write of the store leaves (said after its reason).
+STORE_KEPT = "what is stored so far is kept, and the next run continues from it"
 _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 
 
@@ -144,10 +146,7 @@ class ClipWriter:
             with atomic_path(path) as tmp:
                 np.save(tmp, np.ascontiguousarray(clips))
         except OSError as exc:
-            raise VpkitError(
-                f"{path}: cannot write the clip store ({write_failure(exc)}); what is stored so far "
-                "is kept, and the next run continues from it"
-            ) from None
+            raise WriteError(path, exc, "the clip store", STORE_KEPT) from None
         self.manifest["complete"] = False
         entry = {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
         self.manifest["shards"].insert(self._place_of(key), entry)
@@ -179,11 +178,8 @@ class ClipWriter:
     def _save(self) -> None:
         try:
             write_json(self.root / MANIFEST, self.manifest)
-        except OSError as exc:
-            raise VpkitError(
-                f"{self.root / MANIFEST}: cannot write the clip store ({write_failure(exc)}); "
-                "what is stored so far is kept, and the next run continues from it"
-            ) from None
+        except WriteError as exc:
+            raise WriteError(exc.path, exc, "the clip store", STORE_KEPT) from None
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ def image(path: Path, mode: str = "RGB", size=(24, 20)) -> Path:
     return path
 
 
-def assert_user_error(result, *names: str) -> None:
-    """A short message naming the file, a non-zero exit, no traceback."""
-    assert result.exit_code != 0
+def assert_user_error(result, *names: str, code: int | None = None) -> None:
+    """A short message naming the file, a non-zero exit (``code``: that one), no traceback."""
+    assert result.exit_code != 0 if code is None else result.exit_code == code, result.output
     assert isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1, result.output
@@ -114,7 +114,7 @@ def test_sample_unconditional_repeatable_by_seed(plain_run, tmp_path):
 def test_predict_not_an_image(future_run, tmp_path):
     (tmp_path / "notes.png").write_text("hello")
     result = invoke("predict", future_run, tmp_path / "notes.png", "-o", tmp_path / "x.gif")
-    assert_user_error(result, "notes.png", "not an image")
+    assert_user_error(result, "notes.png", "not an image", code=2)
     assert not (tmp_path / "x.gif").exists()
 
 
@@ -125,7 +125,7 @@ def test_predict_truncated_image_writes_nothing_for_the_good_ones(future_run, tm
     data = image(folder / "b.png").read_bytes()
     (folder / "b.png").write_bytes(data[: len(data) // 2])
     result = invoke("predict", future_run, folder, "-o", tmp_path / "out")
-    assert_user_error(result, "b.png", "cannot read")
+    assert_user_error(result, "b.png", "cannot read", code=2)
     assert not (tmp_path / "out").exists()
 
 
@@ -136,7 +136,7 @@ def test_predict_folder_without_images(future_run, tmp_path):
 
 def test_predict_with_unconditional_checkpoint(plain_run, tmp_path):
     result = invoke("predict", plain_run, image(tmp_path / "a.png"), "-o", tmp_path / "x.gif")
-    assert_user_error(result, "last.pt", "unconditional")
+    assert_user_error(result, "last.pt", "unconditional", code=2)
     assert not (tmp_path / "x.gif").exists()
 
 
@@ -160,7 +160,7 @@ def test_not_a_run_dir(tmp_path, command):
 def test_unknown_output_extension(future_run, tmp_path, command):
     extra = [image(tmp_path / "a.png")] if command == "predict" else []
     result = invoke(command, future_run, *extra, "-o", tmp_path / "x.avi")
-    assert_user_error(result, "x.avi", "unknown video extension")
+    assert_user_error(result, "x.avi", "unknown video extension", code=2)
     assert list(tmp_path.glob("*x*")) == []
 
 
@@ -168,11 +168,19 @@ def test_one_output_file_for_several_images(future_run, tmp_path):
     result = invoke(
         "predict", future_run, image(tmp_path / "a.png"), image(tmp_path / "b.png"), "-o", tmp_path / "x.gif"
     )
-    assert_user_error(result, "x.gif", "give a folder")
+    assert_user_error(result, "x.gif", "give a folder", code=2)
+
+
+def test_two_images_of_one_name_into_one_folder(future_run, tmp_path):
+    (tmp_path / "x").mkdir(), (tmp_path / "y").mkdir()
+    first, second = image(tmp_path / "x" / "a.png"), image(tmp_path / "y" / "a.png")
+    result = invoke("predict", future_run, first, second, "-o", tmp_path / "out")
+    assert_user_error(result, "would both be written to", "rename one", code=2)
+    assert not (tmp_path / "out").exists()
 
 
 def test_sample_more_than_the_clips(future_run, tmp_path):
-    assert_user_error(invoke("sample", future_run, "-n", 100, "-o", tmp_path / "x.gif"), "only 6 clips")
+    assert_user_error(invoke("sample", future_run, "-n", 100, "-o", tmp_path / "x.gif"), "only 6 clips", code=2)
 
 
 def test_unknown_device(future_run, tmp_path):

@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
-from vpkit.atomic import write_text
+from vpkit.atomic import WriteError, write_text
 from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store
@@ -172,9 +171,9 @@ class Trainer:
     def _make_run_dir(self) -> None:
         try:
             self.run_dir.mkdir(parents=True, exist_ok=True)
-            write_text(self.layout.config, yaml.safe_dump(self.run.resolved_dict(), sort_keys=False))
         except OSError as exc:
-            raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
+            raise WriteError(self.run_dir, exc, "the run directory") from None
+        write_text(self.layout.config, self.run.resolved_yaml())
 
     def _fixed_real_clips(self) -> torch.Tensor:
         """Real clips whose context frames condition the sample grids (validation clips when there are any),
@@ -265,7 +264,8 @@ class Trainer:
             baselines = result.baseline_scalars()
             if baselines:
                 self.loggers.scalars("baselines", baselines, self.step)
-            self.console.metrics(self.step, result.values, result.is_best, result.baselines, result.verdicts)
+            best_by = result.best_metric if result.is_best else None
+            self.console.metrics(self.step, result.values, best_by, result.baselines, result.verdicts)
             if result.is_best:
                 self.save_checkpoint(self.layout.best_checkpoint)
 
@@ -402,13 +402,21 @@ class Trainer:
         restore_training_state(self, state, self.layout.last_checkpoint)
 
     def cleanup(self, error: BaseException | None = None) -> None:
-        """Close what setup opened, and record how training ended (``error``: what stopped it)."""
+        """Close what setup opened, and record how training ended (``error``: what stopped it).
+
+        A write that fails here (the full disk that stopped the run fills status.json too) does
+        not hide ``error``: the user reads what stopped the run, not what failed after it.
+        """
         ending = outcome(error)
         self.g_step = self.d_step = self.d_judge = None  # DDP's reducers go before the process group they use
-        if self.loggers is not None:
-            self.loggers.close(ending)
-        if self.state is not None:
-            self.state.stopped(self.step, ending, error)
+        try:
+            if self.loggers is not None:
+                self.loggers.close(ending)
+            if self.state is not None:
+                self.state.stopped(self.step, ending, error)
+        except VpkitError:
+            if error is None:
+                raise
 
 
 def train_run(

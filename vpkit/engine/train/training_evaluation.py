@@ -27,11 +27,13 @@ from vpkit.progress import note as say
 
 @dataclass
 class EvaluationResult:
-    """One evaluation's values by metric name, whether they are the best so far, and each
-    metric's baseline scores with the verdict on them (empty where no baseline applies)."""
+    """One evaluation's values by metric name, whether they are the best so far by ``best_metric``
+    (``evaluation.best``), and each metric's baseline scores with the verdict on them (empty where
+    no baseline applies)."""
 
     values: dict[str, float]
     is_best: bool
+    best_metric: str
     baselines: dict[str, dict[str, float]]
     verdicts: dict[str, str]
 
@@ -90,4 +92,4 @@ class TrainingEvaluation:
         better = self.best is None or model_beats(self.best_metric, score, self.best)
         if better:
             self.best = score
-        return EvaluationResult(values, is_best=better, baselines=baselines, verdicts=verdicts)
+        return EvaluationResult(values, better, self.best_metric.name, baselines, verdicts)
