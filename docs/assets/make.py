@@ -16,6 +16,12 @@ a 2-core CPU):
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
     python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
 
+The own-videos tutorial trains on the real-footage folder (about four minutes on a 2-core CPU):
+
+    vpkit footage real-footage && vpkit run examples/real_footage.yaml -o /tmp/docrun-real
+    python docs/assets/make.py real /tmp/docrun-real    # real-footage-samples.gif: its last sample grid
+    python docs/assets/make.py crops real-footage       # real-footage-crops.gif: one moment, centre and tiles
+
 vpkit serve's page, from a run of the conditional quickstart:
 
     vpkit run examples/future_quickstart.yaml -o /tmp/futurerun
@@ -84,9 +90,31 @@ def quickstart(run_dir: str, rows: int = 4) -> Path:
     return write_gif("quickstart-samples.gif", first_rows(run_dir, rows), fps=8)
 
 
-def future(run_dir: str, rows: int = 4) -> Path:
+def future(run_dir: str, rows: int = 4, name: str = "future-samples.gif") -> Path:
     """The first ``rows`` rows of a conditional run's last sample grid (input, prediction, real, parts)."""
-    return write_gif("future-samples.gif", first_rows(run_dir, rows), fps=8)
+    return write_gif(name, first_rows(run_dir, rows), fps=8)
+
+
+def real(run_dir: str) -> Path:
+    """The sample grid of a run on the real-footage folder: its rows come from both validation videos."""
+    return future(run_dir, rows=4, name="real-footage-samples.gif")
+
+
+def crops(folder: str) -> Path:
+    """One moment of a bikes shot at one scale, twice: left, the default centre crop (the whole short
+    side in 32 pixels, shown doubled); right, the eight tiles of crop_scale 0.5 (32 pixels each), in place."""
+    from vpkit import ExtractOptions, extract_clips
+
+    path, clip = Path(folder) / "bikes-shot3.mp4", ClipSpec(16, 32)
+    centre = extract_clips(path, clip, ExtractOptions(fps=[25], stride=16)).clips[1]
+    tiles = extract_clips(path, clip, ExtractOptions(fps=[25], stride=16, crop="tiles", crop_scale=0.5)).clips[8:16]
+    doubled = centre.repeat(2, axis=1).repeat(2, axis=2)
+    in_place = np.concatenate([np.concatenate(list(tiles[row * 4 : row * 4 + 4]), axis=2) for row in (0, 1)], axis=1)
+    frames, height = len(centre), doubled.shape[1]
+    picture = np.full((frames, height + 4, doubled.shape[2] + in_place.shape[2] + 6, 3), GREY, dtype=np.uint8)
+    picture[:, 2 : 2 + height, 2 : 2 + doubled.shape[2]] = doubled
+    picture[:, 2 : 2 + height, 4 + doubled.shape[2] : -2] = in_place
+    return write_gif("real-footage-crops.gif", picture, fps=8)
 
 
 def predict(run_dir: str, clip: int = 5) -> Path:
@@ -277,6 +305,8 @@ if __name__ == "__main__":
         "synthetic": synthetic,
         "digits": digits,
         "future": future,
+        "real": real,
+        "crops": crops,
         "predict": predict,
         "serve": serve,
         "transcripts": transcripts,

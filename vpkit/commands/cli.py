@@ -331,6 +331,12 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @click.option(
     "--split", type=click.Choice(["train", "val"]), help="Split of the real clips (default: evaluation.split)."
 )
+@click.option(
+    "-k",
+    "--samples",
+    type=click.IntRange(min=1, max=1000),
+    help="Predictions per context of a conditional model (default: evaluation.samples).",
+)
 @CHECKPOINT
 @DEVICE
 @click.option(
@@ -344,41 +350,42 @@ def evaluate(
     metric_names: str | None,
     videos: int | None,
     split: str | None,
+    samples: int | None,
     checkpoint: str,
     device: str,
     as_json: bool,
 ) -> None:
     """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
-    Beside each metric's value are its baselines, scored on the same clips under the same
-    protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
-    which of them the model beats. Under torchrun each process scores a share of the videos,
-    and the numbers are those of one process.
+    A conditional model makes K predictions of each clip from its real context frames; paired
+    metrics show mean-of-K and best-of-K, and a line the diversity between two samples. Beside
+    each value are its baselines, scored on the same clips under the same protocol (copy the
+    last context frame; static, mean frame and floor for FVD and motion), a line says which of
+    them the model beats, and the motion statistics say whether the model moves like the real
+    clips. Pictures go to eval/ in RUN_DIR (and to TensorBoard). Under torchrun each process
+    scores a share of the videos, and the numbers are those of one process.
 
     Examples:
 
         vpkit evaluate runs/future_quickstart --metrics ssim,psnr -n 64
+
+        vpkit evaluate runs/future_quickstart -k 16
 
         vpkit evaluate runs/quickstart --metrics fvd --split train
 
         torchrun --standalone --nproc-per-node 4 -m vpkit evaluate runs/quickstart --metrics fvd
     """
     from vpkit.atomic import WriteError
-    from vpkit.commands.evaluate import evaluate_run, save_results
+    from vpkit.commands.evaluate import evaluate_run, save_results, this_evaluation
     from vpkit.commands.score import parse_metrics
 
     names = parse_metrics(metric_names) if metric_names is not None else None
-    document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
+    document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint, samples)
     if document is None:  # under torchrun, every rank scores its share and rank 0 reports
         return
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    # metrics.json keeps earlier evaluations too; the table shows this checkpoint's
-    shown = {
-        name: result
-        for name, result in document["metrics"].items()
-        if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
-    }
+    shown = this_evaluation(document)
     if as_json:
         click.echo(json.dumps({**document, "metrics": shown}, indent=2))
     else:

@@ -35,8 +35,8 @@ def results_table(results: dict[str, dict[str, Any]]) -> list[str]:
     if "motion" in results:
         lines.append(motion_line(results["motion"]))
     lines += [
-        f"{name} shuffle check: {result['shuffle_check'][name]:.4f} against its own videos shuffled in time "
-        f"(noise {result['shuffle_check']['noise']:.4f}): {result['shuffle_check']['says']}"
+        f"{name} shuffle check: {result['shuffle_check'][name]:.4f} with the model's frames shuffled in time, "
+        f"{result[name]:.4f} without (noise {result['shuffle_check']['noise']:.4f}): {result['shuffle_check']['says']}"
         for name, result in rows.items()
         if "shuffle_check" in result
     ]

@@ -15,6 +15,7 @@ import torch
 from vpkit.atomic import WriteError, atomic_path
 from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.ffmpeg import FfmpegError, read_frames
+from vpkit.video.native_log import native_logs_to_debug
 
 FOOTAGE_SUFFIXES = (".mp4", ".webm", ".mkv", ".avi", ".mov")
 """Containers of camera footage, which clip extraction (decord) reads."""
@@ -111,10 +112,11 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     import decord
 
     try:
-        reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
-        if len(reader) == 0:
-            raise VpkitError(f"{path}: video has no frames")
-        return reader.get_batch(list(range(len(reader)))).asnumpy()
+        with native_logs_to_debug():
+            reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
+            if len(reader) == 0:
+                raise VpkitError(f"{path}: video has no frames")
+            return reader.get_batch(list(range(len(reader)))).asnumpy()
     except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
         frames = _read_ffmpeg(path)
         if frames is None:
