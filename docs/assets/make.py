@@ -16,7 +16,8 @@ a 2-core CPU):
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
     python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
 
-The own-videos tutorial trains on the real-footage folder (about four minutes on a 2-core CPU):
+The own-videos tutorial trains on the real-footage folder (6.5 CPU-minutes: 21 minutes on a 2-core CPU shared
+with other work):
 
     vpkit footage real-footage && vpkit run examples/real_footage.yaml -o /tmp/docrun-real
     python docs/assets/make.py real /tmp/docrun-real    # real-footage-samples.gif: its last sample grid
