@@ -14,6 +14,10 @@ a 2-core CPU):
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
     python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
 
+The evaluation tutorial shows vpkit evaluate's pictures of both quickstarts as shipped:
+
+    python docs/assets/make.py evaluation /tmp/docrun-future /tmp/docrun   # eval-*.png: eval/ of each
+
 vpkit serve's page, from a run of the conditional quickstart:
 
     vpkit run examples/future_quickstart.yaml -o /tmp/futurerun
@@ -91,6 +95,24 @@ def predict(run_dir: str, clip: int = 5) -> Path:
         predicted = np.stack([np.asarray(f.convert("RGB")) for f in ImageSequence.Iterator(Image.open(video))])
     still = np.repeat(first[None], len(predicted), axis=0)
     return write_gif("predict-example.gif", tile([still, predicted], 2), fps=8)
+
+
+def evaluation(future_run: str, quickstart_run: str) -> Path:
+    """``vpkit evaluate`` on both runs (every metric; K = 4 for the conditional one), and the pictures
+    it writes into their eval/: SSIM and motion of the conditional quickstart, motion of the unconditional one."""
+    import shutil
+    import subprocess
+
+    for run_dir in (future_run, quickstart_run):
+        subprocess.run([sys.executable, "-m", "vpkit", "evaluate", run_dir, "--device", "cpu"], check=True)
+    pictures = {
+        "eval-future-ssim.png": Path(future_run) / "eval" / "ssim.png",
+        "eval-future-motion.png": Path(future_run) / "eval" / "motion.png",
+        "eval-quickstart-motion.png": Path(quickstart_run) / "eval" / "motion.png",
+    }
+    for name, source in pictures.items():
+        shutil.copyfile(source, ASSETS / name)
+    return ASSETS / "eval-future-ssim.png"
 
 
 def synthetic() -> Path:
@@ -178,5 +200,6 @@ if __name__ == "__main__":
         "future": future,
         "predict": predict,
         "serve": serve,
+        "evaluation": evaluation,
     }
     print(makers[sys.argv[1]](*sys.argv[2:]))
