@@ -23,6 +23,10 @@ with other work):
     python docs/assets/make.py real /tmp/docrun-real    # real-footage-samples.gif: its last sample grid
     python docs/assets/make.py crops real-footage       # real-footage-crops.gif: one moment, centre and tiles
 
+The evaluation tutorial shows vpkit evaluate's pictures of both quickstarts as shipped:
+
+    python docs/assets/make.py evaluation /tmp/docrun-future /tmp/docrun   # eval-*.png: eval/ of each
+
 vpkit serve's page, from a run of the conditional quickstart:
 
     vpkit run examples/future_quickstart.yaml -o /tmp/futurerun
@@ -139,6 +143,24 @@ def predict(run_dir: str, clip: int = 5) -> Path:
     still = np.repeat(first[None], len(predicted), axis=0)
     columns = [clips_to_tensor(video[None]) for video in (still, predicted)]
     return write_gif("predict-example.gif", labelled_grid(["input", "video"], columns), fps=8)
+
+
+def evaluation(future_run: str, quickstart_run: str) -> Path:
+    """``vpkit evaluate`` on both runs (every metric; K = 4 for the conditional one), and the pictures
+    it writes into their eval/: SSIM and motion of the conditional quickstart, motion of the unconditional one."""
+    import shutil
+    import subprocess
+
+    for run_dir in (future_run, quickstart_run):
+        subprocess.run([sys.executable, "-m", "vpkit", "evaluate", run_dir, "--device", "cpu"], check=True)
+    pictures = {
+        "eval-future-ssim.png": Path(future_run) / "eval" / "ssim.png",
+        "eval-future-motion.png": Path(future_run) / "eval" / "motion.png",
+        "eval-quickstart-motion.png": Path(quickstart_run) / "eval" / "motion.png",
+    }
+    for name, source in pictures.items():
+        shutil.copyfile(source, ASSETS / name)
+    return ASSETS / "eval-future-ssim.png"
 
 
 def synthetic() -> Path:
@@ -311,5 +333,6 @@ if __name__ == "__main__":
         "predict": predict,
         "serve": serve,
         "transcripts": transcripts,
+        "evaluation": evaluation,
     }
     print(makers[sys.argv[1]](*sys.argv[2:]))
