@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from vpkit_synthetic.render import render_clip
 
 from vpkit import read_video, write_video
@@ -69,6 +70,11 @@ def test_training_and_evaluation_use_two_context_frames(two_frame_run):
     assert (protocol["context"], protocol["samples"], protocol["scored_frames"]) == (2, 2, [2, 3])
     assert metrics["psnr"]["per_frame"]["frames"] == [2, 3] and "motion" in metrics and "diversity" in metrics
     assert {p.name for p in (two_frame_run / "eval").iterdir()} == {"psnr.png", "ssim.png", "motion.png"}
+    with Image.open(two_frame_run / "eval" / "psnr.png") as picture:
+        assert picture.format == "PNG" and picture.size[0] > 300
+    events = EventAccumulator(str(two_frame_run / "tensorboard"))
+    events.Reload()
+    assert {"eval/psnr", "eval/ssim", "eval/motion"} <= set(events.Tags()["images"])
 
 
 def test_predict_from_two_images_or_a_video(two_frame_run, frames, tmp_path):

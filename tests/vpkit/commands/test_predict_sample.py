@@ -12,6 +12,7 @@ from PIL import Image
 
 from vpkit import generate, load_generator
 from vpkit.commands.cli import cli
+from vpkit.engine.train.grids import LABEL_HEIGHT, PAD, SHOWN_WIDTH
 
 
 def invoke(*args: str):
@@ -48,12 +49,15 @@ def test_conditional_run_writes_checkpoint_and_side_by_side_samples(future_run):
     log = (future_run / "log.jsonl").read_text()
     assert '"loss_g_reconstruction"' in log
     grid = frames_of(future_run / "samples" / "step_000003.gif")
-    # 2 rows; columns: input, prediction, real, foreground, mask, background
-    assert grid[0].shape == (2 + 2 * 18, 2 + 6 * 18, 3)
+    # 2 rows of 16 x 16 clips shown 4x; columns: input, prediction, real, foreground, mask, background
+    tile, top = SHOWN_WIDTH, LABEL_HEIGHT + PAD
+    assert grid[0].shape == (top + 2 * (tile + PAD), PAD + 6 * (tile + PAD), 3)
     # The input column is the real column's first frame, held still (up to GIF palette error).
-    input_column, real_column = grid[0][2:18, 2:18].astype(int), grid[0][2:18, 38:54].astype(int)
+    real_x = PAD + 2 * (tile + PAD)
+    input_column = grid[0][top : top + tile, PAD : PAD + tile].astype(int)
+    real_column = grid[0][top : top + tile, real_x : real_x + tile].astype(int)
     assert np.abs(input_column - real_column).mean() < 8
-    assert all(np.abs(frame[2:18, 2:18] - input_column).mean() < 8 for frame in grid)
+    assert all(np.abs(frame[top : top + tile, PAD : PAD + tile] - input_column).mean() < 8 for frame in grid)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +98,8 @@ def test_sample_conditional_repeatable_by_seed(future_run, tmp_path):
         assert result.exit_code == 0, result.output
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert paths[0].read_bytes() != paths[2].read_bytes()
-    assert frames_of(paths[0])[0].shape == (2 + 3 * 18, 2 + 6 * 18, 3)
+    tile = SHOWN_WIDTH  # 16 x 16 clips, shown 4x under the band of column names
+    assert frames_of(paths[0])[0].shape == (LABEL_HEIGHT + PAD + 3 * (tile + PAD), PAD + 6 * (tile + PAD), 3)
 
 
 def test_sample_unconditional_repeatable_by_seed(plain_run, tmp_path):

@@ -38,7 +38,7 @@ from vpkit.engine.train import provenance
 from vpkit.engine.train.console import Console, banner_lines
 from vpkit.engine.train.ema import WeightAverage
 from vpkit.engine.train.frozen import frozen
-from vpkit.engine.train.grids import make_grid, sample_columns
+from vpkit.engine.train.grids import labelled_grid, sample_columns
 from vpkit.engine.train.objectives import (
     discriminator_loss,
     generator_adversarial_loss,
@@ -376,8 +376,7 @@ class Trainer:
             self.G.train()
         if condition is not None:  # shown as evaluated: the real context frames, then the prediction
             output.video = with_context(output.video.float(), condition)
-        _, columns = sample_columns(output, condition, real)
-        grid = make_grid(columns)
+        grid = labelled_grid(*sample_columns(output, condition, real))
         path = self.layout.sample_grid(self.step)
         files = [
             write_video(path, grid, self.settings.fps),
