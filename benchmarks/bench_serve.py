@@ -48,8 +48,9 @@ def photo_of(run_dir: Path) -> bytes:
     """The first frame of the run's first validation clip (training clip without a val split), as PNG bytes."""
     from vpkit.config.runfile import load_run
     from vpkit.data.prepare import prepare_store
+    from vpkit.engine.run_layout import RunLayout
 
-    store = prepare_store(load_run(run_dir / "config.yaml"))
+    store = prepare_store(load_run(RunLayout(run_dir).config))
     clips = store.split("val") if len(store.split("val")) else store.split("train")
     buffer = io.BytesIO()
     Image.fromarray(clips.gather([0])[0, 0]).save(buffer, format="PNG")

@@ -17,6 +17,7 @@ import torch
 from vpkit import clips_to_tensor, load_generator
 from vpkit.config.runfile import load_run
 from vpkit.data.prepare import prepare_store
+from vpkit.engine.run_layout import RunLayout
 from vpkit.engine.train.trainer import train_run
 
 
@@ -39,7 +40,7 @@ def main(run_file: str, run_dir: str, *steps: str) -> None:
             torch.manual_seed(run.config.seed)
             generator = run.generator.build(run.clip).eval()
         else:
-            resume = (Path(run_dir) / "checkpoints" / "last.pt").exists()
+            resume = RunLayout(run_dir).last_checkpoint.exists()
             train_run(load_run(run_file, [f"train.steps={step}"]), Path(run_dir), resume=resume)
             generator = load_generator(run_dir, device="cpu").generator
         print(f"{step:5d} {first_frame_error(generator, clips):.4f}", flush=True)

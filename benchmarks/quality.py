@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from vpkit.engine.run_layout import RunLayout
+
 
 def vpkit(*args: str) -> None:
     if subprocess.run([sys.executable, "-m", "vpkit", *args], stdout=subprocess.DEVNULL, check=False).returncode:
@@ -55,11 +57,11 @@ def main() -> None:
     trained = 0.0
     for step in sorted(args.steps):
         started = time.perf_counter()
-        resume = ["--resume"] if (args.run_dir / "checkpoints" / "last.pt").exists() else []
+        resume = ["--resume"] if RunLayout(args.run_dir).last_checkpoint.exists() else []
         vpkit("run", args.run_file, "-o", str(args.run_dir), *sets, "--set", f"train.steps={step}", *resume)
         trained += time.perf_counter() - started
         vpkit("evaluate", str(args.run_dir), *(["--metrics", args.metrics] if args.metrics else []))
-        document = json.loads((args.run_dir / "metrics.json").read_text())
+        document = json.loads(RunLayout(args.run_dir).evaluation.read_text())
         print("\n".join(rows(document["step"], trained, scored_at(document))), flush=True)
 
 

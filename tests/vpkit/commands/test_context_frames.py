@@ -13,24 +13,13 @@ import httpx
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from fixtures.run_files import write_run_file
 from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from vpkit_synthetic.render import render_clip
 
 from vpkit import read_video, write_video
 from vpkit.commands.cli import cli
-
-RUN = """\
-seed: 5
-clip: {{frames: 4, size: 16, context: 2}}
-source: {{name: synthetic, train_clips: 16, val_clips: 6, clips_per_shard: 8}}
-model:
-  generator: {{name: videogan_future, width: 0.125, background: input_residual}}
-  discriminator: {{name: videogan, width: 0.125}}
-train: {{steps: 3, batch_size: 4, device: cpu, log_every: 1, sample_every: 3, checkpoint_every: 3, samples: 2}}
-evaluation: {{videos: 4, batch_size: 2, samples: 2}}
-output: {{cache_dir: {cache}}}
-"""
 
 
 def _cli(*args, code=0):
@@ -42,8 +31,15 @@ def _cli(*args, code=0):
 @pytest.fixture(scope="module")
 def two_frame_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("context2")
-    run_file = root / "two.yaml"
-    run_file.write_text(RUN.format(cache=root / "cache"))
+    run_file = write_run_file(
+        root / "two.yaml",
+        root / "cache",
+        seed=5,
+        clip={"context": 2},
+        source={"train_clips": 16, "val_clips": 6},
+        model={"generator": {"name": "videogan_future", "background": "input_residual"}},
+        evaluation={"videos": 4, "batch_size": 2, "samples": 2},
+    )
     _cli("run", run_file, "-o", root / "two")
     return root / "two"
 
