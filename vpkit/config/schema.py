@@ -50,14 +50,23 @@ class ReconstructionConfig(Options):
     weight: float = Field(
         0.0,
         ge=0,
-        description="Weight of the distance between a conditional prediction and its real clip, all frames; 0 turns it off.",
+        description="Weight of the distance between a conditional prediction and its real clip, all frames; "
+        "0 turns it off.",
     )
     loss: Literal["l1", "l2"] = Field("l1", description="The distance: mean absolute (l1) or mean squared (l2) error.")
     gradient: float = Field(
         0.0,
         ge=0,
         description="Weight, within the reconstruction loss, of the gradient-difference loss (Mathieu et al. 2016) "
-        "beside the distance, meant to keep edges as sharp as the real clip's where the distance alone blurs; 0 turns it off.",
+        "beside the distance, meant to keep edges as sharp as the real clip's where the distance alone blurs; "
+        "0 turns it off.",
+    )
+    samples: int = Field(
+        1,
+        ge=1,
+        description="Predictions drawn per context, of which only the closest to the real clip counts (the "
+        "best-of-many loss of Bhattacharyya et al. 2018): with noise, the model can cover several futures instead "
+        "of averaging them.",
     )
 
 
