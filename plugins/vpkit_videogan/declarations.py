@@ -133,3 +133,10 @@ class VideoGANDiscriminatorDeclaration(PyramidClips, Component):
             description="Normalisation: the paper's batch norm after every hidden convolution, or spectral "
             "normalisation of every convolution and no batch norm (Miyato et al. 2018).",
         )
+        frames: int = Field(
+            0,
+            ge=0,
+            description="Random frames of each clip that a 2-D discriminator judges beside the 3-D one (MoCoGAN, "
+            "DVD-GAN), so that every frame must look real on its own; its mean logit is added to the video's. "
+            "0 (the paper) has none.",
+        )
