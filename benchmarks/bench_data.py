@@ -227,7 +227,8 @@ def main() -> None:
             )
             m = json.loads(child.stdout)
             print(
-                f"    store {m['clips']:5d} clips ({m['store_mib']:6.0f} MiB on disk): private (RssAnon) {m['RssAnon']:6.0f}, "
+                f"    store {m['clips']:5d} clips ({m['store_mib']:6.0f} MiB on disk): "
+                f"private (RssAnon) {m['RssAnon']:6.0f}, "
                 f"file-backed (RssFile) {m['RssFile']:6.0f}, RSS {m['VmRSS']:6.0f}"
             )
 

@@ -63,7 +63,8 @@ def main() -> None:
     config = FVD.Config(weights=str(weights), batch_size=args.batch)
     print(
         f"device {device}, {args.videos} videos of {args.frames}x{args.size}x{args.size}, batch {args.batch}, "
-        f"{torch.get_num_threads()} threads, {'weights ' + str(weights) if real else 'randomly initialised I3D (timing only)'}"
+        f"{torch.get_num_threads()} threads, "
+        f"{'weights ' + str(weights) if real else 'randomly initialised I3D (timing only)'}"
     )
 
     # 0. side by side with a VideoGPT-style I3D: same weights, same inputs, interleaved
@@ -82,7 +83,8 @@ def main() -> None:
             times["vpkit"].append(_timed(device, lambda: ours(inputs)))
     slow, fast = (statistics.median(times[k]) for k in ("videogpt-style", "vpkit"))
     print(
-        f"I3D network, {args.batch} videos of {args.frames}x{INPUT_SIZE}x{INPUT_SIZE}: VideoGPT-style {args.batch / slow:.2f} "
+        f"I3D network, {args.batch} videos of {args.frames}x{INPUT_SIZE}x{INPUT_SIZE}: "
+        f"VideoGPT-style {args.batch / slow:.2f} "
         f"videos/s, vpkit {args.batch / fast:.2f} videos/s: {slow / fast:.2f}x faster; largest logit difference "
         f"{difference:.1e} (median of {args.repeats})"
     )
@@ -95,7 +97,8 @@ def main() -> None:
     fvd.features(videos[: args.batch])  # warm-up: weights load, kernels
     elapsed = statistics.median(_timed(device, lambda: fvd.features(videos)) for _ in range(args.repeats))
     print(
-        f"I3D features: {args.videos / elapsed:.2f} videos/s ({elapsed:.2f} s for {args.videos}, median of {args.repeats})"
+        f"I3D features: {args.videos / elapsed:.2f} videos/s "
+        f"({elapsed:.2f} s for {args.videos}, median of {args.repeats})"
     )
 
     # 2. a full evaluation, real statistics computed (cache emptied) and then read from the cache
@@ -107,15 +110,17 @@ def main() -> None:
             stats.unlink()
         for kind in ("computed", "cached"):
             evaluator = Evaluator([FVD(config, clip)], store, "val", args.videos, work / "stats", args.batch)
-            timings[kind].append(_timed(device, lambda: results.update(evaluator(generator))))
+            timings[kind].append(_timed(device, lambda evaluator=evaluator: results.update(evaluator(generator))))
     computed, cached = (statistics.median(timings[k]) for k in ("computed", "cached"))
     print(f"evaluation, real statistics computed: {computed:.2f} s")
     print(
-        f"evaluation, real statistics cached:   {cached:.2f} s (saves {computed - cached:.2f} s, {100 * (1 - cached / computed):.0f}%)"
+        f"evaluation, real statistics cached:   {cached:.2f} s "
+        f"(saves {computed - cached:.2f} s, {100 * (1 - cached / computed):.0f}%)"
     )
     fvd_result = results["fvd"]
     print(
-        f"fvd {fvd_result['fvd']:.4g} from {fvd_result['real_videos']} real / {fvd_result['generated_videos']} generated"
+        f"fvd {fvd_result['fvd']:.4g} from {fvd_result['real_videos']} real / "
+        f"{fvd_result['generated_videos']} generated"
     )
 
 
@@ -136,7 +141,8 @@ def _reference_example(weights: Path, device: torch.device) -> None:
         with torch.no_grad():  # 16 identical videos a side: the Gaussians differ in their means only
             a, b = (network(preprocess(v[:1].to(device))).double().cpu() for v in (zeros, full))
         print(
-            f"TF reference example, VideoGPT-style I3D with batch-norm eps {eps:g}: FVD {((a - b) ** 2).sum().item():.4f}"
+            f"TF reference example, VideoGPT-style I3D with batch-norm eps {eps:g}: "
+            f"FVD {((a - b) ** 2).sum().item():.4f}"
         )
 
 

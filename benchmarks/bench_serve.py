@@ -71,7 +71,7 @@ def in_process(run_dir: Path, photo: bytes, fmt: str, seconds: float, device: st
         with torch.inference_mode():
             if trained.generator.conditional:
                 frame = load_frame(io.BytesIO(photo), size, name="photo.png")
-                output = generate(trained.generator, 1, clips_to_tensor(frame[None, None])[:, :, 0], seed)
+                output = generate(trained.generator, 1, clips_to_tensor(frame[None, None]), seed)
                 frames = tensor_to_clips(output.video)[0]
             else:
                 frames = make_grid(sample_columns(generate(trained.generator, 1, seed=seed))[1])

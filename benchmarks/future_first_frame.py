@@ -25,7 +25,7 @@ def first_frame_error(generator, clips: torch.Tensor, batch: int = 64) -> float:
     total = 0.0
     for start in range(0, len(clips), batch):
         real = clips_to_tensor(clips[start : start + batch], next(generator.parameters()).device)
-        video = generator(generator.sample_latent(len(real)), real[:, :, 0]).video
+        video = generator(generator.sample_latent(len(real)), real[:, :, :1]).video
         total += (video[:, :, 0] - real[:, :, 0]).abs().mean().item() * len(real)
     return total / len(clips)
 

@@ -82,7 +82,7 @@ def write_yaml(tmp_path: Path):
 
 
 class StillGenerator(Generator):
-    """A real, if modest, conditional generator: it predicts that the first frame stays put,
+    """A real, if modest, conditional generator: it predicts that the last context frame stays put,
     scaled by one learned gain (starting at its ``gain`` option)."""
 
     name = "still"
@@ -99,7 +99,7 @@ class StillGenerator(Generator):
         return torch.randn(batch_size, 1, generator=generator)
 
     def forward(self, z, condition=None):
-        video = (condition * self.gain).clamp(-1, 1).unsqueeze(2).expand(-1, -1, self.clip.frames, -1, -1)
+        video = (condition[:, :, -1:] * self.gain).clamp(-1, 1).expand(-1, -1, self.clip.frames, -1, -1)
         return GeneratorOutput(video)
 
 

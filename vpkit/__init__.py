@@ -35,6 +35,7 @@ _EXPORTS = {
     "Options": "vpkit.components",
     "PinnedDownload": "vpkit.weights.pinned",
     "Progress": "vpkit.progress",
+    "RunLayout": "vpkit.engine.run_layout",
     "SkipVideo": "vpkit.data.videosource",
     "Source": "vpkit.components",
     "TrainedGenerator": "vpkit.engine.generate",

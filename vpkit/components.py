@@ -116,6 +116,8 @@ class GeneratorTraits(Component):
     :class:`vpkit.Generator` inherits these; a generator's declaration subclasses this class.
     """
 
+    #: True: ``forward`` is given the ``clip.context`` real frames before the clip, (B, 3, k, H, W),
+    #: and predicts the rest (the contract is in :class:`vpkit.Generator`'s docstring).
     conditional: ClassVar[bool] = False
     #: Update schedule this model was designed for; a run file's ``train.schedule`` overrides it.
     default_schedule: ClassVar[dict[str, int]] = {}
@@ -125,7 +127,10 @@ class Metric(Component):
     """Accumulates over (real, generated) batches and computes at the end.
 
     ``paired`` metrics compare each prediction with its own ground truth; distributional
-    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W). A
+    ones compare two sets. Batches are float in [-1, 1], shape (B, 3, T, H, W). A paired
+    metric is fed the predicted frames only (frames ``clip.context .. T-1``, so T there is
+    ``clip.predicted``); a distributional one whole clips, the real context frames in front of
+    generated and real clips alike. A
     distributional metric also accepts ``None`` for either side of ``update``, so the two
     sets may differ in size and a real set whose statistics were loaded from the cache
     (see :meth:`real_key`) is not fed again.
@@ -134,6 +139,14 @@ class Metric(Component):
     paired: ClassVar[bool] = False
     #: True when a smaller value is better (FVD, LPIPS); used to keep the best checkpoint.
     lower_is_better: ClassVar[bool] = True
+    #: The value a perfect model scores when neither a lower nor a higher one is better (a motion
+    #: ratio's 1.0): the model then beats a baseline by being nearer to it. None: ``lower_is_better`` decides.
+    target: ClassVar[float | None] = None
+    #: True: computed in every evaluation, listed or not (the motion statistics beside every number).
+    in_every_evaluation: ClassVar[bool] = False
+    #: True: a distributional metric that should see the order of frames (FVD); each evaluation also
+    #: scores the model's videos against themselves shuffled in time, to show whether it does here.
+    order_check: ClassVar[bool] = False
     #: The pretrained weights its networks need, fetched on first use; ``vpkit weights``
     #: fetches them ahead of time and lists what is cached.
     weights: ClassVar[tuple[PretrainedWeights, ...]] = ()
@@ -150,8 +163,8 @@ class Metric(Component):
         """Why this metric cannot score ``generator``'s videos, or None when it can."""
         if cls.paired and not generator.conditional:
             return (
-                f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from a "
-                f"first frame), and {generator.name!r} is unconditional"
+                f"{cls.name} is a paired metric: it needs a conditional generator (one that predicts from "
+                f"context frames), and {generator.name!r} is unconditional"
             )
         return None
 
@@ -174,6 +187,30 @@ class Metric(Component):
     def compute(self) -> dict[str, Any]:
         """The result: at least ``{self.name: value}``, plus what it was computed on."""
         raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        """What a value depends on besides the videos (network, weights hash, convention), reported
+        beside it; for paired metrics the evaluation builds the rest of the result itself."""
+        return {}
+
+    # For paired metrics: the evaluation scores K samples per context, so it needs each video's
+    # (and, for curves over time, each frame's) score rather than an accumulated mean.
+    def frame_scores(self, real: torch.Tensor, generated: torch.Tensor) -> np.ndarray:
+        """Scores of each (real, generated) pair, float64 (B, T) per frame, or (B, 1) when the metric
+        scores whole videos; a video's score is the mean over its frames. Accumulates nothing.
+
+        This default scores each video alone through ``reset``, ``update`` and ``compute`` (so any
+        paired metric works, without a curve over time); a metric that can score frames overrides it.
+        """
+        import numpy as np
+
+        scores = []
+        for i in range(len(real)):
+            self.reset()
+            self.update(real[i : i + 1], generated[i : i + 1])
+            scores.append([float(self.compute()[self.name])])
+        self.reset()
+        return np.asarray(scores, dtype=np.float64)
 
     def interval(self, resamples: int) -> dict[str, Any] | None:
         """A 95% confidence interval for the value of :meth:`compute`, from a bootstrap over

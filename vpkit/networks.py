@@ -16,7 +16,16 @@ from vpkit.components import Component, GeneratorOutput, GeneratorTraits
 
 
 class Generator(GeneratorTraits, nn.Module):
-    """Maps a latent (and, if ``conditional``, a first frame) to a video."""
+    """Maps a latent (and, if ``conditional``, the context frames) to a video.
+
+    The context contract, for every conditional generator and every caller (trainer,
+    evaluation, ``vpkit predict``, ``vpkit serve``): ``forward(z, condition)`` receives the
+    ``k = clip.context`` real frames, ``condition`` of shape (B, 3, k, H, W) in [-1, 1], and
+    returns the whole clip, (B, 3, T, H, W). The trainer scores that output as it is (its
+    losses see what the model made of the context frames too); everywhere else
+    :func:`vpkit.generate` puts the real context frames in front (``video[:, :, :k]`` is the
+    context) and paired metrics score frames ``k .. T-1`` only.
+    """
 
     def __init__(self, config: BaseModel, clip: ClipSpec):
         nn.Module.__init__(self)
@@ -32,7 +41,8 @@ class Generator(GeneratorTraits, nn.Module):
         raise NotImplementedError
 
     def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
-        """``condition`` is the first frame (B, 3, H, W) in [-1, 1] for conditional models."""
+        """``condition``: the context frames (B, 3, clip.context, H, W) in [-1, 1], for conditional models;
+        returns the whole clip (B, 3, clip.frames, H, W) (see the class docstring)."""
         raise NotImplementedError
 
 

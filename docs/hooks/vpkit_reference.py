@@ -81,7 +81,8 @@ def _table(model: type[BaseModel], path: str) -> list[str]:
     for name, field in model.model_fields.items():
         key = f"{path}.{name}" if path else name
         rows.append(
-            f"| `{name}` | {_cell(_type_of(field, key))} | {_cell(_default(field))} | {_cell(field.description or '')} |"
+            f"| `{name}` | {_cell(_type_of(field, key))} | {_cell(_default(field))} "
+            f"| {_cell(field.description or '')} |"
         )
     return rows
 

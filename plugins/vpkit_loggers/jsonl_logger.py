@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from vpkit import JsonlLog, Logger
-
-FILE = "log.jsonl"
+from vpkit import JsonlLog, Logger, RunLayout
 
 
 class JsonlLogger(Logger):
@@ -20,7 +18,7 @@ class JsonlLogger(Logger):
     name = "jsonl"
 
     def start(self, run_dir: Path, hyperparameters: dict[str, Any], step: int) -> None:
-        self.log = JsonlLog(Path(run_dir) / FILE)
+        self.log = JsonlLog(RunLayout(run_dir).log)
         self.log.trim(step)
 
     def log_scalars(self, section: str, values: dict[str, float], step: int) -> None:

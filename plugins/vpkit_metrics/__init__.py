@@ -1,4 +1,4 @@
-"""Video metrics as a vpkit plugin: FVD (distributional), LPIPS, SSIM and PSNR (paired).
+"""Video metrics as a vpkit plugin: FVD and motion (distributional), LPIPS, SSIM and PSNR (paired).
 
 The hook registers torch-free declarations; each metric's module is imported only when
 something is scored.
@@ -9,7 +9,13 @@ from vpkit import hookimpl
 
 @hookimpl
 def register_metrics(register):
-    from vpkit_metrics.declarations import FVDDeclaration, LPIPSDeclaration, PSNRDeclaration, SSIMDeclaration
+    from vpkit_metrics.declarations import (
+        FVDDeclaration,
+        LPIPSDeclaration,
+        MotionDeclaration,
+        PSNRDeclaration,
+        SSIMDeclaration,
+    )
 
-    for metric in (FVDDeclaration, LPIPSDeclaration, SSIMDeclaration, PSNRDeclaration):
+    for metric in (FVDDeclaration, LPIPSDeclaration, SSIMDeclaration, PSNRDeclaration, MotionDeclaration):
         register(metric)

@@ -54,6 +54,7 @@ class FVDDeclaration(Metric):
     implementation = "vpkit_metrics.fvd:FVD"
     paired = False
     lower_is_better = True
+    order_check = True
     Config = FVDConfig
 
     @classmethod
@@ -97,3 +98,31 @@ class SSIMDeclaration(LumaFrameDeclaration):
 class PSNRDeclaration(LumaFrameDeclaration):
     name = "psnr"
     implementation = "vpkit_metrics.psnr:PSNR"
+
+
+class MotionConfig(Options):
+    moving_above: float = Field(
+        10, ge=0, lt=255, description="A pixel counts as moving when it changes by more than this (0..255)."
+    )
+    static_below: float = Field(
+        0.1, ge=0, description="A sample is static when its motion energy is below this times the real clips' median."
+    )
+    too_still: float = Field(0.5, gt=0, description="Verdict 'too still' when the motion ratio is below this.")
+    flickers: float = Field(2.0, gt=1, description="Verdict 'flickers' when the motion ratio is above this.")
+
+
+class MotionDeclaration(Metric):
+    """Motion energy of the model's clips against the real clips' (a ratio; 1 is right), with the
+    moving share, the share of static samples and a verdict (see :mod:`vpkit_metrics.motion`)."""
+
+    name = "motion"
+    implementation = "vpkit_metrics.motion:Motion"
+    paired = False
+    target = 1.0
+    in_every_evaluation = True
+    Config = MotionConfig
+
+    @classmethod
+    def check_clip(cls, config: MotionConfig, clip: ClipSpec) -> None:
+        if clip.frames < 2:
+            raise ValueError(f"motion needs clips of at least 2 frames, got {clip.frames}")

@@ -118,7 +118,10 @@ class FVD(FVDDeclaration, PretrainedNetworkMetric):
             )
         smallest = min(real.count, generated.count)
         if smallest < self.config.warn_below:
-            note = f"FVD from {smallest} videos is biased upwards; compare only at equal N (>= {self.config.warn_below} advised)"
+            note = (
+                f"FVD from {smallest} videos is biased upwards; "
+                f"compare only at equal N (>= {self.config.warn_below} advised)"
+            )
             result["warning"] = f"{result['warning']}; {note}" if "warning" in result else note
         return result
 

@@ -72,7 +72,10 @@ def max_pool_same(x: torch.Tensor, kernel: tuple[int, ...], stride: tuple[int, .
     pads = same_pads(x.shape, kernel, stride)
     fronts = [front for front, _ in pads]
     outputs = [math.ceil(size / s) for size, s in zip(x.shape[2:], stride, strict=False)]
-    ceil_outputs = [math.ceil((size + 2 * p - k) / s) + 1 for size, p, k, s in zip(x.shape[2:], fronts, kernel, stride, strict=False)]
+    ceil_outputs = [
+        math.ceil((size + 2 * p - k) / s) + 1
+        for size, p, k, s in zip(x.shape[2:], fronts, kernel, stride, strict=False)
+    ]
     if ceil_outputs == outputs and all(
         back - front in (0, 1) and 2 * front <= k for (front, back), k in zip(pads, kernel, strict=False)
     ):

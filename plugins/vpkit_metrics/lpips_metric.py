@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from vpkit import sha256_of
@@ -51,7 +52,7 @@ class LPIPS(PerVideoScores, LPIPSDeclaration, PretrainedNetworkMetric):
         return load_lpips(self.config.net)
 
     @torch.no_grad()
-    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+    def frame_scores(self, real: torch.Tensor, generated: torch.Tensor) -> np.ndarray:
         check_pair(real, generated)
         check_lpips_size(self.config.net, min(real.shape[-2:]))
         network = self.network()
@@ -61,12 +62,10 @@ class LPIPS(PerVideoScores, LPIPSDeclaration, PretrainedNetworkMetric):
         for start in range(0, b * t, self.config.batch_size):
             chunk = [f[start : start + self.config.batch_size].to(self.device).float() for f in frames]
             distances.append(network(*chunk, normalize=False).flatten().cpu())
-        per_video = torch.cat(distances).view(b, t).mean(dim=1)
-        self._scores.extend(per_video.double().tolist())
+        return torch.cat(distances).view(b, t).double().numpy()
 
-    def compute(self) -> dict[str, Any]:
+    def describe(self) -> dict[str, Any]:
         return {
-            **self.summary(),
             "net": self.config.net,
             "version": "0.1",
             "backbone_sha256": self.weights_sha256,

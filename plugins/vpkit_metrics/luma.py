@@ -38,10 +38,10 @@ class LumaFrameMetric(PerVideoScores, Metric):
         """Per-frame scores of one video pair, each (T, H, W, 1) luma."""
         raise NotImplementedError
 
-    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+    def frame_scores(self, real: torch.Tensor, generated: torch.Tensor) -> np.ndarray:
         check_pair(real, generated)
-        for ref, dist in zip(luma(real), luma(generated), strict=False):
-            self._scores.append(float(np.mean(self.score_frames(ref, dist))))
+        pairs = zip(luma(real), luma(generated), strict=True)
+        return np.stack([np.asarray(self.score_frames(ref, dist), dtype=np.float64) for ref, dist in pairs])
 
-    def compute(self) -> dict[str, Any]:
-        return {**self.summary(), "on": self.convention}
+    def describe(self) -> dict[str, Any]:
+        return {"on": self.convention}

@@ -1,5 +1,6 @@
 """What every paired metric shares: each prediction has its own ground truth of the same shape,
-and the value is a mean of per-video scores, whose interval comes from resampling the videos."""
+each frame gets a score (:meth:`frame_scores`, which the evaluation uses for its K samples and
+curves), and the value is a mean of per-video scores, whose interval comes from resampling the videos."""
 
 from __future__ import annotations
 
@@ -25,6 +26,15 @@ class PerVideoScores:
 
     def reset(self) -> None:
         self._scores: list[float] = []
+
+    def frame_scores(self, real: torch.Tensor, generated: torch.Tensor) -> np.ndarray:
+        raise NotImplementedError
+
+    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+        self._scores.extend(self.frame_scores(real, generated).mean(axis=1).tolist())
+
+    def compute(self) -> dict[str, Any]:
+        return {**self.summary(), **self.describe()}
 
     def summary(self) -> dict[str, Any]:
         """The mean of the per-video scores, their number and spread: the start of ``compute``'s result."""

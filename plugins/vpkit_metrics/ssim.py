@@ -19,9 +19,9 @@ from vpkit_metrics.skvideo_compat import measure
 class SSIM(SSIMDeclaration, LumaFrameMetric):
     convention = "8-bit luma (BT.601), data range 255, skvideo.measure.ssim"
 
-    def update(self, real: torch.Tensor, generated: torch.Tensor) -> None:
+    def frame_scores(self, real: torch.Tensor, generated: torch.Tensor) -> np.ndarray:
         check_ssim_size(min(real.shape[-2:]))
-        super().update(real, generated)
+        return super().frame_scores(real, generated)
 
     def score_frames(self, real: np.ndarray, generated: np.ndarray) -> np.ndarray:
         return measure().ssim(real, generated)

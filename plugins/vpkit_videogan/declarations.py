@@ -63,11 +63,11 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
 
 
 #: Options of ``videogan_future`` that were renamed, and what each is called now.
-RENAMED_FUTURE_OPTIONS = {"lambda_rec": "first_frame_weight"}
+RENAMED_FUTURE_OPTIONS = {"lambda_rec": "context_weight"}
 
 
 class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
-    """Frame -> video; with the default width 2 and 32 frames of 64 x 64 it is the paper's network."""
+    """Context frames -> video; from one frame, at the default width 2 and 32 frames of 64 x 64, the paper's network."""
 
     name = "videogan_future"
     implementation = "vpkit_videogan.future:VideoGANFutureGenerator"
@@ -77,11 +77,12 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         width: float = width_option(
             2.0, "2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2)"
         )
-        first_frame_weight: float = Field(
+        context_weight: float = Field(
             10.0,
             ge=0,
-            description="Weight of mean |first generated frame - input frame| (the paper's lambda; the whole clip's "
-            "distance to the real one is the trainer's train.reconstruction); 0 disables it.",
+            description="Weight of mean |generated context frames - real context frames| (the paper's lambda, on "
+            "its one frame; the whole clip's distance to the real one is the trainer's train.reconstruction); "
+            "0 disables it.",
         )
         mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
         background: Literal["learned", "input", "input_residual"] = Field(

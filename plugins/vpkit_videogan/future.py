@@ -1,6 +1,10 @@
 """The conditional VideoGAN: the future of a single frame (Vondrick et al., NIPS 2016, section 4.3).
 
-An encoder turns the input frame into a ``c x 4 x 4`` code. A 2-D stream decodes the code
+An encoder turns the input frame into a ``c x 4 x 4`` code. With ``clip.context`` k > 1 the
+k context frames are stacked on the channel axis (3k channels, colour-major: ``(B, 3, k, H, W)``
+flattened to ``(B, 3k, H, W)``) into the same encoder, whose first convolution alone grows, so
+the code sees how things moved; the background and the ``input`` backgrounds start from the
+last context frame, the one the future continues. For k = 1 the network is the paper's. A 2-D stream decodes the code
 into a static background ``b``; a 3-D stream views the code as ``c x 1 x 4 x 4``, stretches
 it over time with a ``t0 x 1 x 1`` transposed convolution and decodes a moving foreground
 ``f`` and a mask ``m``; the video is ``m * f + (1 - m) * b``. As in the reference code
@@ -41,7 +45,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         channels = pyramid.channels(config.width)
         code = channels[0]
         mode = config.upsample
-        self.encoder = encoder(channels[::-1])
+        self.encoder = encoder(channels[::-1], 3 * clip.context)
         self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1), mode)
         warped = config.foreground == "warped"
         self.build_heads(channels[-1], mode, colour=not warped)
@@ -68,35 +72,37 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         return torch.randn(batch_size, self.config.noise, generator=generator, device=draw_on).to(device)
 
     def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
-        """Predict the clip that starts at ``condition`` (B, 3, H, W) in [-1, 1]; ``z`` (B, noise) moves
-        the moving stream (with ``noise: 0`` it is empty).
+        """Predict the clip that starts with the context frames ``condition`` (B, 3, k, H, W) in [-1, 1];
+        ``z`` (B, noise) moves the moving stream (with ``noise: 0`` it is empty).
 
-        ``losses["first_frame"]`` is ``first_frame_weight * mean |video[:, :, 0] - condition|``;
+        ``losses["context"]`` is ``context_weight * mean |video[:, :, :k] - condition|``;
         ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)`` when the penalty is on.
         """
         if condition is None:
-            raise ValueError(f"{self.name} is conditional: forward needs the first frame")
-        features = encode(self.encoder, condition)
+            raise ValueError(f"{self.name} is conditional: forward needs the context frames")
+        last = condition[:, :, -1]
+        features = encode(self.encoder, condition.flatten(1, 2))
         code = features[-1]
         skips = features[::-1] if self.config.skips else []
         moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
         hidden = decode(self.foreground, moving.unsqueeze(2), skips)
-        foreground, flow = self.warp(hidden, condition) if self.config.foreground == "warped" else (None, None)
-        background = self.static_background(condition, code, skips[1:])
+        foreground, flow = self.warp(hidden, last) if self.config.foreground == "warped" else (None, None)
+        background = self.static_background(last, code, skips[1:])
         output = self.compose(hidden, background, self.config.mask_max, foreground)
         if flow is not None:
             output.parts["flow"] = flow
-        if self.config.first_frame_weight:
-            output.losses["first_frame"] = self.config.first_frame_weight * first_frame_error(output.video, condition)
+        if self.config.context_weight:
+            output.losses["context"] = self.config.context_weight * context_error(output.video, condition)
         return output
 
-    def static_background(self, condition: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
+    def static_background(self, frame: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
+        """The background (B, 3, H, W); ``frame`` is the last context frame."""
         if self.config.background == "input":
-            return condition
+            return frame
         decoded = decode(self.background, code, skips)
         if self.config.background == "learned":
             return decoded
-        return (condition + decoded).clamp(-1, 1)
+        return (frame + decoded).clamp(-1, 1)
 
 
 def encode(encoder: nn.Sequential, image: torch.Tensor) -> list[torch.Tensor]:
@@ -122,6 +128,6 @@ def decode(stack: nn.Sequential, x: torch.Tensor, skips: list[torch.Tensor]) -> 
     return x
 
 
-def first_frame_error(video: torch.Tensor, frame: torch.Tensor) -> torch.Tensor:
-    """Mean absolute difference between each video's first frame and ``frame`` (B, 3, H, W)."""
-    return (video[:, :, 0] - frame).abs().mean()
+def context_error(video: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+    """Mean absolute difference between each video's first k frames and the k ``context`` frames (B, 3, k, H, W)."""
+    return (video[:, :, : context.shape[2]] - context).abs().mean()

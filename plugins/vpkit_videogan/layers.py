@@ -50,13 +50,14 @@ def head(dims: int, c_in: int, c_out: int, activation: nn.Module, mode: Upsample
     return nn.Sequential(*double(dims, c_in, c_out, mode), activation)
 
 
-def encoder(channels: list[int]) -> nn.Sequential:
-    """An image (3 channels) -> ``channels[-1]``, halving height and width once per entry.
+def encoder(channels: list[int], c_in: int = 3) -> nn.Sequential:
+    """An image of ``c_in`` channels (3, or 3 per frame of stacked frames) -> ``channels[-1]``,
+    halving height and width once per entry.
 
     As in the reference code: no batch norm on the layer that sees pixels, batch norm with
     eps 1e-3 on the others, ReLU throughout.
     """
-    layers: list[nn.Module] = [nn.Conv2d(3, channels[0], 4, 2, 1), nn.ReLU(True)]
+    layers: list[nn.Module] = [nn.Conv2d(c_in, channels[0], 4, 2, 1), nn.ReLU(True)]
     for c_in, c_out in zip(channels, channels[1:], strict=False):
         layers += [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out, eps=1e-3), nn.ReLU(True)]
     return nn.Sequential(*layers)

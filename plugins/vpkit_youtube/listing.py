@@ -76,7 +76,7 @@ class Lister:
                 yield Video(key, meta.get("id", key), url, meta.get("title", ""))
                 continue
             try:
-                result = self.retry(lambda: self.ydl.extract_info(url, download=False, process=False))
+                result = self.retry(lambda url=url: self.ydl.extract_info(url, download=False, process=False))
             except DownloadError as exc:
                 yield Video(key or hash_key(url), url, url, skip=reason(exc))
                 continue

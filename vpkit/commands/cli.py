@@ -14,6 +14,7 @@ import click
 
 from vpkit import __version__, plugins
 from vpkit.commands import completion
+from vpkit.engine.run_layout import CHECKPOINT_HELP
 from vpkit.errors import VpkitError
 
 RUN_FILE = click.Path(dir_okay=False, path_type=Path)
@@ -64,7 +65,7 @@ def load_run(run_file: Path, overrides: tuple[str, ...]):
     return load(run_file, list(overrides))
 
 
-@cli.command()
+@cli.command("run")
 @click.argument("run_file", type=RUN_FILE)
 @click.option(
     "-o",
@@ -91,7 +92,7 @@ def load_run(run_file: Path, overrides: tuple[str, ...]):
     help="Train with N processes on this machine (one per GPU, or several on the CPU), started by torch's "
     "launcher as torchrun --standalone --nproc-per-node N would; train.batch_size is shared among them.",
 )
-def run(
+def run_command(
     run_file: Path, run_dir: Path | None, overrides: tuple[str, ...], resume: bool, force: bool, processes: int | None
 ) -> None:
     """Train the run described by RUN_FILE.
@@ -113,7 +114,7 @@ def run(
     from vpkit.engine import distributed
     from vpkit.engine.train.trainer import train_run
 
-    spec = load_run(run_file, overrides)  # a mistake in the run file is reported once, before any process starts
+    run = load_run(run_file, overrides)  # a mistake in the run file is reported once, before any process starts
     if processes is not None:
         if distributed.from_environment().distributed:
             raise click.UsageError("--nproc-per-node inside torchrun: torchrun has started the processes already")
@@ -127,13 +128,13 @@ def run(
         ]
         distributed.launch(processes, arguments)
         return
-    named = run_dir or (Path(spec.config.output.dir) if spec.config.output.dir else None)
-    with distributed.process_group(spec.config.train.device, spec.config.train.rank_timeout) as (ranks, _):
+    named = run_dir or (Path(run.config.output.dir) if run.config.output.dir else None)
+    with distributed.process_group(run.config.train.device, run.config.train.rank_timeout) as (ranks, device):
         # rank 0 picks (and may move an old run aside); the others follow its choice
-        chosen = distributed.on_main(lambda: choose(Path("runs") / spec.stem, named, resume, force))
+        chosen = distributed.on_main(lambda: choose(Path("runs") / run.stem, named, resume, force))
         if chosen.note and ranks.main:
             click.echo(f"note: {chosen.note}", err=True)
-        trainer = train_run(spec, chosen.path, resume)
+        trainer = train_run(run, chosen.path, resume, (ranks, device))
     if ranks.main:
         click.echo(
             f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True
@@ -154,8 +155,8 @@ def data(run_file: Path, overrides: tuple[str, ...]) -> None:
     """
     from vpkit.data.prepare import describe_store, prepare_store
 
-    spec = load_run(run_file, overrides)
-    store = prepare_store(spec)
+    run = load_run(run_file, overrides)
+    store = prepare_store(run)
     for line in describe_store(store):
         click.echo(line)
 
@@ -172,10 +173,10 @@ def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
 
         vpkit validate examples/quickstart.yaml --set model.generator.width=0.5
     """
-    spec = load_run(run_file, overrides)
+    run = load_run(run_file, overrides)
     click.echo(
-        f"{run_file}: ok (source {spec.source.cls.name}, generator {spec.generator.cls.name}, "
-        f"discriminator {spec.discriminator.cls.name}, {spec.clip.frames}x{spec.clip.size}x{spec.clip.size})"
+        f"{run_file}: ok (source {run.source.cls.name}, generator {run.generator.cls.name}, "
+        f"discriminator {run.discriminator.cls.name}, {run.clip.frames}x{run.clip.size}x{run.clip.size})"
     )
 
 
@@ -191,8 +192,11 @@ def _device(ctx: click.Context, param: click.Parameter, value: str) -> str:
 RUN_DIR = click.Path(file_okay=False, path_type=Path)
 CHECKPOINT = click.option(
     "--checkpoint",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Checkpoint to load (default: RUN_DIR/checkpoints/last.pt; RUN_DIR/checkpoints/best.pt is the best by the run's metrics).",
+    type=click.Path(dir_okay=False),
+    default="last",
+    show_default=True,
+    metavar="last|best|PATH",
+    help=CHECKPOINT_HELP,
 )
 DEVICE = click.option(
     "--device", default="auto", show_default=True, callback=_device, help="auto, cpu, cuda or cuda:N."
@@ -208,7 +212,7 @@ DEVICE = click.option(
     type=click.Path(path_type=Path),
     default=Path("predictions"),
     show_default=True,
-    help="A .gif or .mp4 file (one image), or a folder that gets one video per image.",
+    help="A .gif or .mp4 file (one prediction), or a folder that gets one video per image (or per input video).",
 )
 @click.option(
     "--format",
@@ -220,19 +224,20 @@ DEVICE = click.option(
 )
 @CHECKPOINT
 @DEVICE
-def predict(
-    run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, checkpoint: Path | None, device: str
-) -> None:
+def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, checkpoint: str, device: str) -> None:
     """Predict the video that follows each image, with the conditional model trained in RUN_DIR.
 
     IMAGES are image files or folders of them; each is resized (short side) and centre-cropped
-    to the model's size.
+    to the model's size. A model given k > 1 context frames (clip.context) predicts from k
+    images in order (one prediction), or from each video given (its first k frames).
 
     Examples:
 
         vpkit predict runs/future_quickstart photo.jpg -o future.gif
 
         vpkit predict runs/future_quickstart photos/ -o predictions --format mp4
+
+        vpkit predict runs/two_frames frame0.png frame1.png -o future.gif
     """
     from vpkit.commands.predict import predict_images
 
@@ -254,7 +259,7 @@ def predict(
 @click.option("--seed", type=int, help="Seed for repeatable samples (noise, or which validation clips start them).")
 @CHECKPOINT
 @DEVICE
-def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint: Path | None, device: str) -> None:
+def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint: str, device: str) -> None:
     """Write a grid of videos generated by the model trained in RUN_DIR.
 
     Unconditional models start from noise; conditional ones from the first frames of
@@ -264,7 +269,7 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 
         vpkit sample runs/quickstart -n 16 -o grid.gif --seed 0
 
-        vpkit sample runs/quickstart --checkpoint runs/quickstart/checkpoints/best.pt -o best.mp4
+        vpkit sample runs/quickstart --checkpoint best -o best.mp4
     """
     from vpkit.commands.sample import sample_grid
 
@@ -291,7 +296,7 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @CHECKPOINT
 @DEVICE
 def evaluate(
-    run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: Path | None, device: str
+    run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: str, device: str
 ) -> None:
     """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
@@ -310,11 +315,11 @@ def evaluate(
     """
     from vpkit.commands.evaluate import evaluate_run
     from vpkit.commands.score import parse_metrics
-    from vpkit.engine.distributed import from_environment
+    from vpkit.engine.run_layout import RunLayout
 
     names = parse_metrics(metric_names) if metric_names is not None else None
     document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
-    if not from_environment().main:  # under torchrun, every rank scores its share and rank 0 reports
+    if document is None:  # under torchrun, every rank scores its share and rank 0 reports
         return
     for note in notes:
         click.echo(f"note: {note}", err=True)
@@ -325,12 +330,15 @@ def evaluate(
         if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
     }
     protocol = next(iter(shown.values()))["protocol"]
+    given = (
+        f", {protocol['context']} context frame(s), {protocol['samples']} samples each" if protocol["context"] else ""
+    )
     click.echo(
         f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
-        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}"
+        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}{given}"
     )
     _echo_results(shown)
-    click.echo(f"added to {Path(run_dir) / 'metrics.json'}", err=True)
+    click.echo(f"added to {RunLayout(run_dir).evaluation}", err=True)
 
 
 @cli.command()
@@ -468,13 +476,7 @@ def weights_list(metrics: tuple[str, ...]) -> None:
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: a free one)."
 )
-@click.option(
-    "--checkpoint",
-    type=click.Choice(["last", "best"]),
-    default="last",
-    show_default=True,
-    help="Checkpoint of each run: checkpoints/last.pt, or checkpoints/best.pt (the best by the run's metrics).",
-)
+@CHECKPOINT
 @DEVICE
 def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, device: str) -> None:
     """Serve the models trained in RUN_DIRS: a web page at / and an HTTP API under /api (its docs at /docs).

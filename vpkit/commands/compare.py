@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vpkit import plugins
-from vpkit.commands.evaluate import RESULTS
+from vpkit.engine.run_layout import RunLayout
 from vpkit.errors import VpkitError
 
 #: What must be equal for two values of a metric to be comparable: fields of its protocol, then of its result.
@@ -47,9 +47,9 @@ Z_95 = 1.959964
 def load_results(path: Path) -> tuple[Path, dict[str, Any]]:
     """The metrics.json at ``path`` (a file or a run directory) and its contents."""
     path = Path(path)
-    file = path / RESULTS if path.is_dir() else path
+    file = RunLayout(path).evaluation if path.is_dir() else path
     if not file.is_file():
-        raise VpkitError(f"{path}: no {RESULTS} there (run `vpkit evaluate` on the run first)")
+        raise VpkitError(f"{path}: no {RunLayout(path).evaluation.name} there (run `vpkit evaluate` on the run first)")
     try:
         document = json.loads(file.read_text())
         metrics = document["metrics"]

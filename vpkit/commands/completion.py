@@ -182,7 +182,8 @@ class VpkitZshComplete(ZshComplete):
         )
         .replace(
             '    if [ -n "$completions" ]; then',
-            '    if [ -n "$keys" ]; then\n        compadd -S \'\' -U -V unsorted -a keys\n    fi\n\n    if [ -n "$completions" ]; then',
+            "    if [ -n \"$keys\" ]; then\n        compadd -S '' -U -V unsorted -a keys\n    fi\n\n"
+            '    if [ -n "$completions" ]; then',
         )
     )
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from vpkit.atomic import write_json
-from vpkit.data.prepare import cache_dir, prepare_store
+from vpkit.data.prepare import prepare_store
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.evaluator import Evaluator, build_metrics
 from vpkit.engine.generate import load_generator
+from vpkit.engine.run_layout import RunLayout
 
-RESULTS = "metrics.json"
 #: Seconds a process of a sharded evaluation waits for the others before it stops.
 TIMEOUT_S = 1800
 
@@ -23,29 +23,21 @@ def evaluate_run(
     videos: int | None = None,
     split: str | None = None,
     device: str = "auto",
-    checkpoint: Path | None = None,
-) -> tuple[dict[str, Any], list[str]]:
-    """Evaluate a checkpoint of the run (default its last); add the results to ``metrics.json`` in the run directory.
+    checkpoint: str | Path = "last",
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """Evaluate a checkpoint of the run (``last``, ``best`` or a path); add the results to ``metrics.json``
+    in the run directory.
 
     Returns the written document and notes for the user on what it left out (metrics that do
-    not fit the run, baselines without enough reference clips).
+    not fit the run, baselines without enough reference clips). Under torchrun every rank scores
+    its share and rank 0 writes: the other ranks get None for the document.
     """
     with distributed.process_group(device, TIMEOUT_S) as (ranks, target):  # under torchrun: a share each
         trained = load_generator(run_dir, checkpoint, str(target))
-        run, cfg = trained.run, trained.run.config.evaluation
+        run = trained.run
         metrics, notes = build_metrics(run, names, type(trained.generator))
         store = distributed.main_first(lambda: prepare_store(run))
-        evaluator = Evaluator(
-            metrics,
-            store,
-            split or cfg.split,
-            videos or cfg.videos,
-            cache_dir(run) / "stats",
-            cfg.batch_size,
-            run.config.seed,
-            cfg.resamples,
-            trained.precision,
-        )
+        evaluator = Evaluator.for_run(run, metrics, store, trained.precision, split, videos)
         results = evaluator(trained.generator)
     for result in results.values():  # each entry says what it scored, whatever is evaluated later
         result.update(step=trained.step, checkpoint=str(trained.checkpoint))
@@ -53,10 +45,11 @@ def evaluate_run(
         "run": str(run_dir),
         "checkpoint": str(trained.checkpoint),
         "step": trained.step,
-        "metrics": {**earlier_results(Path(run_dir) / RESULTS), **results},
+        "metrics": {**earlier_results(RunLayout(run_dir).evaluation), **results},
     }
-    if ranks.main:
-        write_json(Path(run_dir) / RESULTS, document)
+    if not ranks.main:
+        return None, notes + evaluator.notes
+    write_json(RunLayout(run_dir).evaluation, document)
     return document, notes + evaluator.notes
 
 

@@ -18,9 +18,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from vpkit.engine.run_layout import RunLayout
 from vpkit.errors import ConfigError, VpkitError
 
-CHECKPOINT = Path("checkpoints") / "last.pt"
+#: The checkpoint that makes a directory hold a run, relative to it.
+CHECKPOINT = RunLayout(Path()).last_checkpoint
 
 
 @dataclass
@@ -32,7 +34,7 @@ class RunDir:
 
 
 def holds_run(path: Path) -> bool:
-    return (path / CHECKPOINT).is_file()
+    return RunLayout(path).last_checkpoint.is_file()
 
 
 def choose(default: Path, named: Path | None, resume: bool, force: bool) -> RunDir:
@@ -63,7 +65,7 @@ def choose(default: Path, named: Path | None, resume: bool, force: bool) -> RunD
 def _named(path: Path, resume: bool, force: bool) -> RunDir:
     if resume:
         if not holds_run(path):
-            raise ConfigError(f"--resume: no checkpoint at {path / CHECKPOINT}")
+            raise ConfigError(f"--resume: no checkpoint at {RunLayout(path).last_checkpoint}")
         return RunDir(path)
     if not holds_run(path):
         return RunDir(path)

@@ -13,10 +13,8 @@ from typing import Any
 
 import yaml
 
+from vpkit.engine.run_layout import RunLayout
 from vpkit.errors import ConfigError
-
-#: What makes a folder a run directory.
-CONFIG = "config.yaml"
 
 
 def find_runs(root: Path) -> list[Path]:
@@ -24,21 +22,22 @@ def find_runs(root: Path) -> list[Path]:
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"{root}: no such folder")
-    if (root / CONFIG).is_file():
+    if RunLayout(root).config.is_file():
         return [root]
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / CONFIG).is_file())
+    return sorted(p for p in root.iterdir() if p.is_dir() and RunLayout(p).config.is_file())
 
 
 def describe(run_dir: Path) -> dict[str, Any]:
     """One run: name, step and planned steps, state, when it last changed, last metrics, size on disk."""
     from vpkit.engine.train import run_state
 
-    steps = _planned_steps(run_dir)
+    layout = RunLayout(run_dir)
+    steps = _planned_steps(layout)
     state = run_state.read(run_dir)
     if state is not None:
         step, status = state.get("step"), state.get("state")
     else:  # a run from before status.json: its logs tell the step
-        step = _last(run_dir / "log.jsonl").get("step")
+        step = _last(layout.log).get("step")
         status = run_state.FINISHED if step is not None and step == steps else run_state.INTERRUPTED
     files = [p for p in run_dir.rglob("*") if p.is_file()]
     return {
@@ -47,24 +46,24 @@ def describe(run_dir: Path) -> dict[str, Any]:
         "steps": steps,
         "status": status,
         "updated": _when(max((p.stat().st_mtime for p in files), default=None)),
-        "metrics": _metrics(run_dir),
+        "metrics": _metrics(layout),
         "bytes": sum(p.stat().st_size for p in files),
     }
 
 
-def _planned_steps(run_dir: Path) -> int | None:
+def _planned_steps(layout: RunLayout) -> int | None:
     try:
-        config = yaml.safe_load((run_dir / CONFIG).read_text(encoding="utf-8"))
+        config = yaml.safe_load(layout.config.read_text(encoding="utf-8"))
         return int(config["train"]["steps"])
     except (OSError, ValueError, TypeError, KeyError, yaml.YAMLError):
         return None
 
 
-def _metrics(run_dir: Path) -> dict[str, float]:
+def _metrics(layout: RunLayout) -> dict[str, float]:
     """The latest numbers: ``metrics.json`` (``vpkit evaluate``) over the last line of ``metrics.jsonl``."""
-    values = {k: v for k, v in _last(run_dir / "metrics.jsonl").items() if k not in ("step", "protocol")}
+    values = {k: v for k, v in _last(layout.metrics_log).items() if k not in ("step", "protocol")}
     try:
-        evaluated = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")).get("metrics", {})
+        evaluated = json.loads(layout.evaluation.read_text(encoding="utf-8")).get("metrics", {})
     except (OSError, ValueError, AttributeError):
         evaluated = {}
     for name, result in evaluated.items() if isinstance(evaluated, dict) else ():
@@ -104,4 +103,6 @@ def table(runs: list[dict[str, Any]]) -> list[str]:
         updated = (run["updated"] or "")[:16].replace("T", " ")
         rows.append((run["run"], progress, run["status"] or "?", size(run["bytes"]), updated, metrics))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip() for row in rows]
+    return [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip() for row in rows
+    ]

@@ -36,7 +36,7 @@ def sample_grid(
     output: Path,
     count: int = 16,
     seed: int | None = None,
-    checkpoint: Path | None = None,
+    checkpoint: str | Path = "last",
     device: str = "auto",
 ) -> Path:
     """Write a grid of ``count`` generated videos (one per row, parts beside) to ``output``."""
@@ -45,7 +45,7 @@ def sample_grid(
     real = condition = None
     if trained.generator.conditional:
         real = clips_to_tensor(real_clips(trained.run, count, seed))
-        condition = real[:, :, 0]
+        condition = real[:, :, : trained.run.clip.context]
     generated = generate(trained.generator, count, condition, seed, trained.precision)
-    _, columns = sample_columns(generated, real)
+    _, columns = sample_columns(generated, condition, real)
     return write_video(output, make_grid(columns), trained.run.config.train.fps)

@@ -9,17 +9,56 @@ from vpkit.engine.evaluate.baselines import verdict
 
 def results_table(results: dict[str, dict[str, Any]]) -> list[str]:
     """One row per metric with its 95% interval; with baselines (``vpkit evaluate``), a column for
-    each and a line per metric that says which of them the model beats."""
-    baselines = list(dict.fromkeys(b for result in results.values() for b in result.get("baselines", {})))
+    each and a line per metric that says which of them the model beats. For K samples per context
+    the model's column is mean-of-K and a column beside it best-of-K; then a line on the diversity,
+    one on the motion statistics and one on each shuffle check."""
+    rows = {name: result for name, result in results.items() if name not in LINES_ONLY}
+    baselines = list(dict.fromkeys(b for result in rows.values() for b in result.get("baselines", {})))
+    best = any("best_of_k" in result for result in rows.values())
     header = "".join(f" {b:>12}" for b in baselines)
-    lines = [f"{'metric':<8} {'model' if baselines else 'value':>12}  {'95% interval':<25}{header}  videos"]
-    for name, result in results.items():
+    model = "mean of K" if best else "model" if baselines else "value"
+    best_header = f" {'best of K':>12}" if best else ""
+    lines = [f"{'metric':<8} {model:>12}  {'95% interval':<25}{best_header}{header}  videos"]
+    for name, result in rows.items():
         count = result.get("videos") or f"{result.get('real_videos')} real / {result.get('generated_videos')} generated"
         scores = result.get("baselines", {})
         cells = "".join(f" {scores[b][name]:>12.4f}" if b in scores else f" {'-':>12}" for b in baselines)
-        lines.append(f"{name:<8} {result[name]:>12.4f}  {interval(result.get('ci95')):<25}{cells}  {count}")
-    lines += [f"{name}: {verdict(result['baselines'])}" for name, result in results.items() if result.get("baselines")]
+        best_cell = ""
+        if best:
+            best_cell = f" {result['best_of_k']['value']:>12.4f}" if "best_of_k" in result else f" {'-':>12}"
+        lines.append(f"{name:<8} {result[name]:>12.4f}  {interval(result.get('ci95')):<25}{best_cell}{cells}  {count}")
+    lines += [f"{name}: {verdict(result['baselines'])}" for name, result in rows.items() if result.get("baselines")]
+    if "diversity" in results:
+        lines.append(diversity_line(results["diversity"]))
+    if "motion" in results:
+        lines.append(motion_line(results["motion"]))
+    lines += [
+        f"{name} shuffle check: {result['shuffle_check'][name]:.4f} against its own videos shuffled in time "
+        f"(noise {result['shuffle_check']['noise']:.4f}): {result['shuffle_check']['says']}"
+        for name, result in rows.items()
+        if "shuffle_check" in result
+    ]
     return lines
+
+
+#: Entries shown as a line of their own rather than as a row.
+LINES_ONLY = ("diversity",)
+
+
+def diversity_line(result: dict[str, Any]) -> str:
+    lpips = f"LPIPS {result['lpips']:.4f}, " if "lpips" in result else ""
+    line = f"diversity: {lpips}L1 {result['l1']:.3f} levels between two samples of each context"
+    return f"{line}; {result['note']}" if "note" in result else line
+
+
+def motion_line(result: dict[str, Any]) -> str:
+    share, real_share = result["moving_share"], result["real_moving_share"]
+    share_ratio = f"{share / real_share:.2f}x" if real_share else "-"
+    return (
+        f"motion: {result['motion']:.2f}x the real clips' energy ({result['energy']:.2f} vs "
+        f"{result['real_energy']:.2f} levels per frame), moving share {share_ratio} ({100 * share:.2f}% vs "
+        f"{100 * real_share:.2f}%), static samples {100 * result['static_share']:.0f}%: {result['verdict']}"
+    )
 
 
 def warnings(results: dict[str, dict[str, Any]]) -> list[str]:

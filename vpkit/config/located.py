@@ -11,6 +11,10 @@ from vpkit.config.positions import line_of
 from vpkit.errors import ConfigError, cut, shown
 from vpkit.suggest import did_you_mean
 
+#: Errors a message lists before it only counts the rest: a run file with thousands of mistakes
+#: (a pasted block, a generated file) gets a screenful, not thousands of lines.
+SHOWN_ERRORS = 10
+
 
 class LocatedErrors:
     """Collects errors as ``file:line: yaml.path: message`` lines."""
@@ -30,7 +34,9 @@ class LocatedErrors:
 
     def raise_if_any(self) -> None:
         if self.messages:
-            raise ConfigError("\n".join(self.messages))
+            more = len(self.messages) - SHOWN_ERRORS
+            tail = [f"... and {more} more errors"] if more > 0 else []
+            raise ConfigError("\n".join([*self.messages[:SHOWN_ERRORS], *tail]))
 
 
 def report_validation(errors: LocatedErrors, exc: ValidationError, model: type[BaseModel], prefix: tuple) -> None:

@@ -100,7 +100,7 @@ def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
     except ValidationError as exc:
         report_validation(errors, exc, RunConfig, ())
         errors.raise_if_any()
-    clip = ClipSpec(config.clip.frames, config.clip.size)
+    clip = ClipSpec(config.clip.frames, config.clip.size, config.clip.context)
     resolved = {}
     for kind in KINDS.values():
         block = _block_at(config, kind.run_file)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from vpkit.components import KINDS, Options
 from vpkit.devices import check_device
@@ -22,6 +22,21 @@ BLOCK_LISTS: dict[str, str] = {kind.run_file[0]: kind.name for kind in KINDS.val
 class ClipConfig(Options):
     frames: int = Field(32, gt=0, description="Frames per clip.")
     size: int = Field(64, gt=0, description="Height and width of every frame, in pixels.")
+    context: int = Field(
+        1,
+        ge=1,
+        description="Real frames a conditional generator is given (1: a single image; 2 shows velocity); it "
+        "predicts the rest, and paired metrics score only the predicted frames. Unconditional models ignore it.",
+    )
+
+    @model_validator(mode="after")
+    def _context_leaves_frames_to_predict(self) -> ClipConfig:
+        if self.context >= self.frames:
+            raise ValueError(
+                "context must be below frames, to leave frames to predict; "
+                f"got context {self.context}, frames {self.frames}"
+            )
+        return self
 
 
 class ComponentBlock(Options):
@@ -152,6 +167,10 @@ class TrainConfig(Options):
 
 #: Bootstrap resamples behind a confidence interval, unless the run file says otherwise.
 RESAMPLES = 1000
+#: Predictions per context (K) unless the run file says otherwise: enough for a diversity and a
+#: best-of-K that differs from the mean, and a CPU evaluation of the conditional quickstart
+#: (64 contexts, SSIM, PSNR, LPIPS and FVD) stays under two minutes (docs/metrics.md).
+SAMPLES = 4
 
 
 class EvaluationConfig(Options):
@@ -166,6 +185,13 @@ class EvaluationConfig(Options):
     )
     best: str | None = Field(None, description="Metric that picks checkpoints/best.pt; default the first of metrics.")
     batch_size: int = Field(16, gt=0, description="Videos generated per batch during evaluation.")
+    samples: int = Field(
+        SAMPLES,
+        ge=1,
+        le=1000,
+        description="Predictions per context, each from its own seeded noise (conditional models): paired metrics "
+        "report best-of-K and mean-of-K, and two samples of each context give the diversity.",
+    )
     resamples: int = Field(
         RESAMPLES, ge=2, description="Bootstrap resamples behind each value's 95% confidence interval."
     )

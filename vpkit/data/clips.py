@@ -185,6 +185,11 @@ class ClipStore:
             raise VpkitError(f"{self.root / MANIFEST}: not a readable clip store ({exc})") from None
         self.clip = ClipSpec(self.manifest["frames"], self.manifest["size"])
 
+    @property
+    def fingerprint(self) -> dict[str, Any]:
+        """What made these clips (the source, its options and the clip shape; see ``prepare.store_fingerprint``)."""
+        return self.manifest["fingerprint"]
+
     @staticmethod
     def is_complete(root: Path, fingerprint: dict[str, Any]) -> bool:
         try:

@@ -67,6 +67,7 @@ def describe_store(store: ClipStore) -> list[str]:
         examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
         lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
     lines.append(
-        f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({store.clip.frames}x{store.clip.size}x{store.clip.size})"
+        f"clips: {summary.clips['train']} train, {summary.clips['val']} val "
+        f"({store.clip.frames}x{store.clip.size}x{store.clip.size})"
     )
     return lines

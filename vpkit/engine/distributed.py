@@ -262,12 +262,6 @@ def wrap(module: nn.Module, device: torch.device, sync_batchnorm: bool) -> nn.Mo
     return nn.parallel.DistributedDataParallel(module, device_ids=ids, forward_sync_buffers=False)
 
 
-def unwrapped(module: nn.Module) -> nn.Module:
-    """The model inside a :func:`wrap` (or a compiled) module: what holds its methods and its state dict."""
-    module = getattr(module, "_orig_mod", module)
-    return module.module if isinstance(module, nn.parallel.DistributedDataParallel) else module
-
-
 @torch.no_grad()
 def average_buffers(module: nn.Module) -> None:
     """Average the floating-point buffers (BatchNorm running statistics) across ranks.

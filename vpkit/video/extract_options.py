@@ -23,7 +23,8 @@ class ExtractOptions(Options):
 
     fps: list[float] = Field(
         default_factory=lambda: [8.0],
-        description="Frame rates to sample at (up to 240); each gives its own clips. A rate above the video's own repeats frames.",
+        description="Frame rates to sample at (up to 240); each gives its own clips. "
+        "A rate above the video's own repeats frames.",
     )
     stride: int | None = Field(None, gt=0, description="Sampled frames between clip starts; default the clip length.")
     max_clips_per_video: int = Field(64, gt=0, description="Cap on clips from one video, spread evenly through it.")

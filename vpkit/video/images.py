@@ -56,7 +56,14 @@ def load_frame(
         raise VpkitError(f"{name}: not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise VpkitError(f"{name}: cannot read the image ({exc})") from None
-    return np.array(ImageOps.fit(rgb, (size, size), Image.Resampling.BICUBIC))  # a writable copy, as torch wants
+    return fit_square(rgb, size)
+
+
+def fit_square(image: Image.Image | np.ndarray, size: int) -> np.ndarray:
+    """An RGB image (or uint8 (H, W, 3) frame) as uint8 (size, size, 3): short side resized, centre-cropped."""
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    return np.array(ImageOps.fit(image, (size, size), Image.Resampling.BICUBIC))  # a writable copy, as torch wants
 
 
 #: Modes of greyscale samples wider than 8 bits: 16-bit PNG and TIFF open as I;16 (or as the

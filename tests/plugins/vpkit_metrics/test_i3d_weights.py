@@ -42,7 +42,8 @@ def test_explicit_path_then_environment(monkeypatch, tmp_path, i3d_weights):
 
 
 def test_a_mirror_downloads_into_the_cache_checked_by_sha256(monkeypatch, tmp_path, i3d_weights, http_server):
-    """weights_url with weights_sha256 of another file: cached under that hash, beside (not over) the pinned file's name."""
+    """weights_url with weights_sha256 of another file: cached under that hash,
+    beside (not over) the pinned file's name."""
     monkeypatch.delenv("VPKIT_I3D_WEIGHTS", raising=False)
     monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
     url = http_server.serve(

@@ -28,7 +28,8 @@ def test_skvideo_measure_works_on_this_numpy():
         "missing = [n for n in ('int', 'float') if n not in np.__dict__]\n"
         "m = measure()\n"
         "a = np.random.default_rng(0).integers(0, 256, (2, 32, 32, 1)).astype(float)\n"
-        "print(json.dumps([missing, m.ssim(a, a).tolist(), m.psnr(a, a + 1).tolist(), np.int is int, np.float is float]))\n"
+        "print(json.dumps([missing, m.ssim(a, a).tolist(), m.psnr(a, a + 1).tolist(), "
+        "np.int is int, np.float is float]))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     missing, ssim, psnr, int_ok, float_ok = json.loads(run.stdout)

@@ -3,19 +3,20 @@ import pytest
 import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
-from vpkit_videogan.future import VideoGANFutureGenerator, first_frame_error
+from vpkit_videogan.future import VideoGANFutureGenerator, context_error
 from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
 
 
-def make(frames=4, size=16, **options):
+def make(frames=4, size=16, context=1, **options):
     options.setdefault("width", 0.25)
-    return VideoGANFutureGenerator(VideoGANFutureGenerator.Config(**options), ClipSpec(frames, size))
+    return VideoGANFutureGenerator(VideoGANFutureGenerator.Config(**options), ClipSpec(frames, size, context))
 
 
-def frames(count=2, size=16, seed=0):
-    return torch.rand(count, 3, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+def frames(count=2, size=16, seed=0, context=1):
+    """``count`` contexts of ``context`` random frames, (count, 3, context, size, size)."""
+    return torch.rand(count, 3, context, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
 
 
 @pytest.mark.parametrize("clip_frames, size", [(4, 16), (16, 32), (32, 32)])
@@ -33,8 +34,8 @@ def test_output_shapes_and_ranges(clip_frames, size):
 
 
 def test_paper_network_at_64():
-    """Width 2 at 32 x 64 x 64 is the reference network: 1024 x 4 x 4 code, 1024 x 2 x 4 x 4 after the first
-    3-D layer."""
+    """Width 2 at 32 x 64 x 64 is the reference network:
+    1024 x 4 x 4 code, 1024 x 2 x 4 x 4 after the first 3-D layer."""
     model = VideoGANFutureGenerator(VideoGANFutureGenerator.Config(), ClipSpec(32, 64)).eval()
     encoder_convs = [m for m in model.encoder if isinstance(m, nn.Conv2d)]
     assert [(c.in_channels, c.out_channels) for c in encoder_convs] == [(3, 128), (128, 256), (256, 512), (512, 1024)]
@@ -49,7 +50,7 @@ def test_paper_network_at_64():
         (128, 3),
     ]
     with torch.no_grad():
-        code = model.encoder(frames(1, 64))
+        code = model.encoder(frames(1, 64)[:, :, 0])
         assert code.shape == (1, 1024, 4, 4)
         assert model.foreground[:3](code.unsqueeze(2)).shape == (1, 1024, 2, 4, 4)
 
@@ -79,39 +80,39 @@ def test_no_noise():
 
 def test_needs_a_condition():
     model = make()
-    with pytest.raises(ValueError, match="needs the first frame"):
+    with pytest.raises(ValueError, match="needs the context frames"):
         model(model.sample_latent(2))
 
 
 def test_reconstruction_zero_when_first_frame_equals_input_and_grows_otherwise():
     video = torch.rand(2, 3, 4, 16, 16) * 2 - 1
-    first = video[:, :, 0].clone()
-    assert first_frame_error(video, first) == 0
-    errors = [first_frame_error(video, first + shift).item() for shift in (0.1, 0.2, 0.4)]
+    first = video[:, :, :1].clone()
+    assert context_error(video, first) == 0
+    errors = [context_error(video, first + shift).item() for shift in (0.1, 0.2, 0.4)]
     assert errors == pytest.approx([0.1, 0.2, 0.4])
 
 
 def test_reconstruction_loss_is_weighted_and_reaches_the_encoder():
-    model = make(first_frame_weight=3.0)
+    model = make(context_weight=3.0)
     condition = frames()
     out = model(model.sample_latent(2), condition)
-    assert set(out.losses) == {"first_frame"}
-    expected = 3.0 * (out.video[:, :, 0] - condition).abs().mean()
-    assert torch.allclose(out.losses["first_frame"], expected)
-    out.losses["first_frame"].backward()
+    assert set(out.losses) == {"context"}
+    expected = 3.0 * (out.video[:, :, :1] - condition).abs().mean()
+    assert torch.allclose(out.losses["context"], expected)
+    out.losses["context"].backward()
     assert model.encoder[0].weight.grad.abs().sum() > 0
 
 
 def test_losses_are_configurable():
     condition = frames()
-    out = make(first_frame_weight=0.0, mask_penalty=0.5)(torch.empty(2, 0), condition)
+    out = make(context_weight=0.0, mask_penalty=0.5)(torch.empty(2, 0), condition)
     assert set(out.losses) == {"mask_l1"}
     assert torch.allclose(out.losses["mask_l1"], 0.5 * out.parts["mask"].mean())
 
 
 def test_defaults_are_the_reference_code():
     config = VideoGANFutureGenerator.Config()
-    assert (config.width, config.first_frame_weight, config.mask_penalty) == (2.0, 10.0, 0.0)
+    assert (config.width, config.context_weight, config.mask_penalty) == (2.0, 10.0, 0.0)
     assert (config.background, config.mask_bias, config.skips, config.init) == ("learned", 0.0, False, "paper")
     assert (config.upsample, config.mask_max, config.noise, config.foreground) == ("transposed", 1.0, 0, "generated")
     assert VideoGANFutureGenerator.conditional is True
@@ -122,7 +123,7 @@ def test_defaults_are_the_reference_code():
     "options",
     [
         {"width": 0},
-        {"first_frame_weight": -1},
+        {"context_weight": -1},
         {"mask_penalty": -0.1},
         {"latent_dim": 100},
         {"mask_max": 0},
@@ -161,7 +162,7 @@ def test_skips_reach_the_video_from_every_encoder_level():
 
 
 def copy_first_frame(condition, frames_count):
-    return condition.unsqueeze(2).expand(-1, -1, frames_count, -1, -1)
+    return condition[:, :, -1:].expand(-1, -1, frames_count, -1, -1)
 
 
 @pytest.mark.parametrize("skips", [False, True])
@@ -180,7 +181,7 @@ def test_residual_background_starts_as_the_input_frame():
     condition = frames()
     with torch.no_grad():
         out = model(model.sample_latent(2), condition)
-    assert torch.equal(out.parts["background"], condition)
+    assert torch.equal(out.parts["background"], condition[:, :, -1])
     assert out.parts["mask"].max() < 0.05
     assert (out.video - copy_first_frame(condition, 4)).abs().mean() < 0.05
 
@@ -227,7 +228,7 @@ def test_resize_upsampling_keeps_the_mask_bias_and_the_zero_residual():
     condition = frames()
     with torch.no_grad():
         out = model(model.sample_latent(2), condition)
-    assert torch.equal(out.parts["background"], condition)
+    assert torch.equal(out.parts["background"], condition[:, :, -1])
     assert out.parts["mask"].max() < 0.05
 
 
@@ -248,7 +249,7 @@ def test_mask_max_bounds_the_mask_and_the_video_stays_its_composition():
 def test_noise_makes_several_futures_of_one_frame():
     model = make(noise=8, init="default").eval()
     assert model.sample_latent(3, torch.Generator().manual_seed(0)).shape == (3, 8)
-    condition = frames(1).expand(2, -1, -1, -1)
+    condition = frames(1).expand(2, -1, -1, -1, -1)
     with torch.no_grad():
         z = model.sample_latent(2, torch.Generator().manual_seed(0))
         out = model(z, condition)
@@ -300,6 +301,20 @@ def test_the_warp_learns_from_the_video():
     assert model.encoder[0].weight.grad.abs().sum() > 0
 
 
-def test_the_old_name_of_the_first_frame_weight_says_its_new_name():
-    with pytest.raises(pydantic.ValidationError, match="lambda_rec was renamed first_frame_weight"):
+def test_the_old_name_of_the_context_weight_says_its_new_name():
+    with pytest.raises(pydantic.ValidationError, match="lambda_rec was renamed context_weight"):
         VideoGANFutureGenerator.Config(lambda_rec=10.0)
+
+
+@pytest.mark.parametrize("background", ["learned", "input", "input_residual"])
+def test_two_context_frames_enter_the_encoder_stacked_and_the_background_starts_from_the_last(background):
+    model = make(context=2, background=background, init="default", mask_bias=-4.0).eval()
+    assert model.encoder[0].in_channels == 6
+    condition = frames(context=2)
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+        moved = model(model.sample_latent(2), torch.cat([condition[:, :, :1].flip(0), condition[:, :, 1:]], 2))
+    assert out.video.shape == (2, 3, 4, 16, 16)
+    if background != "learned":
+        assert torch.equal(out.parts["background"], condition[:, :, -1])
+    assert not torch.allclose(out.parts["mask"], moved.parts["mask"])  # the earlier frame matters too

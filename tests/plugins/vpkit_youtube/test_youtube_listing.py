@@ -75,7 +75,10 @@ def test_playlist_entries_are_expanded_and_filtered(tmp_path, http_server, media
     body = media["plain"].read_bytes()
     http_server.serve("/a.mp4", body=body)
     http_server.serve("/b.mp4", body=body)
-    page = b"<html><head><title>Two games</title></head><body><video src='a.mp4'></video><video src='b.mp4'></video></body></html>"
+    page = (
+        b"<html><head><title>Two games</title></head>"
+        b"<body><video src='a.mp4'></video><video src='b.mp4'></video></body></html>"
+    )
     url = http_server.serve("/games.html", body=page, content_type="text/html")
     writer = prepare(tmp_path, urls=[url], val_fraction=0)
     assert [s["key"] for s in writer.manifest["shards"]] == ["HTML5MediaEmbed-games-1", "HTML5MediaEmbed-games-2"]

@@ -46,7 +46,7 @@ def assert_user_error(result, *names: str) -> None:
 def test_conditional_run_writes_checkpoint_and_side_by_side_samples(future_run):
     assert (future_run / "checkpoints" / "last.pt").is_file()
     log = (future_run / "log.jsonl").read_text()
-    assert '"loss_g_first_frame"' in log
+    assert '"loss_g_context"' in log
     grid = frames_of(future_run / "samples" / "step_000003.gif")
     # 2 rows; columns: input, prediction, real, foreground, mask, background
     assert grid[0].shape == (2 + 2 * 18, 2 + 6 * 18, 3)

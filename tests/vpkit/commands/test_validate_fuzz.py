@@ -265,7 +265,8 @@ def campaign(cases: int, folder: Path) -> None:
     print(f"cases: {len(outcomes)}")
     print(f"exit codes: {dict(sorted(Counter(o.exit_code for o, _, _ in outcomes if not o.error).items()))}")
     print(
-        f"tracebacks: {sum(crashes.values())} (stopped after {SECONDS} s: {sum(1 for o, _, _ in outcomes if o.seconds >= SECONDS)})"
+        f"tracebacks: {sum(crashes.values())} "
+        f"(stopped after {SECONDS} s: {sum(1 for o, _, _ in outcomes if o.seconds >= SECONDS)})"
     )
     for last_line, count in crashes.most_common():
         print(f"  {count} x {last_line}")

@@ -26,7 +26,7 @@ def test_valid_file_resolves_components_and_defaults(write_yaml):
     run = load_run(write_yaml(GOOD))
     assert run.generator.cls.name == "videogan" and run.generator.config.width == 0.25
     assert run.discriminator.config.width == 1.0  # bare string is shorthand for {name: ...}
-    assert (run.clip.frames, run.clip.size) == (16, 32)
+    assert (run.clip.frames, run.clip.size, run.clip.context) == (16, 32, 1)
     assert run.config.train.lr == 2e-4 and run.config.train.betas == (0.5, 0.999)
     resolved = run.resolved_dict()
     assert resolved["model"]["generator"] == {
@@ -70,7 +70,8 @@ def test_unknown_component_option_suggests(write_yaml):
 def test_unknown_plugin_name(write_yaml):
     path = write_yaml(GOOD.replace("{name: videogan, width", "{name: videogna, width"))
     assert error_of(path) == (
-        "run.yaml:4: model.generator.name: unknown generator 'videogna' (did you mean 'videogan'?); available: videogan, videogan_future"
+        "run.yaml:4: model.generator.name: unknown generator 'videogna' (did you mean 'videogan'?); "
+        "available: videogan, videogan_future"
     )
 
 
@@ -150,11 +151,18 @@ def test_set_metrics_as_a_list_of_names(write_yaml):
         ("model.discriminator.width=.inf", "--set model.discriminator.width: input should be a finite number, got inf"),
         ("train.fps=1.0e-300", "--set train.fps: must be >= 0.1, got 1e-300"),
         ("train.fps=1.0e+300", "--set train.fps: must be <= 240.0, got 1e+300"),
+        ("clip.context=0", "--set clip.context: must be >= 1, got 0"),
         ('output.dir="runs/a\\0b"', "--set output.dir: a path cannot hold a NUL character, got 'runs/a\\x00b'"),
     ],
 )
 def test_validation_refuses_what_a_run_cannot_do(write_yaml, override, message):
     assert error_of(write_yaml(GOOD), [override]) == message
+
+
+def test_context_leaves_frames_to_predict(write_yaml):
+    message = "run.yaml:1: clip: context must be below frames, to leave frames to predict; got context 16, frames 16"
+    assert error_of(write_yaml(GOOD), ["clip.context=16"]) == message
+    assert load_run(write_yaml(GOOD), ["clip.context=2"]).clip.context == 2
 
 
 def test_a_long_value_is_cut_in_the_message(write_yaml):
@@ -177,3 +185,25 @@ def test_hostile_yaml_is_reported_with_file_and_line(write_yaml):
     path = write_yaml("")
     path.write_bytes(GOOD.encode().replace(b"steps: 10", b"steps: \xe9"))
     assert error_of(path) == "run.yaml:7: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+
+
+def test_thousands_of_errors_show_the_first_few_and_a_count(write_yaml):
+    """5,000 unknown keys: `vpkit validate` prints ten of them and how many more, not 5,000 lines."""
+    from click.testing import CliRunner
+
+    from vpkit.commands.cli import cli
+    from vpkit.config.located import SHOWN_ERRORS
+
+    unknown = "".join(f"  key_{i}: 1\n" for i in range(5000))
+    path = write_yaml(GOOD + unknown)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 2 and len(lines) == SHOWN_ERRORS + 1, result.output[:2000]
+    assert lines[0].startswith("Error: run.yaml:9: train.key_0: unknown key 'key_0'; allowed: ")
+    assert lines[SHOWN_ERRORS - 1].startswith(f"run.yaml:{8 + SHOWN_ERRORS}: train.key_{SHOWN_ERRORS - 1}: unknown key")
+    assert lines[-1] == f"... and {5000 - SHOWN_ERRORS} more errors"
+
+
+def test_a_few_errors_are_all_shown(write_yaml):
+    path = write_yaml(GOOD.replace("steps: 10", "stpes: 10").replace("batch_size: 4", "batch_sise: 4"))
+    assert error_of(path).count("\n") == 1 and "more errors" not in error_of(path)

@@ -53,7 +53,7 @@ class LinearGenerator(Generator):
     def forward(self, z, condition=None):
         c = self.clip
         motion = self.net(z).view(-1, 3, c.frames, c.size, c.size)
-        return GeneratorOutput(torch.tanh(motion + self.mix * condition.unsqueeze(2)))
+        return GeneratorOutput(torch.tanh(motion + self.mix * condition[:, :, -1:]))
 
 
 class LinearDiscriminator(Discriminator):

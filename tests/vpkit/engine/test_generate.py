@@ -28,10 +28,10 @@ def test_generate_each_gives_every_seed_the_video_it_gets_alone():
 def test_generate_each_conditional_pairs_each_seed_with_its_frame():
     torch.manual_seed(0)
     generator = VideoGANFutureGenerator(VideoGANFutureGenerator.Config(width=0.125), CLIP).eval()
-    frames = torch.rand(2, 3, 16, 16) * 2 - 1
+    frames = torch.rand(2, 3, 1, 16, 16) * 2 - 1
     together = generate_each(generator, [0, 1], frames)
     for i in range(2):
         alone = generate(generator, 1, frames[i : i + 1], seed=i)
         torch.testing.assert_close(together.video[i : i + 1], alone.video, atol=1e-5, rtol=0)
-    with pytest.raises(ValueError, match="conditional: it needs first frames"):
+    with pytest.raises(ValueError, match="conditional: it needs context frames"):
         generate_each(generator, [0])

@@ -196,7 +196,8 @@ def test_vp9_webm_gives_clips(tmp_path, make_video):
         (
             "text",
             "cannot decode (not a video, or a codec neither decord nor ffmpeg reads)",
-            "decord: Error reading text.mp4; ffmpeg: Error opening input files: Invalid data found when processing input",
+            "decord: Error reading text.mp4; "
+            "ffmpeg: Error opening input files: Invalid data found when processing input",
         ),
         ("truncated_faststart", "cannot decode all frames (truncated?)", "1 of 72 frames decode; decord: "),
         ("short", "shorter than one clip", "0.2 s"),

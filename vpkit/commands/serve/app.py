@@ -25,11 +25,11 @@ from starlette.exceptions import HTTPException
 
 from vpkit import __version__
 from vpkit.components import GeneratorOutput
-from vpkit.engine.train.grids import as_video, make_grid, output_columns, sample_columns
+from vpkit.engine.train.grids import make_grid, sample_columns
 from vpkit.errors import VpkitError
 from vpkit.suggest import did_you_mean
+from vpkit.video.context import upload_context
 from vpkit.video.files import clips_to_tensor, tensor_to_clips
-from vpkit.video.images import load_frame
 
 from .inference import InferenceWorker
 from .limits import MAX_PIXELS, MAX_SAMPLES, MAX_SEED, MAX_UPLOAD_BYTES, BodyLimit
@@ -48,7 +48,8 @@ class Problem(BaseModel):
 VIDEO_RESPONSES = {
     200: {
         "content": {media: {} for media in MEDIA_TYPES.values()},
-        "description": "The video. `X-Vpkit-Seed` holds the seed used; `X-Vpkit-Columns` names the columns left to right.",
+        "description": "The video. `X-Vpkit-Seed` holds the seed used; "
+        "`X-Vpkit-Columns` names the columns left to right.",
     },
     400: {"model": Problem},
     404: {"model": Problem},
@@ -108,8 +109,12 @@ def create_app(models: dict[str, ServedModel], max_upload_bytes: int = MAX_UPLOA
     async def predict(
         name: str,
         image: Annotated[
-            UploadFile,
-            File(description="The photo: any image Pillow reads; resized and centre-cropped to the model's size."),
+            list[UploadFile],
+            File(
+                description="The photo: any image Pillow reads; resized and centre-cropped to the model's size. "
+                "A model with k > 1 context frames (`context` in /api/models) takes k photos in order (the field "
+                "repeated), or one short video (its first k frames)."
+            ),
         ],
         format: Format = "gif",
         parts: Annotated[
@@ -123,16 +128,14 @@ def create_app(models: dict[str, ServedModel], max_upload_bytes: int = MAX_UPLOA
             raise HTTPException(
                 400, f"model {name!r} is unconditional and cannot start from an image; use /api/models/{name}/sample"
             )
-        label = (image.filename or "upload")[:100]
-        frame = await run_in_threadpool(
-            load_frame, image.file, model.trained.run.clip.size, name=label, max_pixels=MAX_PIXELS
-        )
-        condition = clips_to_tensor(frame[None, None])[0, :, 0]
+        clip = model.trained.run.clip
+        files = [((upload.filename or "upload")[:100], upload.file) for upload in image]
+        frames = await run_in_threadpool(upload_context, files, clip.size, clip.context, MAX_PIXELS)
+        condition = clips_to_tensor(frames[None])[0]
         seed = _seed(seed)
         output = await asyncio.wrap_future(worker.predict(model, condition, seed))
         if parts:
-            names, columns = output_columns(output)
-            names, columns = ["input", *names], [as_video(condition[None], model.trained.run.clip.frames), *columns]
+            names, columns = sample_columns(output, condition[None])
             frames = await run_in_threadpool(make_grid, columns)
         else:
             names, frames = ["video"], tensor_to_clips(output.video)[0]

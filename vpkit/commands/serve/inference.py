@@ -64,7 +64,7 @@ class InferenceWorker:
             self._thread.join()
 
     def predict(self, model: ServedModel, condition: torch.Tensor, seed: int) -> Future[GeneratorOutput]:
-        """The video that follows one first frame (3, H, W): a batch of one in the result."""
+        """The video that follows one context (3, k, H, W): a batch of one in the result."""
         return self._submit(_Job(model, seed, condition, 1, Future()))
 
     def sample(self, model: ServedModel, count: int, seed: int) -> Future[GeneratorOutput]:

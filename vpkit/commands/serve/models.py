@@ -15,9 +15,6 @@ from vpkit.engine.generate import TrainedGenerator, generate, load_generator
 from vpkit.engine.train.grids import output_columns
 from vpkit.errors import VpkitError
 
-#: Which checkpoint of each run to serve: checkpoints/<name>.pt.
-CHECKPOINTS = ("last", "best")
-
 
 @dataclass
 class ServedModel:
@@ -40,6 +37,7 @@ class ServedModel:
             "kind": "conditional" if self.conditional else "unconditional",
             "generator": self.trained.generator.name,
             "frames": run.clip.frames,
+            "context": run.clip.context,
             "size": run.clip.size,
             "fps": run.config.train.fps,
             "step": self.trained.step,
@@ -49,7 +47,8 @@ class ServedModel:
 
 
 def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "auto") -> dict[str, ServedModel]:
-    """Load every run's generator once; a user error for an unusable run or two runs with one name."""
+    """Load every run's generator once from its ``checkpoint`` (``last``, ``best`` or a path, as for
+    every command); a user error for an unusable run or two runs with one name."""
     models: dict[str, ServedModel] = {}
     where: dict[str, Path] = {}
     for run_dir in run_dirs:
@@ -58,7 +57,7 @@ def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "a
             raise VpkitError(
                 f"{where[name]} and {run_dir} would both be served as {name!r}; give the runs different folder names"
             )
-        trained = load_generator(run_dir, Path(run_dir) / "checkpoints" / f"{checkpoint}.pt", device)
+        trained = load_generator(run_dir, checkpoint, device)
         models[name], where[name] = ServedModel(name, trained, _part_names(trained)), run_dir
     return models
 
@@ -66,7 +65,7 @@ def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "a
 def _part_names(trained: TrainedGenerator) -> list[str]:
     """The showable parts, from one generation (which also warms the model up before the first request)."""
     clip = trained.run.clip
-    condition = torch.zeros(1, 3, clip.size, clip.size) if trained.generator.conditional else None
+    condition = torch.zeros(1, 3, clip.context, clip.size, clip.size) if trained.generator.conditional else None
     with torch.inference_mode():
         names, _ = output_columns(generate(trained.generator, 1, condition, seed=0))
     return names[1:]

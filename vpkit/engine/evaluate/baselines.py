@@ -3,11 +3,12 @@
 A metric's value means little alone: an SSIM of 0.76 is good or bad depending on what copying
 the input frame scores on the same clips. So every evaluation also scores videos that need no
 model, on the same clips, through the same metric objects and the same protocol as the
-model's videos (paired metrics compare frames 1..T-1; distributional ones see whole clips).
-They are defined here once, for every metric, bundled or third-party:
+model's videos (paired metrics compare the predicted frames k..T-1; distributional ones see
+whole clips). They are defined here once, for every metric, bundled or third-party:
 
-- ``copy_first`` (conditional models, every metric): each evaluation clip's frame 0 repeated
-  over all its frames, the standard baseline of video prediction.
+- ``copy_last`` (conditional models, every metric): each evaluation clip's k context frames,
+  then the last of them held over the rest of the clip, the standard baseline of video
+  prediction (Mathieu et al. 2016); for k = 1 it is "copy the first frame".
 - ``static`` (distributional metrics): frame 0 of N real clips of the other split, held
   still: real appearance, no motion.
 - ``mean_frame`` (distributional metrics): the mean frame of those N clips, one still video
@@ -46,6 +47,7 @@ class BaselineInputs:
     real: torch.Tensor
     reference: torch.Tensor | None
     mean_frame: torch.Tensor | None  # (3, H, W)
+    context: int = 1
 
 
 def held(frames: torch.Tensor, length: int) -> torch.Tensor:
@@ -54,10 +56,15 @@ def held(frames: torch.Tensor, length: int) -> torch.Tensor:
     return frames.unsqueeze(2).repeat(1, 1, length, 1, 1)
 
 
+def copy_last(real: torch.Tensor, context: int) -> torch.Tensor:
+    """The clips' ``context`` first frames, then the last of them held to the clips' length."""
+    return torch.cat([real[:, :, :context], held(real[:, :, context - 1], real.shape[2] - context)], dim=2)
+
+
 @dataclass(frozen=True)
 class Baseline:
     name: str
-    #: What its videos are; ``{n}``, ``{other}`` and ``{frames}`` are filled in.
+    #: What its videos are; ``{n}``, ``{other}``, ``{frames}`` and ``{context}`` are filled in.
     what: str
     every_metric: bool  # False: distributional metrics only
     conditional_only: bool
@@ -71,18 +78,18 @@ class Baseline:
             and (have_reference or not self.uses_reference)
         )
 
-    def describe(self, count: int, split: str, frames: int) -> str:
-        return self.what.format(n=count, other=OTHER_SPLIT[split], frames=frames)
+    def describe(self, count: int, split: str, frames: int, context: int = 1) -> str:
+        return self.what.format(n=count, other=OTHER_SPLIT[split], frames=frames, context=context)
 
 
 BASELINES = (
     Baseline(
-        "copy_first",
-        "each evaluation clip's frame 0, repeated over its {frames} frames",
+        "copy_last",
+        "each evaluation clip's {context} context frame(s), the last one held to its {frames} frames",
         every_metric=True,
         conditional_only=True,
         uses_reference=False,
-        make=lambda b: held(b.real[:, :, 0], b.real.shape[2]),
+        make=lambda b: copy_last(b.real, b.context),
     ),
     Baseline(
         "static",
@@ -149,7 +156,10 @@ class ReferenceClips:
 
 
 def model_beats(metric: Metric, model: float, baseline: float) -> bool:
-    """Strictly better: a model that only ties a baseline has not beaten it."""
+    """Strictly better: a model that only ties a baseline has not beaten it. With a ``target`` (a
+    motion ratio's 1), better is nearer to it."""
+    if metric.target is not None:
+        return abs(model - metric.target) < abs(baseline - metric.target)
     return model < baseline if metric.lower_is_better else model > baseline
 
 

@@ -94,6 +94,7 @@ class Console:
             print(line, file=self.stream, flush=True)
 
     def banner(self, lines: list[str]) -> None:
+        """The lines :func:`banner_lines` made, before the first step."""
         for line in lines:
             self.say(line)
 
@@ -158,7 +159,7 @@ class Console:
             self.bar.close()
 
 
-def banner(
+def banner_lines(
     run: Run,
     run_dir: Path,
     device,
@@ -169,7 +170,8 @@ def banner(
     changes: list[str] = (),
     processes: int = 1,
 ) -> list[str]:
-    """What a run is about to do, in a few lines: where, on what, with which models, clips and schedule."""
+    """The banner's lines (:meth:`Console.banner` prints them): what a run is about to do, where, on
+    what, with which models, clips and schedule."""
     import torch
 
     train, schedule = run.config.train, run.config.train.schedule

@@ -1,7 +1,7 @@
 """Sample grids: each generated video in a row, with the generator's named parts beside it.
 
-For a conditional generator the row starts with the input frame and puts the real
-continuation right after the prediction.
+For a conditional generator the row starts with the input (the context frames, the last one
+held) and puts the real continuation right after the prediction.
 """
 
 from __future__ import annotations
@@ -39,18 +39,26 @@ def output_columns(output: GeneratorOutput) -> tuple[list[str], list[torch.Tenso
     return names, columns
 
 
-def sample_columns(output: GeneratorOutput, real: torch.Tensor | None = None) -> tuple[list[str], list[torch.Tensor]]:
-    """The columns of a sample grid: :func:`output_columns`, or, given the real clips whose
-    first frames conditioned ``output``, input frame | prediction | real continuation | parts.
+def context_column(context: torch.Tensor, frames: int) -> torch.Tensor:
+    """The context frames (B, 3, k, H, W) as a ``frames``-long video: they play, then the last one is held."""
+    held = context[:, :, -1:].expand(-1, -1, frames - context.shape[2], -1, -1)
+    return torch.cat([context, held], dim=2)
+
+
+def sample_columns(
+    output: GeneratorOutput, context: torch.Tensor | None = None, real: torch.Tensor | None = None
+) -> tuple[list[str], list[torch.Tensor]]:
+    """The columns of a sample grid: :func:`output_columns`, or, given the context frames that
+    conditioned ``output`` (and the real clips they came from), input | prediction | real | parts.
     """
     names, columns = output_columns(output)
-    if real is None:
+    if context is None:
         return names, columns
     frames = output.video.shape[2]
-    return (
-        ["input", names[0], "real", *names[1:]],
-        [as_video(real[:, :, 0], frames), columns[0], real, *columns[1:]],
-    )
+    inputs = [context_column(context, frames), columns[0]]
+    if real is None:
+        return ["input", *names], [*inputs, *columns[1:]]
+    return ["input", names[0], "real", *names[1:]], [*inputs, real, *columns[1:]]
 
 
 def make_grid(columns: list[torch.Tensor]) -> np.ndarray:

@@ -20,8 +20,7 @@ from typing import Any
 
 from vpkit import __version__
 from vpkit.atomic import write_json
-
-FILE = "provenance.json"
+from vpkit.engine.run_layout import RunLayout
 
 
 def git_commit(where: Path) -> dict[str, Any] | None:
@@ -64,7 +63,7 @@ def session(device: Any, step: int, world_size: int = 1) -> dict[str, Any]:
 
 def record(run_dir: Path, device: Any, step: int, world_size: int = 1) -> dict[str, Any]:
     """Add this session to the run's ``provenance.json``; a resumed run keeps the earlier ones."""
-    path = Path(run_dir) / FILE
+    path = RunLayout(run_dir).provenance
     try:
         sessions = json.loads(path.read_text(encoding="utf-8")).get("sessions", []) if step else []
     except (OSError, ValueError, AttributeError):

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from vpkit.config.runfile import Run
-from vpkit.data.prepare import store_fingerprint
 from vpkit.errors import ConfigError
 from vpkit.flat import differences
 
@@ -21,16 +20,15 @@ from vpkit.flat import differences
 SAME_ON_RESUME = ("clip", "model")
 
 
-def check_resume(state: dict[str, Any], run: Run, run_dir: Path) -> list[str]:
+def check_resume(state: dict[str, Any], run: Run, store: dict[str, Any], run_dir: Path) -> list[str]:
     """Raise :class:`ConfigError` naming every setting that differs where it must not (with both
-    values) or a step past ``train.steps``; return the settings that differ where they may."""
+    values) or a step past ``train.steps``; return the settings that differ where they may.
+    ``store`` is the fingerprint of the clip store this run trains on (from its manifest)."""
     saved, current = state.get("config", {}), run.resolved_dict()
     saved = {**saved, "model": with_later_options(saved.get("model"), run)}
     kept = [
         *differences({k: saved.get(k) for k in SAME_ON_RESUME}, {k: current.get(k) for k in SAME_ON_RESUME}),
-        *differences(
-            {"source": (state.get("store") or {}).get("source")}, {"source": store_fingerprint(run)["source"]}
-        ),
+        *differences({"source": (state.get("store") or {}).get("source")}, {"source": store["source"]}),
     ]
     if kept:
         shown = "; ".join(f"{key}: {_shown(before)} there, {_shown(after)} now" for key, before, after in kept)

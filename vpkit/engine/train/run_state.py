@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from vpkit.atomic import write_json
+from vpkit.engine.run_layout import RunLayout
 
-FILE = "status.json"
 RUNNING, FINISHED, INTERRUPTED, FAILED = "running", "finished", "interrupted", "failed"
 
 
 class RunState:
     def __init__(self, run_dir: Path, steps: int):
-        self.path = Path(run_dir) / FILE
+        self.path = RunLayout(run_dir).status
         self.steps = steps
         self.state: dict[str, Any] = {}
 
@@ -64,7 +64,7 @@ def read(run_dir: Path) -> dict[str, Any] | None:
     """The run's recorded state, with ``running`` corrected to ``interrupted`` when its process is
     gone; None when there is no readable record."""
     try:
-        state = json.loads((Path(run_dir) / FILE).read_text(encoding="utf-8"))
+        state = json.loads(RunLayout(run_dir).status.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict):

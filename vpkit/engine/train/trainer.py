@@ -25,16 +25,17 @@ import numpy as np
 import torch
 import yaml
 
-from vpkit import __version__
 from vpkit.atomic import write_text
 from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
-from vpkit.data.prepare import prepare_store, store_fingerprint
+from vpkit.data.prepare import prepare_store
 from vpkit.engine import distributed
-from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, save_checkpoint
+from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, restore_training_state, save_checkpoint, training_state
+from vpkit.engine.generate import with_context
 from vpkit.engine.precision import Precision, compiled
-from vpkit.engine.train import provenance, random_states
-from vpkit.engine.train.console import Console, banner
+from vpkit.engine.run_layout import RunLayout
+from vpkit.engine.train import provenance
+from vpkit.engine.train.console import Console, banner_lines
 from vpkit.engine.train.ema import WeightAverage
 from vpkit.engine.train.frozen import frozen
 from vpkit.engine.train.grids import make_grid, sample_columns
@@ -49,7 +50,7 @@ from vpkit.engine.train.run_loggers import RunLoggers
 from vpkit.engine.train.run_state import RUNNING, RunState, outcome
 from vpkit.engine.train.schedule import due, updates_at
 from vpkit.engine.train.training_evaluation import TrainingEvaluation
-from vpkit.errors import ConfigError, VpkitError, reason_of
+from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import clips_to_tensor, write_video
 
 
@@ -58,22 +59,30 @@ class Interrupted(VpkitError):
 
 
 class Trainer:
-    def __init__(self, run: Run, run_dir: Path, resume: bool = False):
+    """``joined``: the ``(ranks, device)`` of the process group the caller joined
+    (:func:`vpkit.engine.distributed.process_group`); without it this process joins the one the
+    environment describes (for one process: rank 0 of 1 on ``train.device``)."""
+
+    def __init__(
+        self,
+        run: Run,
+        run_dir: Path,
+        resume: bool = False,
+        joined: tuple[distributed.Ranks, torch.device] | None = None,
+    ):
         self.run = run
-        self.cfg = run.config.train
+        self.train_config = run.config.train
         self.run_dir = Path(run_dir)
+        self.layout = RunLayout(self.run_dir)
         self.resume = resume
-        self.checkpoint_path = self.run_dir / "checkpoints" / "last.pt"
-        self.best_path = self.run_dir / "checkpoints" / "best.pt"
+        self.ranks, self.device = joined or distributed.join(self.train_config.device, self.train_config.rank_timeout)
         self.step = 0
         self._stop_requested = False
         # Built by setup(); None until then, so cleanup() works whenever setup stopped.
-        self.device: torch.device | None = None
         self.train_set = self.val_set = None
         self.feeder: BatchFeeder | None = None
         self.G = self.D = None  # the models; self.g_step and self.d_step run them in training (DDP, compiled)
         self.g_step = self.d_step = self.d_judge = None
-        self.ranks = distributed.Ranks()
         self.precision: Precision | None = None
         self.average: WeightAverage | None = None
         self.opt_g = self.opt_d = None
@@ -88,22 +97,21 @@ class Trainer:
 
     # --- setup: data, models, optimisers, and the state of a resumed run
     def setup(self) -> None:
-        if self.checkpoint_path.exists() and not self.resume:
+        if self.layout.last_checkpoint.exists() and not self.resume:
             raise ConfigError(
                 f"{self.run_dir} already holds a run; pass --resume to continue it, --force to start over, "
                 "or -o for a new one"
             )
-        if self.resume and not self.checkpoint_path.exists():
-            raise ConfigError(f"--resume: no checkpoint at {self.checkpoint_path}")
-        self.ranks, self.device = distributed.join(self.cfg.device, self.cfg.rank_timeout)
-        share = self.ranks.share(self.cfg.batch_size)
-        if self.cfg.sync_batchnorm and self.ranks.distributed and self.device.type != "cuda":
+        if self.resume and not self.layout.last_checkpoint.exists():
+            raise ConfigError(f"--resume: no checkpoint at {self.layout.last_checkpoint}")
+        share = self.ranks.share(self.train_config.batch_size)
+        if self.train_config.sync_batchnorm and self.ranks.distributed and self.device.type != "cuda":
             raise ConfigError("train.sync_batchnorm needs CUDA; on the CPU BatchNorm statistics stay per process")
         self.precision = Precision(
-            self.cfg.precision,
+            self.train_config.precision,
             self.device,
-            self.cfg.channels_last,
-            self.cfg.tf32,
+            self.train_config.channels_last,
+            self.train_config.tf32,
             scaled=("generator", "discriminator"),
         )
         torch.manual_seed(self.run.config.seed)
@@ -111,36 +119,44 @@ class Trainer:
         store = self.store = distributed.main_first(lambda: prepare_store(self.run))
         self.train_set, self.val_set = store.split("train"), store.split("val")
         try:
-            self.feeder = BatchFeeder(self.train_set, self.cfg.batch_size, self.device, self.run.config.seed, share)
+            self.feeder = BatchFeeder(
+                self.train_set, self.train_config.batch_size, self.device, self.run.config.seed, share
+            )
         except ValueError as exc:
             raise VpkitError(f"{store.root}: {exc}") from None
 
         self.G = self.precision.prepare(self.run.generator.build(self.run.clip))
         self.D = self.precision.prepare(self.run.discriminator.build(self.run.clip))
-        if self.cfg.reconstruction.weight and not self.G.conditional:
+        if self.train_config.reconstruction.weight and not self.G.conditional:
             raise ConfigError(
                 f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
             )
-        if self.cfg.reconstruction.samples > 1 and not self.cfg.reconstruction.weight:
+        if self.train_config.reconstruction.samples > 1 and not self.train_config.reconstruction.weight:
             raise ConfigError(
                 "train.reconstruction.samples picks the best of several predictions: it needs a weight > 0"
             )
         # fused: one pass over each parameter per step instead of a chain of foreach kernels
         # (1.1x per training step on the CPU, benchmarks/bench_train.py); CPU and CUDA both have it.
-        adam = dict(betas=tuple(self.cfg.betas), fused=True)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.cfg.lr, **adam)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.cfg.lr_d or self.cfg.lr, **adam)
-        self.average = WeightAverage(self.G, self.cfg.ema) if self.cfg.ema else None
-        self.fixed_z = self.G.sample_latent(self.cfg.samples, torch.Generator().manual_seed(self.run.config.seed + 1))
+        adam = dict(betas=tuple(self.train_config.betas), fused=True)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.train_config.lr, **adam)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.train_config.lr_d or self.train_config.lr, **adam)
+        self.average = WeightAverage(self.G, self.train_config.ema) if self.train_config.ema else None
+        self.fixed_z = self.G.sample_latent(
+            self.train_config.samples, torch.Generator().manual_seed(self.run.config.seed + 1)
+        )
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
         if self.resume:  # every rank loads the same checkpoint, whatever number of ranks wrote it
-            self._load_state(load_checkpoint(self.checkpoint_path, self.device, needs=TO_RESUME))
+            self._load_state(load_checkpoint(self.layout.last_checkpoint, self.device, needs=TO_RESUME))
         # Wrapped after loading: DistributedDataParallel starts every rank from rank 0's weights.
-        self.g_step = compiled(distributed.wrap(self.G, self.device, self.cfg.sync_batchnorm), self.cfg.compile)
-        self.d_step = compiled(distributed.wrap(self.D, self.device, self.cfg.sync_batchnorm), self.cfg.compile)
+        self.g_step = compiled(
+            distributed.wrap(self.G, self.device, self.train_config.sync_batchnorm), self.train_config.compile
+        )
+        self.d_step = compiled(
+            distributed.wrap(self.D, self.device, self.train_config.sync_batchnorm), self.train_config.compile
+        )
         # The generator's update runs D frozen (see engine/frozen.py), outside DDP: nothing to average.
-        self.d_judge = compiled(self.D, self.cfg.compile)
+        self.d_judge = compiled(self.D, self.train_config.compile)
         self.evaluation = (
             TrainingEvaluation(self.run, store, self.run_dir, self.step, self.precision) if self.run.metrics else None
         )
@@ -151,20 +167,20 @@ class Trainer:
         self._make_run_dir()
         self.loggers = RunLoggers(self.run, self.run_dir, self.step)
         provenance.record(self.run_dir, self.device, self.step, self.ranks.world)
-        self.state = RunState(self.run_dir, self.cfg.steps)
+        self.state = RunState(self.run_dir, self.train_config.steps)
         self.state.write(RUNNING, self.step)
 
     def _make_run_dir(self) -> None:
         try:
             self.run_dir.mkdir(parents=True, exist_ok=True)
-            write_text(self.run_dir / "config.yaml", yaml.safe_dump(self.run.resolved_dict(), sort_keys=False))
+            write_text(self.layout.config, yaml.safe_dump(self.run.resolved_dict(), sort_keys=False))
         except OSError as exc:
             raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
 
     def _fixed_real_clips(self) -> torch.Tensor:
-        """Real clips whose first frames condition the sample grids (validation clips when there are any)."""
+        """Real clips whose context frames condition the sample grids (validation clips when there are any)."""
         source = self.val_set if len(self.val_set) else self.train_set
-        count = min(self.cfg.samples, len(source))
+        count = min(self.train_config.samples, len(source))
         return torch.as_tensor(source.gather(range(count)))
 
     # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
@@ -172,9 +188,9 @@ class Trainer:
         # Ctrl-C, and the SIGTERM a batch scheduler sends before it kills a job (preemption, time limit)
         previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         quiet = None if self.ranks.main else open(os.devnull, "w")  # noqa: SIM115 (closed below)
-        self.console = Console(self.cfg.steps, self.step, self.cfg.log_every, stream=quiet)
+        self.console = Console(self.train_config.steps, self.step, self.train_config.log_every, stream=quiet)
         self.console.banner(
-            banner(
+            banner_lines(
                 self.run,
                 self.run_dir,
                 self.device,
@@ -187,7 +203,7 @@ class Trainer:
             )
         )
         try:
-            while self.step < self.cfg.steps:
+            while self.step < self.train_config.steps:
                 started = time.perf_counter()
                 with distributed.collective(f"training step {self.step + 1}", only_lost_peers=True):
                     stats = self.train_step(self.step + 1)
@@ -203,12 +219,12 @@ class Trainer:
                 # The log line goes first, so that a resumed run's log.jsonl lacks no step.
                 checkpointed = False  # set before the save: a save that failed is not retried
                 try:
-                    if due(self.step, self.cfg.log_every, self.cfg.steps):
+                    if due(self.step, self.train_config.log_every, self.train_config.steps):
                         self._log(stats)
-                    checkpoint_due = due(self.step, self.cfg.checkpoint_every, self.cfg.steps) or stop
+                    checkpoint_due = due(self.step, self.train_config.checkpoint_every, self.train_config.steps) or stop
                     if (
                         checkpoint_due
-                        or due(self.step, self.cfg.sample_every, self.cfg.steps)
+                        or due(self.step, self.train_config.sample_every, self.train_config.steps)
                         or (self.evaluation is not None and self.evaluation.due(self.step))
                     ):
                         self._average_buffers()
@@ -227,7 +243,7 @@ class Trainer:
                     if not self.ranks.main:  # rank 0 says it
                         raise distributed.QuietExit(Interrupted.exit_code)
                     raise Interrupted(
-                        f"interrupted at step {self.step}; checkpoint saved to {self.checkpoint_path}; "
+                        f"interrupted at step {self.step}; checkpoint saved to {self.layout.last_checkpoint}; "
                         "continue with --resume"
                     )
         finally:
@@ -241,7 +257,7 @@ class Trainer:
         """Samples and evaluation, when due, on random-number states of their own: a run resumed
         from the checkpoint saved before them continues exactly as an unbroken one."""
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            if due(self.step, self.cfg.sample_every, self.cfg.steps) and self.ranks.main:
+            if due(self.step, self.train_config.sample_every, self.train_config.steps) and self.ranks.main:
                 self.write_samples()
             due_now = self.evaluation is not None and self.evaluation.due(self.step)
             result = self.evaluation(self.generator, self.step) if due_now else None  # sharded: every rank takes part
@@ -252,7 +268,7 @@ class Trainer:
                 self.loggers.scalars("baselines", baselines, self.step)
             self.console.metrics(self.step, result.values, result.is_best, result.baselines, result.verdicts)
             if result.is_best:
-                self.save_checkpoint(self.best_path)
+                self.save_checkpoint(self.layout.best_checkpoint)
 
     def _request_stop(self, signum, frame) -> None:
         """First Ctrl-C (or SIGTERM): finish the current step, checkpoint, stop. Second: stop at once,
@@ -266,13 +282,13 @@ class Trainer:
         """This rank's slice of the global batch's latents for a step's ``draw``-th generator pass:
         the same numbers whatever the number of processes, and a pure function of (seed, step, draw)."""
         seed = int(np.random.SeedSequence([self.run.config.seed, step, draw]).generate_state(1, np.uint64)[0])
-        z = self.G.sample_latent(self.cfg.batch_size, torch.Generator().manual_seed(seed))
-        return z[self.ranks.share(self.cfg.batch_size)]
+        z = self.G.sample_latent(self.train_config.batch_size, torch.Generator().manual_seed(seed))
+        return z[self.ranks.share(self.train_config.batch_size)]
 
     def _predict(self, step: int, draw: int, condition: torch.Tensor | None):
         """The generator's pass ``draw`` of ``step``: ``train.reconstruction.samples`` predictions of each
         context (sample-major, as :func:`reconstruction_loss` reads them), each from latents of its own."""
-        samples = self.cfg.reconstruction.samples
+        samples = self.train_config.reconstruction.samples
         z = torch.cat([self._latents(step, draw * samples + sample) for sample in range(samples)])
         if condition is not None:
             condition = condition.repeat(samples, *([1] * (condition.dim() - 1)))
@@ -281,13 +297,13 @@ class Trainer:
     def train_step(self, step: int) -> dict[str, float]:
         """The step's D updates, each on a new batch and generator pass, then its G updates. With
         ``train.adversarial: 0`` nothing reads D: it is neither run nor trained (G's updates are the same)."""
-        d_updates, g_updates = updates_at(step, self.cfg.schedule)
-        adversarial = self.cfg.adversarial > 0
+        d_updates, g_updates = updates_at(step, self.train_config.schedule)
+        adversarial = self.train_config.adversarial > 0
         stats, clips, draw = {}, 0, 0
         for _ in range(d_updates):
             real = self.precision.inputs(self.feeder.next())
             clips += real.shape[0] * self.ranks.world
-            condition = real[:, :, 0] if self.G.conditional else None
+            condition = real[:, :, : self.run.clip.context] if self.G.conditional else None
             with self.precision.autocast():
                 output = self._predict(step, draw, condition)
             draw += 1
@@ -302,15 +318,15 @@ class Trainer:
         return {**stats, "lr": self.opt_g.param_groups[0]["lr"], "clips": clips}
 
     def _update_discriminator(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        if self.cfg.r1:
+        if self.train_config.r1:
             real = real.detach().requires_grad_(True)
         with self.precision.autocast():
             # Two passes before one backward pass: DDP averages the gradients of both at once.
             logits_real, logits_fake = self.d_step(real), self.d_step(fake)
-            loss_d = discriminator_loss(self.cfg.objective, logits_real, logits_fake)
-            if self.cfg.r1:
+            loss_d = discriminator_loss(self.train_config.objective, logits_real, logits_fake)
+            if self.train_config.r1:
                 loss_r1 = r1_penalty(logits_real, real)
-                loss_d = loss_d + self.cfg.r1 / 2 * loss_r1
+                loss_d = loss_d + self.train_config.r1 / 2 * loss_r1
         self.opt_d.zero_grad(set_to_none=True)
         self.precision.step(loss_d, self.opt_d, "discriminator")
         stats = {
@@ -318,12 +334,12 @@ class Trainer:
             "d_real": torch.sigmoid(logits_real).mean().item(),
             "d_fake": torch.sigmoid(logits_fake).mean().item(),
         }
-        return {**stats, "r1": loss_r1.item()} if self.cfg.r1 else stats
+        return {**stats, "r1": loss_r1.item()} if self.train_config.r1 else stats
 
     def _update_generator(self, output, real: torch.Tensor, adversarial: bool) -> dict[str, float]:
         with self.precision.autocast():
             losses = dict(output.losses)
-            rec = self.cfg.reconstruction
+            rec = self.train_config.reconstruction
             if rec.weight:
                 losses["clip_reconstruction"] = rec.weight * reconstruction_loss(
                     output.video, real, rec.loss, rec.gradient, rec.samples
@@ -331,8 +347,8 @@ class Trainer:
             loss_g = sum(losses.values(), torch.zeros((), device=self.device))
             if adversarial:
                 with frozen(self.D):
-                    loss_adv = generator_adversarial_loss(self.cfg.objective, self.d_judge(output.video))
-                loss_g = self.cfg.adversarial * loss_adv + loss_g
+                    loss_adv = generator_adversarial_loss(self.train_config.objective, self.d_judge(output.video))
+                loss_g = self.train_config.adversarial * loss_adv + loss_g
         self.opt_g.zero_grad(set_to_none=True)
         self.precision.step(loss_g, self.opt_g, "generator")
         if self.average:
@@ -363,16 +379,21 @@ class Trainer:
         generator.eval()
         try:
             real = clips_to_tensor(self.fixed_real, self.device) if self.fixed_real is not None else None
-            condition = real[:, :, 0] if real is not None else None
+            condition = real[:, :, : self.run.clip.context] if real is not None else None
             with self.precision.autocast():
                 output = generator(self.fixed_z[: len(real) if real is not None else None], condition)
         finally:
             self.G.train()
-        _, columns = sample_columns(output, real)
+        if condition is not None:  # shown as evaluated: the real context frames, then the prediction
+            output.video = with_context(output.video.float(), condition)
+        _, columns = sample_columns(output, condition, real)
         grid = make_grid(columns)
-        path = self.run_dir / "samples" / f"step_{self.step:06d}.gif"
-        files = [write_video(path, grid, self.cfg.fps), write_video(path.with_suffix(".mp4"), grid, self.cfg.fps)]
-        self.loggers.video("samples", grid, self.cfg.fps, files, self.step)
+        path = self.layout.sample_grid(self.step)
+        files = [
+            write_video(path, grid, self.train_config.fps),
+            write_video(path.with_suffix(".mp4"), grid, self.train_config.fps),
+        ]
+        self.loggers.video("samples", grid, self.train_config.fps, files, self.step)
         return path
 
     # --- checkpoints: everything an exact resume needs
@@ -380,41 +401,15 @@ class Trainer:
         """Rank 0 writes; every rank holds the same state (see :meth:`_average_buffers`)."""
         if not self.ranks.main:
             return None
-        state = {
-            "generator": self.generator.state_dict(),
-            **({"generator_training": self.G.state_dict()} if self.average else {}),
-            "discriminator": self.D.state_dict(),
-            "optimizers": {"generator": self.opt_g.state_dict(), "discriminator": self.opt_d.state_dict()},
-            "scalers": self.precision.state_dict(),
-            "step": self.step,
-            "rng": random_states.capture(self.feeder),
-            "config": self.run.resolved_dict(),
-            "store": store_fingerprint(self.run),
-            "vpkit_version": __version__,
-        }
+        state = training_state(self)  # the schema: vpkit/engine/checkpoint.py
         self.loggers.flush()
-        saved = save_checkpoint(path or self.checkpoint_path, state)
+        saved = save_checkpoint(path or self.layout.last_checkpoint, state)
         self.state.write(RUNNING, self.step)
         return saved
 
     def _load_state(self, state: dict) -> None:
-        self.changes = check_resume(state, self.run, self.run_dir)
-        try:
-            # With the average on, "generator" holds it and "generator_training" the optimiser's weights.
-            self.G.load_state_dict(state.get("generator_training", state["generator"]))
-            if self.average:
-                self.average.model.load_state_dict(state["generator"])
-            self.D.load_state_dict(state["discriminator"])
-            self.opt_g.load_state_dict(state["optimizers"]["generator"])
-            self.opt_d.load_state_dict(state["optimizers"]["discriminator"])
-            random_states.restore(state["rng"], self.feeder)
-            self.precision.load_state_dict(state.get("scalers") or {})
-        except (RuntimeError, ValueError, KeyError, TypeError) as exc:  # a foreign or hand-edited checkpoint
-            raise VpkitError(
-                f"{self.checkpoint_path}: the checkpoint does not fit this run ({reason_of(exc)}); "
-                "start a new run with -o"
-            ) from None
-        self.step = int(state["step"])
+        self.changes = check_resume(state, self.run, self.store.fingerprint, self.run_dir)
+        restore_training_state(self, state, self.layout.last_checkpoint)
 
     def cleanup(self, error: BaseException | None = None) -> None:
         """Close what setup opened, and record how training ended (``error``: what stopped it)."""
@@ -426,8 +421,11 @@ class Trainer:
             self.state.stopped(self.step, ending, error)
 
 
-def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
-    trainer = Trainer(run, run_dir, resume)
+def train_run(
+    run: Run, run_dir: Path, resume: bool = False, joined: tuple[distributed.Ranks, torch.device] | None = None
+) -> Trainer:
+    """Set up, train and clean up; ``joined`` as for :class:`Trainer`."""
+    trainer = Trainer(run, run_dir, resume, joined)
     error = None
     try:
         trainer.setup()
@@ -437,7 +435,7 @@ def train_run(run: Run, run_dir: Path, resume: bool = False) -> Trainer:
         raise
     except VpkitError as exc:
         error = exc
-        if not distributed.from_environment().main:  # the ranks meet the same problem; rank 0 says it once
+        if not trainer.ranks.main:  # the ranks meet the same problem; rank 0 says it once
             raise distributed.QuietExit(exc.exit_code) from None
         raise
     except BaseException as exc:

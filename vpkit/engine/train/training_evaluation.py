@@ -14,17 +14,15 @@ from pathlib import Path
 
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
-from vpkit.data.prepare import cache_dir
 from vpkit.engine import distributed
 from vpkit.engine.evaluate.baselines import verdict
-from vpkit.engine.evaluate.evaluator import Evaluator
+from vpkit.engine.evaluate.evaluator import Evaluator, with_every_evaluation
 from vpkit.engine.precision import Precision
+from vpkit.engine.run_layout import RunLayout
 from vpkit.engine.train.jsonl_log import JsonlLog
 from vpkit.engine.train.schedule import due
 from vpkit.networks import Generator
 from vpkit.progress import note as say
-
-LOG = "metrics.jsonl"
 
 
 @dataclass
@@ -48,24 +46,14 @@ class TrainingEvaluation:
     def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int, precision: Precision | None = None):
         cfg = run.config.evaluation
         self.every, self.last_step = cfg.every, run.config.train.steps
-        metrics = [m.build(run.clip) for m in run.metrics]
+        metrics = with_every_evaluation([m.build(run.clip) for m in run.metrics], run, run.generator.cls)
         self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
-        self.evaluator = Evaluator(
-            metrics,
-            store,
-            cfg.split,
-            cfg.videos,
-            cache_dir(run) / "stats",
-            cfg.batch_size,
-            run.config.seed,
-            cfg.resamples,
-            precision,
-        )
+        self.evaluator = Evaluator.for_run(run, metrics, store, precision)
         # Every rank evaluates its share; rank 0 alone says and writes what came of it.
         self.writes = distributed.current().main
         for note in self.evaluator.notes if self.writes else []:
             say(f"note: {note}")
-        self.log = JsonlLog(Path(run_dir) / LOG)
+        self.log = JsonlLog(RunLayout(run_dir).metrics_log)
         records = self.log.trim(step) if self.writes else []
         scores = [record[self.best_metric.name] for record in records if self.best_metric.name in record]
         self.best = (min if self.best_metric.lower_is_better else max)(scores) if scores else None
@@ -78,9 +66,10 @@ class TrainingEvaluation:
         results = self.evaluator(generator)
         values = {name: float(result[name]) for name, result in results.items()}
         baselines = {
-            name: {b: entry[name] for b, entry in result["baselines"].items()} for name, result in results.items()
+            name: {b: entry[name] for b, entry in result.get("baselines", {}).items()}
+            for name, result in results.items()
         }
-        verdicts = {name: verdict(result["baselines"]) for name, result in results.items() if result["baselines"]}
+        verdicts = {name: verdict(result["baselines"]) for name, result in results.items() if result.get("baselines")}
         if self.writes:
             self.log.append(
                 {"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]}

@@ -47,6 +47,7 @@ def test_models_lists_each_run_by_its_folder_name(client):
         "kind": "conditional",
         "generator": "videogan_future",
         **TINY,
+        "context": 1,
         "fps": 8.0,
         "step": 3,
         "checkpoint": "last.pt",

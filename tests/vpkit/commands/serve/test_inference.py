@@ -26,7 +26,7 @@ def batch_sizes(model) -> list[int]:
 def test_waiting_predictions_of_one_model_share_a_forward_pass(models):
     future, plain = models["videogan_future"], models["videogan"]
     future_sizes, plain_sizes = batch_sizes(future), batch_sizes(plain)
-    frames = torch.rand(7, 3, 16, 16) * 2 - 1
+    frames = torch.rand(7, 3, 1, 16, 16) * 2 - 1
     worker = InferenceWorker(max_batch=4)
     # Queued before the worker starts, so that they all wait together.
     jobs = [worker.predict(future, frames[i], seed=i) for i in range(5)]
@@ -47,9 +47,9 @@ def test_a_failing_batch_fails_its_requests_and_the_worker_goes_on(models):
     worker = InferenceWorker()
     worker.start()
     try:
-        one_channel = worker.predict(future, torch.zeros(1, 16, 16), seed=0)
+        one_channel = worker.predict(future, torch.zeros(1, 1, 16, 16), seed=0)
         assert isinstance(one_channel.exception(timeout=60), RuntimeError)
-        assert worker.predict(future, torch.zeros(3, 16, 16), seed=0).result(timeout=60).video.shape == (
+        assert worker.predict(future, torch.zeros(3, 1, 16, 16), seed=0).result(timeout=60).video.shape == (
             1,
             3,
             4,

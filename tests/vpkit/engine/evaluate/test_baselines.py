@@ -15,7 +15,7 @@ from vpkit.engine.evaluate.evaluator import Evaluator
 
 
 class FadingGenerator(Generator):
-    """A real, if modest, conditional generator: the first frame, fading to grey over the clip."""
+    """A real, if modest, conditional generator: the last context frame, fading to grey over the clip."""
 
     name = "fading"
     conditional = True
@@ -29,7 +29,7 @@ class FadingGenerator(Generator):
 
     def forward(self, z, condition=None):
         fade = torch.linspace(1, 0, self.clip.frames).view(1, 1, -1, 1, 1)
-        return GeneratorOutput(condition.unsqueeze(2) * fade * self.gain)
+        return GeneratorOutput(condition[:, :, -1:] * fade * self.gain)
 
 
 def still_clips(count, clip, seed=0):
@@ -55,17 +55,20 @@ def evaluate(store, clip, stats, names=("ssim", "psnr"), count=3, **options):
     return Evaluator(metrics, store, "val", count, stats, batch_size=2)(FadingGenerator(clip))
 
 
-def test_copy_first_frame_scores_perfectly_on_still_clips(tmp_path):
+def test_copy_last_frame_scores_perfectly_on_still_clips(tmp_path):
     clip = ClipSpec(4, 16)
     store = store_of(tmp_path / "store", clip, still_clips(5, clip, 1), still_clips(3, clip, 2))
     results = evaluate(store, clip, tmp_path / "stats")
     for name, perfect in (("ssim", 1.0), ("psnr", 100.0)):
         baselines = results[name]["baselines"]
-        assert list(baselines) == ["copy_first"]  # a paired metric gets the baseline of prediction only
-        assert baselines["copy_first"][name] == pytest.approx(perfect, abs=1e-9)
-        assert results[name][name] < perfect and baselines["copy_first"]["model_beats"] is False
-        assert baselines["copy_first"]["video"] == "each evaluation clip's frame 0, repeated over its 4 frames"
-        assert verdict(baselines) == "the model beats none of copy_first"
+        assert list(baselines) == ["copy_last"]  # a paired metric gets the baseline of prediction only
+        assert baselines["copy_last"][name] == pytest.approx(perfect, abs=1e-9)
+        assert results[name][name] < perfect and baselines["copy_last"]["model_beats"] is False
+        assert (
+            baselines["copy_last"]["video"]
+            == "each evaluation clip's 1 context frame(s), the last one held to its 4 frames"
+        )
+        assert verdict(baselines) == "the model beats none of copy_last"
 
 
 def test_which_way_is_better_comes_from_the_metric():
@@ -73,11 +76,11 @@ def test_which_way_is_better_comes_from_the_metric():
     assert model_beats(ssim, 0.9, 0.8) and not model_beats(ssim, 0.8, 0.9) and not model_beats(ssim, 0.8, 0.8)
     assert model_beats(fvd, 100.0, 200.0) and not model_beats(fvd, 200.0, 100.0)
     entries = {
-        "copy_first": {"model_beats": False},
+        "copy_last": {"model_beats": False},
         "mean_frame": {"model_beats": True},
         "floor": {"model_beats": False},
     }
-    assert verdict(entries) == "the model beats mean_frame; not copy_first, floor"
+    assert verdict(entries) == "the model beats mean_frame; not copy_last, floor"
     assert verdict({"mean_frame": {"model_beats": True}}) == "the model beats mean_frame"
 
 
@@ -103,8 +106,8 @@ def test_too_few_reference_clips_leave_the_distributional_baselines_out_with_a_n
     assert Evaluator([metric("ssim", clip)], store, "val", 2, tmp_path / "stats").notes == []  # nothing left out
     fvd = Evaluator([metric("fvd", clip, weights=str(i3d_weights))], store, "val", 2, tmp_path / "stats")
     assert fvd.reference is None and fvd.notes == [
-        "baselines static, mean_frame, floor left out: they need 2 clips of the train split (as many as are evaluated), "
-        "and it holds 1"
+        "baselines static, mean_frame, floor left out: they need 2 clips of the train split "
+        "(as many as are evaluated), and it holds 1"
     ]
 
 
@@ -129,7 +132,7 @@ def test_baselines_are_cached_reused_and_rebuilt_when_damaged(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{files['ssim']}: damaged statistics cache" in err
     assert third["ssim"]["baselines"] == first["ssim"]["baselines"]
-    assert json.loads(files["ssim"].read_text())["values"]["copy_first"] == pytest.approx(1.0, abs=1e-9)
+    assert json.loads(files["ssim"].read_text())["values"]["copy_last"] == pytest.approx(1.0, abs=1e-9)
     assert files["psnr"].stat().st_mtime_ns == stamps["psnr"]
 
 
@@ -139,7 +142,7 @@ def test_an_unwritable_cache_is_a_warning_not_a_failure(tmp_path, capsys):
     blocked = tmp_path / "stats"
     blocked.write_text("a file where the cache directory should be")
     results = evaluate(store, clip, blocked)
-    assert results["psnr"]["baselines"]["copy_first"]["psnr"] == pytest.approx(100.0)
+    assert results["psnr"]["baselines"]["copy_last"]["psnr"] == pytest.approx(100.0)
     assert f"warning: cannot write the statistics cache {blocked}/baselines-psnr-" in capsys.readouterr().err
 
 
@@ -153,15 +156,15 @@ def test_fvd_baselines_on_identical_splits_of_still_clips(tmp_path, i3d_weights,
     options = {"fvd": {"weights": str(i3d_weights)}}
     results = evaluate(store, clip, stats, names=("fvd",), count=2, **options)
     fvd = results["fvd"]
-    assert fvd["protocol"]["paired_frames"] == "predicted frames 1..T-1 from frame 0 vs the real frames 1..T-1"
+    assert fvd["protocol"]["paired_frames"] == "predicted frames 1..T-1 from 1 real context frame(s) vs the real ones"
     baselines = fvd["baselines"]
-    assert list(baselines) == ["copy_first", "static", "mean_frame", "floor"]
+    assert list(baselines) == ["copy_last", "static", "mean_frame", "floor"]
     assert (
         baselines["floor"]["video"] == "2 real clips of the train split (not generated: the best to expect at this N)"
     )
     scale = baselines["mean_frame"]["fvd"]
     assert scale > 0 and baselines["mean_frame"]["model_beats"] == (fvd["fvd"] < scale)
-    for name in ("copy_first", "static", "floor"):
+    for name in ("copy_last", "static", "floor"):
         assert baselines[name]["fvd"] <= 1e-6 * scale
         assert baselines[name]["model_beats"] is False and fvd["fvd"] > 1e-6 * scale
 

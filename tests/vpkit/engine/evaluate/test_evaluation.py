@@ -32,6 +32,9 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
         "videos": 2,
         "frames": 12,
         "size": 16,
+        "context": 0,
+        "samples": 1,
+        "scored_frames": [0, 11],
         "seed": 3,
         "resamples": 1000,
         "generated": "generated from seeded latents, no frame given; compared with the real clips as sets",
@@ -43,7 +46,7 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     baselines = fvd["baselines"]
     assert list(baselines) == ["static", "mean_frame", "floor"]
     assert baselines["static"]["video"] == "frame 0 of 2 real clips of the train split, held still"
-    for name, entry in baselines.items():
+    for entry in baselines.values():
         assert entry["fvd"] >= 0 and entry["model_beats"] == (fvd["fvd"] < entry["fvd"])
     row = next(line for line in out.splitlines() if line.startswith("fvd "))
     low, high = fvd["ci95"]
@@ -117,17 +120,19 @@ def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml)
     assert all(0 < line["ssim"] <= 1 and line["psnr"] > 0 for line in lines)
     assert lines[0]["protocol"]["videos"] == 3
     # beside each value, the baseline under the same protocol, scored once for the whole run
-    copy_first = lines[0]["baselines"]["psnr"]["copy_first"]
+    copy_first = lines[0]["baselines"]["psnr"]["copy_last"]
     assert all(
-        line["baselines"]
+        {name: line["baselines"][name] for name in ("ssim", "psnr")}
         == {
-            "ssim": {"copy_first": pytest.approx(lines[0]["baselines"]["ssim"]["copy_first"])},
-            "psnr": {"copy_first": pytest.approx(copy_first)},
+            "ssim": {"copy_last": pytest.approx(lines[0]["baselines"]["ssim"]["copy_last"])},
+            "psnr": {"copy_last": pytest.approx(copy_first)},
         }
         for line in lines
     )
-    assert 0 < copy_first < 100 and 0 < lines[0]["baselines"]["ssim"]["copy_first"] < 1
-    assert f"step 2: psnr {lines[1]['psnr']:.4f} | copy_first {copy_first:.4f} | the model beats" in trained
+    # the motion statistics and the diversity join every evaluation: the still model copies its frame
+    assert all(line["motion"] == 0 and line["diversity"] == 0 for line in lines)
+    assert 0 < copy_first < 100 and 0 < lines[0]["baselines"]["ssim"]["copy_last"] < 1
+    assert f"step 2: psnr {lines[1]['psnr']:.4f} | copy_last {copy_first:.4f} | the model beats" in trained
     assert (run_dir / "checkpoints" / "best.pt").is_file()
     best = torch.load(run_dir / "checkpoints" / "best.pt", weights_only=True)["step"]
     assert lines[best - 1]["psnr"] == max(line["psnr"] for line in lines)
@@ -136,18 +141,24 @@ def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml)
     # vpkit evaluate defaults to the run file's metrics; --checkpoint picks the best one
     out = _cli("evaluate", run_dir, "-n", 3, "--checkpoint", run_dir / "checkpoints" / "best.pt").stdout
     document = json.loads((run_dir / "metrics.json").read_text())
-    assert set(document["metrics"]) == {"ssim", "psnr"} and document["metrics"]["psnr"]["videos"] == 3
+    assert set(document["metrics"]) == {"ssim", "psnr", "motion", "diversity"}
+    assert document["metrics"]["psnr"]["videos"] == 3
     assert document["step"] == best and document["checkpoint"].endswith("best.pt")
     psnr = document["metrics"]["psnr"]
     assert psnr["psnr"] == pytest.approx(lines[best - 1]["psnr"])
-    assert psnr["baselines"]["copy_first"]["psnr"] == pytest.approx(copy_first)
-    assert psnr["baselines"]["copy_first"]["model_beats"] == (psnr["psnr"] > copy_first)
-    assert out.splitlines()[1].split() == ["metric", "model", "95%", "interval", "copy_first", "videos"]
+    assert psnr["baselines"]["copy_last"]["psnr"] == pytest.approx(copy_first)
+    assert psnr["baselines"]["copy_last"]["model_beats"] == (psnr["psnr"] > copy_first)
+    header = ["metric", "mean", "of", "K", "95%", "interval", "best", "of", "K", "copy_last", "static", "mean_frame"]
+    assert out.splitlines()[1].split() == [*header, "floor", "videos"]
     low, high = psnr["ci95"]
-    assert f"psnr {psnr['psnr']:.4f} [{low:.4f}, {high:.4f}] {copy_first:.4f} 3" in " ".join(out.split())
+    best_of_k = psnr["best_of_k"]["value"]
+    row = f"psnr {psnr['psnr']:.4f} [{low:.4f}, {high:.4f}] {best_of_k:.4f} {copy_first:.4f} - - - 3"
+    assert row in " ".join(out.split())
     assert (
-        f"psnr: the model beats {'' if psnr['baselines']['copy_first']['model_beats'] else 'none of '}copy_first" in out
+        f"psnr: the model beats {'' if psnr['baselines']['copy_last']['model_beats'] else 'none of '}copy_last" in out
     )
+    assert "diversity: L1 0.000 levels between two samples of each context; deterministic: best-of-K = mean-of-K" in out
+    assert "static samples 100%: too still" in out
 
 
 def test_run_file_checks_metrics_against_the_generator(still, tmp_path, write_yaml):
@@ -190,7 +201,7 @@ def test_resumed_training_keeps_one_metrics_history(still, tmp_path, write_yaml)
 def test_default_metrics_skip_what_the_run_cannot_serve(tiny_run):
     run = load_run(tiny_run(), ["clip.frames=12"])
     metrics, notes = build_metrics(run, None, run.generator.cls)
-    assert [m.name for m in metrics] == ["fvd"]
+    assert [m.name for m in metrics] == ["fvd", "motion"]
     assert [n.split(":")[0] for n in notes] == ["skipped lpips", "skipped psnr", "skipped ssim"]
     with pytest.raises(ConfigError, match="--metrics fvd: FVD's I3D needs clips of at least 9 frames, got 4"):
         build_metrics(load_run(tiny_run()), ["fvd"], run.generator.cls)

@@ -137,7 +137,7 @@ def test_reconstruction_and_adversarial_weights_shape_the_objective(tiny_run, tm
     assert all(torch.equal(value, discriminator[name]) for name, value in trainer.D.state_dict().items())
     assert trainer.opt_d.state == {} and not {"loss_d", "d_real", "d_fake", "loss_g_adv"} & stats.keys()
     # adversarial weight 0: the objective is the generator's own first-frame loss plus the trainer's.
-    expected = stats["loss_g_first_frame"] + stats["loss_g_clip_reconstruction"]
+    expected = stats["loss_g_context"] + stats["loss_g_clip_reconstruction"]
     assert abs(stats["loss_g"] - expected) < 1e-6
 
 

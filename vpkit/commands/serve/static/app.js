@@ -1,4 +1,5 @@
-// vpkit serve's page: pick a model, then predict from a photo (conditional models) or draw
+// vpkit serve's page: pick a model, then predict from a photo (conditional models; k photos or a
+// short video for a model given k > 1 context frames) or draw
 // samples (unconditional ones). Everything goes through the same HTTP API as any client.
 "use strict";
 
@@ -40,7 +41,12 @@ function showModel() {
   $("predict").hidden = model.kind !== "conditional";
   $("sample").hidden = model.kind === "conditional";
   $("result").hidden = true;
-  setStatus(model.kind === "conditional" ? "Drop or choose a photo." : "Pick a seed and generate.");
+  const several = model.kind === "conditional" && model.context > 1;
+  $("photo").multiple = several;
+  $("photo").accept = several ? "image/*,video/*" : "image/*";
+  $("drop-what").textContent = several ? `Drop ${model.context} photos (in order) or a short video here` : "Drop a photo here";
+  const ask = several ? `Drop or choose ${model.context} photos, or a video.` : "Drop or choose a photo.";
+  setStatus(model.kind === "conditional" ? ask : "Pick a seed and generate.");
 }
 
 // --- requests
@@ -62,11 +68,13 @@ async function request(url, options, what) {
   };
 }
 
-async function predict(file) {
+async function predict(files) {
   const model = models[$("model").value];
+  files = Array.from(files).sort((a, b) => a.name.localeCompare(b.name)); // the order of their names
+  const file = files[0];
   const form = () => {
     const data = new FormData();
-    data.append("image", file);
+    for (const each of files) data.append("image", each);
     return data;
   };
   const url = (fmt, parts, seed) =>
@@ -153,10 +161,10 @@ function wire() {
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     drop.classList.remove("over");
-    if (event.dataTransfer.files.length) predict(event.dataTransfer.files[0]);
+    if (event.dataTransfer.files.length) predict(event.dataTransfer.files);
   });
   $("photo").addEventListener("change", () => {
-    if ($("photo").files.length) predict($("photo").files[0]);
+    if ($("photo").files.length) predict($("photo").files);
     $("photo").value = ""; // choosing the same file again predicts again
   });
   $("generate").addEventListener("click", sample);
