@@ -8,8 +8,15 @@ last context frame, the one the future continues. For k = 1 the network is the p
 into a static background ``b``; a 3-D stream views the code as ``c x 1 x 4 x 4``, stretches
 it over time with a ``t0 x 1 x 1`` transposed convolution and decodes a moving foreground
 ``f`` and a mask ``m``; the video is ``m * f + (1 - m) * b``. As in the reference code
-(``main_conditional.lua``) the model takes no noise: the prediction is a function of the
-frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
+(``main_conditional.lua``) the model takes no noise by default: the prediction is a function of
+the frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
+
+Two options let it predict more than one future, and move what it sees (issue 22): ``noise``
+adds a linear map of a per-clip latent ``z`` to the code that the moving stream decodes (the
+background stays a function of the frame), so that with the trainer's best-of-K reconstruction
+(``train.reconstruction.samples``) the samples can cover several futures instead of their
+average; ``foreground: warped`` replaces the painted foreground by the last context frame
+warped with a predicted flow (``warp``), so that what moves keeps its look.
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
