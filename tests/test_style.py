@@ -34,3 +34,9 @@ def test_a_violation_fails_under_the_repository_configuration(tmp_path, command,
     (tmp_path / "bad.py").write_text(source)
     result = ruff(*command, "--config", str(ROOT / "pyproject.toml"), "bad.py", cwd=tmp_path)
     assert result.returncode == 1 and rule in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_the_documentation_s_snippet_lines_are_intact():
+    """The formatter leaves Markdown alone: a snippet line it reformatted would show as text."""
+    broken = [str(page.relative_to(ROOT)) for page in (ROOT / "docs").rglob("*.md") if "--8 < --" in page.read_text()]
+    assert broken == []

@@ -145,7 +145,7 @@ class Metric(Component):
     #: True: computed in every evaluation, listed or not (the motion statistics beside every number).
     in_every_evaluation: ClassVar[bool] = False
     #: True: a distributional metric that should see the order of frames (FVD); each evaluation also
-    #: scores the model's videos against themselves shuffled in time, to show whether it does here.
+    #: scores the model's videos shuffled in time, to show whether it does here.
     order_check: ClassVar[bool] = False
     #: The pretrained weights its networks need, fetched on first use; ``vpkit weights``
     #: fetches them ahead of time and lists what is cached.

@@ -9,17 +9,15 @@ Markdown and need nothing beyond vpkit itself, so tests call them directly.
 from __future__ import annotations
 
 import inspect
-import json
-from types import NoneType, UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import get_origin
 
-import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 import vpkit
 from vpkit import plugins
 from vpkit.components import KINDS
+from vpkit.config.options import default_of, model_in, type_of
 from vpkit.config.schema import ComponentBlock, RunConfig
 
 #: The distribution whose plugins are "bundled"; third-party plugins installed where the
@@ -27,13 +25,6 @@ from vpkit.config.schema import ComponentBlock, RunConfig
 BUNDLED_DISTRIBUTION = "vpkit"
 #: Where each component kind is named in a run file (``metrics`` is a list of blocks).
 BLOCK_KINDS = {".".join(kind.run_file): kind.name for kind in KINDS.values()}
-#: How pydantic's numeric bounds read in the type column.
-_BOUNDS = (
-    (annotated_types.Gt, "gt", ">"),
-    (annotated_types.Ge, "ge", "≥"),
-    (annotated_types.Lt, "lt", "<"),
-    (annotated_types.Le, "le", "≤"),
-)
 
 
 def run_file_reference() -> str:
@@ -68,7 +59,7 @@ def _sections(model: type[BaseModel], path: str, level: int = 2) -> list[str]:
     """A table for ``model``, then a heading and a table for each model nested in it."""
     lines = [*_table(model, path), ""]
     for name, field in model.model_fields.items():
-        nested = _model_in(field.annotation)
+        nested = model_in(field.annotation)
         if nested is not None and nested is not ComponentBlock:
             key = f"{path}.{name}" if path else name
             lines += [f"{'#' * level} `{key}` {{ #{anchor(key)} }}", "", *_sections(nested, key, level)]
@@ -94,49 +85,15 @@ def _type_of(field: FieldInfo, key: str) -> str:
         if get_origin(field.annotation) is list:
             return f"list of [{kind} blocks](#{anchor(kind)}s)"
         return f"[{kind} block](#{anchor(kind)}s)"
-    nested = _model_in(field.annotation)
+    nested = model_in(field.annotation)
     if nested is not None:
         return f"[section](#{anchor(key)})"
-    return ", ".join([_type_name(field.annotation), *_bounds(field)])
-
-
-def _type_name(annotation: Any) -> str:
-    origin, args = get_origin(annotation), get_args(annotation)
-    if origin in (Union, UnionType):
-        names = [_type_name(a) for a in args if a is not NoneType]
-        return " or ".join(names) + (" or null" if NoneType in args else "")
-    if origin is Literal:
-        return "one of " + ", ".join(f"`{a}`" for a in args)
-    if origin is tuple and args and args[-1] is not Ellipsis:
-        return "[" + ", ".join(_type_name(a) for a in args) + "]"
-    if origin in (list, tuple):
-        return f"list of {_type_name(args[0])}"
-    return getattr(annotation, "__name__", str(annotation))
-
-
-def _bounds(field: FieldInfo) -> list[str]:
-    return [f"{sign} {getattr(m, attr)}" for m in field.metadata for cls, attr, sign in _BOUNDS if isinstance(m, cls)]
+    return type_of(field, code=lambda value: f"`{value}`")
 
 
 def _default(field: FieldInfo) -> str:
-    if field.is_required():
-        return "required"
-    value = field.get_default(call_default_factory=True)
-    if isinstance(value, BaseModel):
-        return ""
-    if isinstance(value, list):  # component blocks (the default loggers) as a run file writes them
-        value = [item.model_dump() if isinstance(item, BaseModel) else item for item in value]
-    return f"`{value}`" if isinstance(value, str) else f"`{json.dumps(value, default=str)}`"
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+    default = default_of(field)
+    return "required" if default is None else f"`{default}`" if default else ""
 
 
 def _cell(text: str) -> str:

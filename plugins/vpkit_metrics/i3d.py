@@ -14,6 +14,8 @@ in TF (``scale=False``); the conversion stores ones for it.
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -39,16 +41,19 @@ MIXED = {
 }
 
 
-def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """TensorFlow ``SAME`` padding (front, back) for one axis."""
-    total = max(kernel - (stride if size % stride == 0 else size % stride), 0)
-    return total // 2, total - total // 2
+def same_padding(sizes, kernel, stride) -> list[tuple[int, int]]:
+    """TensorFlow ``SAME`` padding, (front, back) for each axis of ``sizes`` (T, H, W): the output
+    has ceil(size / stride) positions, and the front gets the smaller half."""
+    pads = []
+    for size, k, s in zip(sizes, kernel, stride, strict=True):
+        total = max(k - (s if size % s == 0 else size % s), 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
 
 
-def pad_same(x: torch.Tensor, kernel: tuple[int, int, int], stride: tuple[int, int, int]) -> torch.Tensor:
-    t, h, w = x.shape[2:]
-    pads = [same_padding(s, k, st) for s, k, st in zip((t, h, w), kernel, stride, strict=False)]
-    return F.pad(x, (*pads[2], *pads[1], *pads[0]))
+def padded(x: torch.Tensor, pads: list[tuple[int, int]], value: float = 0.0) -> torch.Tensor:
+    """A copy of ``x`` (B, C, T, H, W) with ``pads`` (front, back) of T, H and W around it."""
+    return F.pad(x, [amount for front_back in reversed(pads) for amount in front_back], value=value)
 
 
 class Unit3D(nn.Module):
@@ -62,17 +67,33 @@ class Unit3D(nn.Module):
             self.bn = nn.BatchNorm3d(c_out, eps=BN_EPS)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv3d(pad_same(x, self.kernel, self.stride))
+        x = self.conv3d(padded(x, same_padding(x.shape[2:], self.kernel, self.stride)))
         return x if self.logits else F.relu(self.bn(x))
 
 
 class MaxPoolSame(nn.Module):
+    """TensorFlow ``SAME`` max pooling: padding counts as -inf. Where the padding is symmetric (or
+    one more at the back, which ``ceil_mode`` gives) the pool pads by itself, without a padded
+    copy of the input; a maximum is exact either way, so both give the same numbers."""
+
     def __init__(self, kernel, stride):
         super().__init__()
         self.kernel, self.stride = tuple(kernel), tuple(stride)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.max_pool3d(pad_same(x, self.kernel, self.stride), self.kernel, self.stride)
+        sizes = x.shape[2:]
+        pads = same_padding(sizes, self.kernel, self.stride)
+        fronts = [front for front, _ in pads]
+        outputs = [math.ceil(size / s) for size, s in zip(sizes, self.stride, strict=True)]
+        in_pool = [
+            math.ceil((size + 2 * p - k) / s) + 1
+            for size, p, k, s in zip(sizes, fronts, self.kernel, self.stride, strict=True)
+        ]
+        if in_pool == outputs and all(
+            back - front in (0, 1) and 2 * front <= k for (front, back), k in zip(pads, self.kernel, strict=True)
+        ):
+            return F.max_pool3d(x, self.kernel, self.stride, fronts, ceil_mode=True)
+        return F.max_pool3d(padded(x, pads, float("-inf")), self.kernel, self.stride)
 
 
 class Inception(nn.Module):

@@ -9,23 +9,21 @@ weights load into), it changes how the network is computed, not what:
   run fastest in on the CPU (cuDNN's too on recent GPUs);
 - the three 1x1x1 convolutions an Inception block applies to its input are one convolution
   with their filters stacked, split afterwards;
-- ``SAME`` padding is the convolution's or the pool's own padding wherever it is symmetric
-  (and ``ceil_mode`` where TensorFlow pads one more at the back), instead of a padded copy of
-  the input. Pools pad with -inf, as TensorFlow's do; only the first convolution, with its odd
-  kernel over an even input, still needs a padded copy of the (3-channel) video.
+- ``SAME`` padding is the convolution's own padding wherever it is symmetric, instead of a
+  padded copy of the input; only the first convolution, with its odd kernel over an even input,
+  still needs a padded copy of the (3-channel) video. The pools are the reference's own
+  (:class:`MaxPoolSame`, which pads inside the pool where it can).
 
 Logits agree with the reference to about 3e-5 (float32 round-off of the folded weights).
 """
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from vpkit_metrics.i3d import InceptionI3d, Unit3D, same_padding
+from vpkit_metrics.i3d import InceptionI3d, Unit3D, padded, same_padding
 
 CHANNELS_LAST = torch.channels_last_3d
 
@@ -38,10 +36,6 @@ def folded(unit: Unit3D) -> tuple[torch.Tensor, torch.Tensor]:
     bn = unit.bn
     scale = bn.weight.detach() / torch.sqrt(bn.running_var + bn.eps)
     return weight * scale.view(-1, 1, 1, 1, 1), bn.bias.detach() - bn.running_mean * scale
-
-
-def same_pads(shape: torch.Size, kernel: tuple[int, ...], stride: tuple[int, ...]) -> list[tuple[int, int]]:
-    return [same_padding(size, k, s) for size, k, s in zip(shape[2:], kernel, stride, strict=False)]
 
 
 class FoldedConv(nn.Module):
@@ -58,30 +52,13 @@ class FoldedConv(nn.Module):
         return cls(*folded(unit), unit.kernel, unit.stride)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pads = same_pads(x.shape, self.kernel, self.stride)
+        pads = same_padding(x.shape[2:], self.kernel, self.stride)
         if all(front == back for front, back in pads):
             x = F.conv3d(x, self.weight, self.bias, self.stride, [front for front, _ in pads])
         else:
-            padded = F.pad(x, [p for front_back in reversed(pads) for p in front_back])
-            x = F.conv3d(padded.contiguous(memory_format=CHANNELS_LAST), self.weight, self.bias, self.stride)
+            copy = padded(x, pads).contiguous(memory_format=CHANNELS_LAST)
+            x = F.conv3d(copy, self.weight, self.bias, self.stride)
         return F.relu_(x) if self.relu else x
-
-
-def max_pool_same(x: torch.Tensor, kernel: tuple[int, ...], stride: tuple[int, ...]) -> torch.Tensor:
-    """TF ``SAME`` max pooling: padding that counts as -inf, done inside the pool when it can be."""
-    pads = same_pads(x.shape, kernel, stride)
-    fronts = [front for front, _ in pads]
-    outputs = [math.ceil(size / s) for size, s in zip(x.shape[2:], stride, strict=False)]
-    ceil_outputs = [
-        math.ceil((size + 2 * p - k) / s) + 1
-        for size, p, k, s in zip(x.shape[2:], fronts, kernel, stride, strict=False)
-    ]
-    if ceil_outputs == outputs and all(
-        back - front in (0, 1) and 2 * front <= k for (front, back), k in zip(pads, kernel, strict=False)
-    ):
-        return F.max_pool3d(x, kernel, stride, fronts, ceil_mode=True)
-    padded = F.pad(x, [p for front_back in reversed(pads) for p in front_back], value=float("-inf"))
-    return F.max_pool3d(padded, kernel, stride)
 
 
 class FastInception(nn.Module):
@@ -93,22 +70,14 @@ class FastInception(nn.Module):
             torch.cat([w for w, _ in parts]), torch.cat([b for _, b in parts]), (1, 1, 1), (1, 1, 1)
         )
         self.b1b, self.b2b, self.b3b = (FoldedConv.of(getattr(block, name)) for name in ("b1b", "b2b", "b3b"))
+        self.b3a = block.b3a  # the same pool as the reference's
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b0, b1, b2 = self.inputs(x).split(self.widths, dim=1)
         b1 = self.b1b(b1.contiguous(memory_format=CHANNELS_LAST))
         b2 = self.b2b(b2.contiguous(memory_format=CHANNELS_LAST))
-        b3 = self.b3b(max_pool_same(x, (3, 3, 3), (1, 1, 1)))
+        b3 = self.b3b(self.b3a(x))
         return torch.cat([b0, b1, b2, b3], dim=1)
-
-
-class Pool(nn.Module):
-    def __init__(self, kernel, stride):
-        super().__init__()
-        self.kernel, self.stride = tuple(kernel), tuple(stride)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return max_pool_same(x, self.kernel, self.stride)
 
 
 class FastI3D(nn.Module):
@@ -121,7 +90,7 @@ class FastI3D(nn.Module):
             if name == "logits":
                 break
             if name.startswith("MaxPool"):
-                layers.append(Pool(layer.kernel, layer.stride))
+                layers.append(layer)  # the reference's own pool (no weights)
             elif name.startswith("Mixed"):
                 layers.append(FastInception(layer))
             else:

@@ -21,7 +21,7 @@ class FolderSource(FolderSourceDeclaration, VideoSource):
     """Lists the files under ``path``; each is its own input (shard), keyed by its relative path."""
 
     def videos(self, writer: ClipWriter) -> Iterator[Video]:
-        root = Path(self.config.path).expanduser()
+        root = self.root
         if not root.is_dir():
             raise VpkitError(f"source.path: {root} is not a directory")
         pattern = "**/*" if self.config.recursive else "*"
@@ -36,7 +36,12 @@ class FolderSource(FolderSourceDeclaration, VideoSource):
             yield Video(key, relative, path.as_uri(), path.stem, skip=_not_a_file(path))
 
     def fetch(self, video: Video) -> Path:
-        return Path(self.config.path).expanduser() / video.id
+        return self.root / video.id
+
+    @property
+    def root(self) -> Path:
+        """The folder, absolute: a relative ``path`` is from the working directory."""
+        return Path(self.config.path).expanduser().absolute()
 
 
 def _not_a_file(path: Path) -> str | None:

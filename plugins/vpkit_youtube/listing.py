@@ -21,6 +21,8 @@ from vpkit_youtube.archive import Archive
 from vpkit_youtube.ytdl import reason
 
 PLAYLISTS = ("playlist", "multi_video")
+#: What a search asks.
+YOUTUBE = "https://www.youtube.com/"
 
 
 def search_url(query: str, count: int) -> str:
@@ -68,10 +70,19 @@ class Lister:
         except (DownloadError, ExtractorError) as exc:
             raise VpkitError(f"youtube: search {address!r} failed: {reason(exc)}") from None
 
+    def known(self, url: str) -> bool:
+        """Whether ``url`` is a video already stored or downloaded: listing it asks no server."""
+        key = url_key(url)
+        return bool(key and (key in self.done or self.archive.find(key)))
+
+    def addresses(self, urls: list[str]) -> list[str]:
+        """The addresses listing ``urls`` (or, with none, the search) will ask."""
+        return [url for url in urls if not self.known(url)] if urls else [YOUTUBE]
+
     def urls(self, urls: list[str]) -> Iterator[Video]:
         for url in urls:
             key = url_key(url)
-            if key and (key in self.done or self.archive.find(key)):
+            if self.known(url):
                 meta = self.archive.meta(key)
                 yield Video(key, meta.get("id", key), url, meta.get("title", ""))
                 continue

@@ -19,6 +19,7 @@ from vpkit_youtube import ytdl
 from vpkit_youtube.archive import Archive
 from vpkit_youtube.declarations import YoutubeSourceDeclaration
 from vpkit_youtube.listing import Lister
+from vpkit_youtube.reach import check_reachable
 
 
 class YoutubeSource(YoutubeSourceDeclaration, VideoSource):
@@ -37,6 +38,7 @@ class YoutubeSource(YoutubeSourceDeclaration, VideoSource):
         # listing downloads nothing, so its output template is never used
         with YoutubeDL(ytdl.params(self.config, self.archive.template("listing"), self.logger, lambda d: None)) as ydl:
             lister = Lister(ydl, self.archive, writer.done_keys, self._retry, ydl.params["match_filter"])
+            check_reachable(lister.addresses(self.config.urls), self.config.proxy, self.config.socket_timeout)
             if self.config.urls:
                 yield from lister.urls(self.config.urls)
             else:

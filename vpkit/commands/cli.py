@@ -136,9 +136,37 @@ def run_command(
             click.echo(f"note: {chosen.note}", err=True)
         trainer = train_run(run, chosen.path, resume, (ranks, device))
     if ranks.main:
-        click.echo(
-            f"finished {trainer.step} steps in {trainer.console.elapsed()}; the run is in {chosen.path}", err=True
-        )
+        click.echo(f"{trainer.console.finished(trainer.step)}; the run is in {chosen.path}", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False, shell_complete=completion.complete_example)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write it, a file or a folder (default: examples/NAME.yaml, where the docs' commands look).",
+)
+@click.option("--force", is_flag=True, help="Replace a file that is already there.")
+def init(name: str | None, output: Path | None, force: bool) -> None:
+    """Copy the shipped run file NAME into the current directory; without NAME, list them.
+
+    Examples:
+
+        vpkit init quickstart && vpkit run examples/quickstart.yaml
+
+        vpkit init future_quickstart -o my_run.yaml
+    """
+    if name is None:
+        from vpkit.config.examples import shipped, summary
+
+        for stem, path in shipped().items():
+            click.echo(f"{stem:<18} {summary(path)}")
+        return
+    from vpkit.commands.examples import copy_example
+
+    target = copy_example(name, output, force)
+    click.echo(f"wrote {target}; train it with: vpkit run {target}", err=True)
 
 
 @cli.command()
@@ -164,19 +192,28 @@ def data(run_file: Path, overrides: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("run_file", type=RUN_FILE)
 @SET
-def validate(run_file: Path, overrides: tuple[str, ...]) -> None:
+@click.option(
+    "--print",
+    "print_config",
+    is_flag=True,
+    help="Print the resolved configuration on stdout, every default filled in: the config.yaml a run would write.",
+)
+def validate(run_file: Path, overrides: tuple[str, ...], print_config: bool) -> None:
     """Check RUN_FILE, its plugins and their options, without running anything.
 
     Examples:
 
         vpkit validate examples/quickstart.yaml
 
-        vpkit validate examples/quickstart.yaml --set model.generator.width=0.5
+        vpkit validate examples/quickstart.yaml --set model.generator.width=0.5 --print
     """
     run = load_run(run_file, overrides)
+    if print_config:
+        click.echo(run.resolved_yaml(), nl=False)
     click.echo(
         f"{run_file}: ok (source {run.source.cls.name}, generator {run.generator.cls.name}, "
-        f"discriminator {run.discriminator.cls.name}, {run.clip.frames}x{run.clip.size}x{run.clip.size})"
+        f"discriminator {run.discriminator.cls.name}, {run.clip.frames}x{run.clip.size}x{run.clip.size})",
+        err=print_config,
     )
 
 
@@ -282,6 +319,7 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
     "--metrics",
     "metric_names",
     metavar="NAMES",
+    shell_complete=completion.complete_metrics,
     help="Comma-separated metrics (default: the run file's, else all that apply).",
 )
 @click.option(
@@ -293,52 +331,79 @@ def sample(run_dir: Path, count: int, output: Path, seed: int | None, checkpoint
 @click.option(
     "--split", type=click.Choice(["train", "val"]), help="Split of the real clips (default: evaluation.split)."
 )
+@click.option(
+    "-k",
+    "--samples",
+    type=click.IntRange(min=1, max=1000),
+    help="Predictions per context of a conditional model (default: evaluation.samples).",
+)
 @CHECKPOINT
 @DEVICE
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print this evaluation as JSON on stdout (run, checkpoint, step and each metric's entry of metrics.json).",
+)
 def evaluate(
-    run_dir: Path, metric_names: str | None, videos: int | None, split: str | None, checkpoint: str, device: str
+    run_dir: Path,
+    metric_names: str | None,
+    videos: int | None,
+    split: str | None,
+    samples: int | None,
+    checkpoint: str,
+    device: str,
+    as_json: bool,
 ) -> None:
     """Score the run in RUN_DIR: print a table and add the results to metrics.json there.
 
-    Beside each metric's value are its baselines, scored on the same clips under the same
-    protocol (copy the first frame; static, mean frame and floor for FVD), and a line says
-    which of them the model beats. Under torchrun each process scores a share of the videos,
-    and the numbers are those of one process.
+    A conditional model makes K predictions of each clip from its real context frames; paired
+    metrics show mean-of-K and best-of-K, and a line the diversity between two samples. Beside
+    each value are its baselines, scored on the same clips under the same protocol (copy the
+    last context frame; static, mean frame and floor for FVD and motion), a line says which of
+    them the model beats, and the motion statistics say whether the model moves like the real
+    clips. Pictures go to eval/ in RUN_DIR (and to TensorBoard). Under torchrun each process
+    scores a share of the videos, and the numbers are those of one process.
 
     Examples:
 
         vpkit evaluate runs/future_quickstart --metrics ssim,psnr -n 64
 
+        vpkit evaluate runs/future_quickstart -k 16
+
         vpkit evaluate runs/quickstart --metrics fvd --split train
 
         torchrun --standalone --nproc-per-node 4 -m vpkit evaluate runs/quickstart --metrics fvd
     """
-    from vpkit.commands.evaluate import evaluate_run
+    from vpkit.atomic import WriteError
+    from vpkit.commands.evaluate import evaluate_run, save_results, this_evaluation
     from vpkit.commands.score import parse_metrics
-    from vpkit.engine.run_layout import RunLayout
 
     names = parse_metrics(metric_names) if metric_names is not None else None
-    document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint)
+    document, notes = evaluate_run(run_dir, names, videos, split, device, checkpoint, samples)
     if document is None:  # under torchrun, every rank scores its share and rank 0 reports
         return
     for note in notes:
         click.echo(f"note: {note}", err=True)
-    # metrics.json keeps earlier evaluations too; the table shows this checkpoint's
-    shown = {
-        name: result
-        for name, result in document["metrics"].items()
-        if (result.get("step"), result.get("checkpoint")) == (document["step"], document["checkpoint"])
-    }
-    protocol = next(iter(shown.values()))["protocol"]
-    given = (
-        f", {protocol['context']} context frame(s), {protocol['samples']} samples each" if protocol["context"] else ""
-    )
-    click.echo(
-        f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
-        f"{protocol['frames']}x{protocol['size']}x{protocol['size']}{given}"
-    )
-    _echo_results(shown)
-    click.echo(f"added to {RunLayout(run_dir).evaluation}", err=True)
+    shown = this_evaluation(document)
+    if as_json:
+        click.echo(json.dumps({**document, "metrics": shown}, indent=2))
+    else:
+        protocol = next(iter(shown.values()))["protocol"]
+        given = (
+            f", {protocol['context']} context frame(s), {protocol['samples']} samples each"
+            if protocol["context"]
+            else ""
+        )
+        click.echo(
+            f"step {document['step']}, {protocol['videos']} videos from the {protocol['split']} split, "
+            f"{protocol['frames']}x{protocol['size']}x{protocol['size']}{given}"
+        )
+        _echo_results(shown)
+    try:
+        click.echo(f"added to {save_results(run_dir, document)}", err=True)
+    except WriteError as exc:
+        raise VpkitError(f"{exc.message}; the results above are not saved") from None
 
 
 @cli.command()
@@ -350,6 +415,7 @@ def evaluate(
     default="ssim,psnr,lpips,fvd",
     show_default=True,
     metavar="NAMES",
+    shell_complete=completion.complete_metrics,
     help="Comma-separated metrics.",
 )
 @click.option("--json", "as_json", is_flag=True, help='Print {"metric": value, ...} on stdout.')
@@ -367,10 +433,14 @@ def score(real: Path, fake: Path, metric_names: str, as_json: bool, device: str)
     from vpkit.commands.score import score as score_videos
 
     results = score_videos(real, fake, parse_metrics(metric_names), device)
-    if as_json:
-        click.echo(json.dumps({name: result[name] for name, result in results.items()}))
+    if not as_json:
+        _echo_results(results)
         return
-    _echo_results(results)
+    click.echo(json.dumps({name: result[name] for name, result in results.items()}))  # null where n/a
+    from vpkit.commands.tables import warnings
+
+    for line in warnings(results):
+        click.echo(line, err=True)
 
 
 def _echo_results(results: dict) -> None:
@@ -522,16 +592,29 @@ def runs(folder: Path, as_json: bool) -> None:
 
 
 @cli.command("plugins")
+@click.argument("component", required=False, shell_complete=completion.complete_component)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
-def list_plugins(as_json: bool) -> None:
-    """List installed plugins, their versions and the components each provides.
+def list_plugins(component: str | None, as_json: bool) -> None:
+    """List installed plugins, their versions and the components each provides; with COMPONENT,
+    that component's options: type, default and description of each.
 
     Examples:
 
         vpkit plugins
 
+        vpkit plugins videogan_future
+
         VPKIT_LOAD_PLUGINS=videogan,synthetic vpkit plugins --json
     """
+    if component is not None:
+        from vpkit.commands.component_options import component_lines, describe_component
+
+        described = describe_component(component)
+        if as_json:
+            click.echo(json.dumps(described, indent=2))
+            return
+        click.echo("\n\n".join("\n".join(component_lines(entry)) for entry in described))
+        return
     found = plugins.describe_plugins()
     if as_json:
         click.echo(json.dumps(found, indent=2))

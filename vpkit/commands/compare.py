@@ -2,9 +2,10 @@
 
 A and B are ``metrics.json`` files written by ``vpkit evaluate``, or run directories holding
 one. A metric is compared only when both numbers were computed under the same protocol
-(:data:`PROTOCOL`: weights, number of videos, split, frames, size, preprocessing and the
-like); otherwise nothing is compared and the error names every field that differs. The
-seed is not part of it: other latents are exactly the noise the intervals describe.
+(:data:`PROTOCOL`: weights, number of videos, split, frames, size, context frames, samples
+per context, scored frames, preprocessing and the like); otherwise nothing is compared and
+the error names every field that differs. The seed is not part of it: other latents are
+exactly the noise the intervals describe.
 
 The difference B - A is significant when it exceeds 1.96 standard errors of a difference,
 ``sqrt(se_A² + se_B²)``, with each ``se`` from the evaluation's bootstrap: a two-sided test at
@@ -25,7 +26,18 @@ from vpkit.errors import VpkitError
 
 #: What must be equal for two values of a metric to be comparable: fields of its protocol, then of its result.
 PROTOCOL = {
-    "protocol": ("split", "videos", "frames", "size", "paired_frames", "resamples"),
+    "protocol": (
+        "split",
+        "videos",
+        "frames",
+        "size",
+        "context",
+        "samples",
+        "scored_frames",
+        "paired_frames",
+        "distributional",
+        "resamples",
+    ),
     "result": (
         "weights_sha256",
         "backbone_sha256",

@@ -1,5 +1,5 @@
-"""Shell completion: run-file keys after ``--set``, and registered component names after a
-block's ``name=``.
+"""Shell completion: run-file keys after ``--set``, registered component names after a block's
+``name=`` and after ``vpkit plugins``, and metric names (comma-separated) after ``--metrics``.
 
 Click answers the shell from the same program (``_VPKIT_COMPLETE=bash_source vpkit`` prints
 the script to load); every answer imports no torch, so a TAB is as fast as ``vpkit --help``.
@@ -60,6 +60,44 @@ def complete_set(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     return [
         CompletionItem(f"{key}={choice}") for choice in (found.choices if found else []) if choice.startswith(value)
     ]
+
+
+def complete_component(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The registered components of every kind, for ``vpkit plugins NAME``."""
+    names = {name for kind in _kinds() for name in _registered(kind)}
+    return [CompletionItem(name) for name in sorted(names) if name.startswith(incomplete)]
+
+
+def complete_example(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The shipped run files, for ``vpkit init NAME``."""
+    from vpkit.config.examples import shipped
+
+    return [CompletionItem(name) for name in shipped() if name.startswith(incomplete)]
+
+
+def complete_metrics(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """``--metrics ssim,ps`` TAB: the registered metrics not named yet, after the names already typed."""
+    *typed, last = incomplete.split(",")
+    before = "".join(f"{name}," for name in typed)
+    return [
+        CompletionItem(before + name) for name in _registered("metric") if name.startswith(last) and name not in typed
+    ]
+
+
+def _kinds() -> list[str]:
+    from vpkit.components import KINDS
+
+    return list(KINDS)
+
+
+def _registered(kind: str) -> list[str]:
+    """The names of ``kind``'s registered components; none when a plugin fails (a TAB prints no traceback)."""
+    from vpkit import plugins
+
+    try:
+        return sorted(plugins.registry(kind).classes)
+    except Exception:
+        return []
 
 
 def run_file_in(words: list[str]) -> Path | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from vpkit.engine.generate import generate, load_generator
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError
 from vpkit.video.context import file_contexts
 from vpkit.video.files import (
     check_video_path,
@@ -34,12 +34,12 @@ def output_paths(names: list[str], output: Path, fmt: str) -> list[Path]:
     if output.suffix and not output.is_dir():
         check_video_path(output)
         if len(names) > 1:
-            raise VpkitError(f"{output}: one video file for {len(names)} predictions; give a folder instead")
+            raise ConfigError(f"{output}: one video file for {len(names)} predictions; give a folder instead")
         return [output]
     targets = [output / f"{name}.{fmt}" for name in names]
     if len(set(targets)) < len(targets):
         twice = next(t for t in targets if targets.count(t) > 1)
-        raise VpkitError(f"two inputs would both be written to {twice}; rename one")
+        raise ConfigError(f"two inputs would both be written to {twice}; rename one")
     return targets
 
 
@@ -56,7 +56,7 @@ def predict_images(
     trained = load_generator(run_dir, checkpoint, device)
     generator = trained.generator
     if not generator.conditional:
-        raise VpkitError(
+        raise ConfigError(
             f"{trained.checkpoint}: generator {generator.name!r} is unconditional and cannot start from an image; "
             "train a conditional one (e.g. videogan_future), or use vpkit sample"
         )

@@ -14,8 +14,8 @@ import numpy as np
 from vpkit.config.runfile import Run
 from vpkit.data.prepare import prepare_store
 from vpkit.engine.generate import generate, load_generator
-from vpkit.engine.train.grids import make_grid, sample_columns
-from vpkit.errors import VpkitError
+from vpkit.engine.train.grids import labelled_grid, sample_columns
+from vpkit.errors import ConfigError
 from vpkit.video.files import check_video_path, clips_to_tensor, write_video
 
 
@@ -26,7 +26,7 @@ def real_clips(run: Run, count: int, seed: int | None) -> np.ndarray:
     if not len(clips):
         clips = store.split("train")
     if count > len(clips):
-        raise VpkitError(f"{store.root}: only {len(clips)} clips to start from; ask for at most {len(clips)}")
+        raise ConfigError(f"{store.root}: only {len(clips)} clips to start from; ask for at most {len(clips)}")
     picked = np.random.default_rng(seed).choice(len(clips), count, replace=False)
     return clips.gather(picked)
 
@@ -47,5 +47,5 @@ def sample_grid(
         real = clips_to_tensor(real_clips(trained.run, count, seed))
         condition = real[:, :, : trained.run.clip.context]
     generated = generate(trained.generator, count, condition, seed, trained.precision)
-    _, columns = sample_columns(generated, condition, real)
-    return write_video(output, make_grid(columns), trained.run.config.train.fps)
+    grid = labelled_grid(*sample_columns(generated, condition, real))
+    return write_video(output, grid, trained.run.config.train.fps)

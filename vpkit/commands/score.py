@@ -2,7 +2,8 @@
 
 Paired metrics pair files by name (two single files are one pair) and compare each pair at
 its own resolution, over the frames both have (the shorter length). Distributional metrics
-compare the two sets as they are; their sizes may differ.
+compare the two sets as they are; their sizes may differ. Below ``MIN_VIDEOS`` videos an
+interval (and a distributional value) is n/a, with the reason.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from vpkit.components import Metric
 from vpkit.config.schema import RESAMPLES
 from vpkit.devices import pick_device
 from vpkit.engine.evaluate.evaluator import compute_with_interval
+from vpkit.engine.evaluate.intervals import with_sensible_n
 from vpkit.errors import ConfigError, VpkitError
 from vpkit.video.files import READABLE_SUFFIXES, clips_to_tensor, read_video
 
@@ -88,7 +90,7 @@ def score(real_path: Path, fake_path: Path, names: list[str], device: str = "aut
                         metric.update(video if side == "real" else None, video if side == "generated" else None)
         except ValueError as exc:
             raise VpkitError(f"metric {name}: {exc}") from None
-        results[name] = compute_with_interval(metric, RESAMPLES)
+        results[name] = with_sensible_n(compute_with_interval(metric, RESAMPLES), name, metric.paired)
     return results
 
 

@@ -26,15 +26,17 @@ def results_table(results: dict[str, dict[str, Any]]) -> list[str]:
         best_cell = ""
         if best:
             best_cell = f" {result['best_of_k']['value']:>12.4f}" if "best_of_k" in result else f" {'-':>12}"
-        lines.append(f"{name:<8} {result[name]:>12.4f}  {interval(result.get('ci95')):<25}{best_cell}{cells}  {count}")
+        value = f"{result[name]:>12.4f}" if result[name] is not None else f"{'n/a':>12}"
+        spread = interval(result.get("ci95")) or ("n/a" if "n/a" in result else "")
+        lines.append(f"{name:<8} {value}  {spread:<25}{best_cell}{cells}  {count}")
     lines += [f"{name}: {verdict(result['baselines'])}" for name, result in rows.items() if result.get("baselines")]
     if "diversity" in results:
         lines.append(diversity_line(results["diversity"]))
     if "motion" in results:
         lines.append(motion_line(results["motion"]))
     lines += [
-        f"{name} shuffle check: {result['shuffle_check'][name]:.4f} against its own videos shuffled in time "
-        f"(noise {result['shuffle_check']['noise']:.4f}): {result['shuffle_check']['says']}"
+        f"{name} shuffle check: {result['shuffle_check'][name]:.4f} with the model's frames shuffled in time, "
+        f"{result[name]:.4f} without (noise {result['shuffle_check']['noise']:.4f}): {result['shuffle_check']['says']}"
         for name, result in rows.items()
         if "shuffle_check" in result
     ]
@@ -62,8 +64,11 @@ def motion_line(result: dict[str, Any]) -> str:
 
 
 def warnings(results: dict[str, dict[str, Any]]) -> list[str]:
-    """The metrics' warnings (other weights, small N), one line each."""
-    return [f"warning: {name}: {result['warning']}" for name, result in results.items() if "warning" in result]
+    """The metrics' warnings (other weights, small N) and why a number is n/a, one line each."""
+    return [
+        *(f"n/a: {name}: {result['n/a']}" for name, result in results.items() if "n/a" in result),
+        *(f"warning: {name}: {result['warning']}" for name, result in results.items() if "warning" in result),
+    ]
 
 
 def comparison_table(result: dict[str, Any]) -> list[str]:

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from vpkit import plugins
 from vpkit.clip_spec import ClipSpec
 from vpkit.components import KINDS, Component
+from vpkit.config.examples import hint_for_missing
 from vpkit.config.located import LocatedErrors, report_validation
 from vpkit.config.overrides import apply_overrides
 from vpkit.config.positions import YamlProblem, decode, load_with_lines
@@ -72,6 +74,10 @@ class Run:
         data["logging"] = [logger.to_dict() for logger in self.loggers]
         return data
 
+    def resolved_yaml(self) -> str:
+        """:meth:`resolved_dict` as a run file: the run directory's ``config.yaml``, ``vpkit validate --print``."""
+        return yaml.safe_dump(self.resolved_dict(), sort_keys=False)
+
 
 def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
     """Read, override, validate and resolve a run file; raise ConfigError listing every problem."""
@@ -80,7 +86,7 @@ def load_run(path: str | os.PathLike, overrides: list[str] = ()) -> Run:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such run file") from None
+        raise ConfigError(f"{path}: no such run file{hint_for_missing(path)}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read run file ({exc.strerror or exc})") from None
     try:

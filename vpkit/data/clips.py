@@ -21,7 +21,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,13 +29,16 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vpkit.atomic import atomic_path, write_failure, write_json
+from vpkit.atomic import WriteError, atomic_path, write_json
 from vpkit.clip_spec import ClipSpec
+from vpkit.data.splits import closest_split, describe_split
 from vpkit.errors import VpkitError, reason_of
 from vpkit.progress import note
 
 MANIFEST = "manifest.json"
 SPLITS = ("train", "val")
+#: What a failed write of the store leaves (said after its reason).
+STORE_KEPT = "what is stored so far is kept, and the next run continues from it"
 _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 
 
@@ -60,6 +63,7 @@ class ClipWriter:
             "skipped": [],
         }
         self._rank: dict[str, int] = {}  # each shard's place in a reopened store's manifest
+        self._former_split: dict[str, str] = {}  # the split of each damaged shard, dropped to be extracted again
         if (self.root / MANIFEST).exists():
             self._reopen(fingerprint)
         (self.root / "shards").mkdir(parents=True, exist_ok=True)
@@ -86,6 +90,7 @@ class ClipWriter:
                 note(f"warning: {self.root / shard['file']}: {exc}; its clips are extracted again")
                 damaged.append(shard)
         if damaged:
+            self._former_split = {shard["key"]: shard["split"] for shard in damaged}
             for shard in damaged:
                 (self.root / shard["file"]).unlink(missing_ok=True)
             manifest["shards"] = [shard for shard in manifest["shards"] if shard not in damaged]
@@ -101,6 +106,22 @@ class ClipWriter:
     def done_keys(self) -> set[str]:
         """Keys already stored or skipped: a resumed source does not redo them."""
         return {s["key"] for s in self.manifest["shards"]} | {s["key"] for s in self.manifest["skipped"]}
+
+    def clip_counts(self) -> dict[str, int]:
+        """The clips each split holds so far."""
+        return by_split(self.manifest["shards"], lambda shard: shard["clips"])
+
+    def choose_split(self, key: str, clips: int, val_fraction: float) -> str:
+        """The split for input ``key`` of ``clips`` clips: the one that brings validation's share of
+        the clips closest to ``val_fraction`` (:mod:`vpkit.data.splits`), or, for a shard extracted
+        again after damage, the split it was in."""
+        if key in self._former_split:
+            return self._former_split[key]
+        return closest_split(self.clip_counts(), clips, val_fraction)
+
+    def describe_split(self) -> str:
+        """What the splits hold so far, for a summary."""
+        return describe_split(self.clip_counts(), by_split(self.manifest["shards"], lambda shard: 1))
 
     def add(self, key: str, clips: np.ndarray, split: str, provenance: Iterable[dict[str, Any]] = ()) -> None:
         """Store ``clips`` (uint8, (N, T, H, W, 3)) from one input under ``key`` in ``split``."""
@@ -125,10 +146,7 @@ class ClipWriter:
             with atomic_path(path) as tmp:
                 np.save(tmp, np.ascontiguousarray(clips))
         except OSError as exc:
-            raise VpkitError(
-                f"{path}: cannot write the clip store ({write_failure(exc)}); what is stored so far "
-                "is kept, and the next run continues from it"
-            ) from None
+            raise WriteError(path, exc, "the clip store", STORE_KEPT) from None
         self.manifest["complete"] = False
         entry = {"key": key, "file": f"shards/{key}.npy", "split": split, "clips": len(clips), "provenance": provenance}
         self.manifest["shards"].insert(self._place_of(key), entry)
@@ -160,11 +178,8 @@ class ClipWriter:
     def _save(self) -> None:
         try:
             write_json(self.root / MANIFEST, self.manifest)
-        except OSError as exc:
-            raise VpkitError(
-                f"{self.root / MANIFEST}: cannot write the clip store ({write_failure(exc)}); "
-                "what is stored so far is kept, and the next run continues from it"
-            ) from None
+        except WriteError as exc:
+            raise WriteError(exc.path, exc, "the clip store", STORE_KEPT) from None
 
 
 @dataclass(frozen=True)
@@ -203,12 +218,9 @@ class ClipStore:
         return ClipDataset([self.root / s["file"] for s in shards], [s["clips"] for s in shards], self.clip)
 
     def summary(self) -> StoreSummary:
-        clips = {s: 0 for s in SPLITS}
-        shards = {s: 0 for s in SPLITS}
-        for shard in self.manifest["shards"]:
-            clips[shard["split"]] += shard["clips"]
-            shards[shard["split"]] += 1
-        return StoreSummary(clips, shards, list(self.manifest["skipped"]))
+        shards = self.manifest["shards"]
+        clips, inputs = by_split(shards, lambda shard: shard["clips"]), by_split(shards, lambda shard: 1)
+        return StoreSummary(clips, inputs, list(self.manifest["skipped"]))
 
 
 class ClipDataset:
@@ -254,6 +266,14 @@ class ClipDataset:
     def gather(self, indices: Iterable[int]) -> np.ndarray:
         """Stack the clips at ``indices`` into one (N, T, H, W, 3) uint8 array."""
         return np.stack([self[int(i)] for i in indices])
+
+
+def by_split(shards: Iterable[dict[str, Any]], count: Callable[[dict[str, Any]], int]) -> dict[str, int]:
+    """``count`` of each shard, summed per split."""
+    totals = dict.fromkeys(SPLITS, 0)
+    for shard in shards:
+        totals[shard["split"]] += count(shard)
+    return totals
 
 
 class DamagedStore(Exception):

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from vpkit.cache import default_cache_dir
 from vpkit.config.runfile import Run
-from vpkit.data.clips import ClipStore, ClipWriter
-from vpkit.errors import VpkitError
+from vpkit.data.clips import MANIFEST, ClipStore, ClipWriter
+from vpkit.data.splits import describe_split
+from vpkit.data.videosource import tally
+from vpkit.errors import ConfigError, VpkitError
 
 
 def cache_dir(run: Run) -> Path:
@@ -51,11 +53,28 @@ def prepare_store(run: Run) -> ClipStore:
         return ClipStore(root)
     source = run.source.build(run.clip)
     source.prepare(writer)
+    if not writer.clip_counts()["train"]:
+        raise ConfigError(f"{run.source.cls.name}: {no_training_clips(writer)}")
     return writer.finish()
 
 
+def no_training_clips(writer: ClipWriter) -> str:
+    """Why a store ended with nothing to train on: every input skipped (and why), none found, or
+    every clip held out. The store is left unfinished, so the next run looks again."""
+    skipped, held_out = writer.manifest["skipped"], writer.clip_counts()["val"]
+    if held_out:
+        return f"no training clips: all {held_out} clips are held out for validation; lower val_fraction"
+    if skipped:
+        reasons = tally(Counter(item["reason"] for item in skipped))
+        where = writer.root / MANIFEST
+        inputs = "the one input was" if len(skipped) == 1 else f"all {len(skipped)} inputs were"
+        return f"no training clips: {inputs} skipped ({reasons}); the list is in {where}"
+    return "no training clips: the source found no inputs"
+
+
 def describe_store(store: ClipStore) -> list[str]:
-    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split."""
+    """The summary ``vpkit data`` prints: inputs stored and skipped (with reasons), clips per split,
+    and validation's share of them."""
     summary = store.summary()
     lines = [
         f"clip store: {store.root}",
@@ -66,8 +85,7 @@ def describe_store(store: ClipStore) -> list[str]:
     for reason, count in reasons.most_common():
         examples = [item.get("url") or item["key"] for item in summary.skipped if item["reason"] == reason][:3]
         lines.append(f"  {count} skipped: {reason} ({', '.join(examples)}{', ...' if count > 3 else ''})")
-    lines.append(
-        f"clips: {summary.clips['train']} train, {summary.clips['val']} val "
-        f"({store.clip.frames}x{store.clip.size}x{store.clip.size})"
-    )
+    shape = f"{store.clip.frames}x{store.clip.size}x{store.clip.size}"
+    lines.append(f"clips: {summary.clips['train']} train, {summary.clips['val']} val ({shape})")
+    lines.append(describe_split(summary.clips, summary.shards))
     return lines

@@ -1,8 +1,9 @@
 """The base of every source whose inputs are video files (a folder, YouTube, a third party's).
 
 A subclass lists its videos and fetches each one to a local file; this module does the rest
-the same way for all: skip what the store already holds, extract clips, split by video,
-record why a video gave nothing, show progress and summarise.
+the same way for all: skip what the store already holds, extract clips, split by video (each
+to the side that brings validation's share of the clips closest to ``val_fraction``), record
+why a video gave nothing, show progress and summarise.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from vpkit.clip_spec import ClipSpec
 from vpkit.components import Source
 from vpkit.data.clips import ClipWriter
 from vpkit.progress import Progress
-from vpkit.video.extract import ExtractOptions, VideoError, extract_clips, split_for
+from vpkit.video.extract import ExtractOptions, VideoError, extract_clips
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -96,6 +97,8 @@ class VideoSource(Source):
             progress.close()
         if stored or skipped or not rescan:  # a rescan of a finished store that found nothing new says nothing
             progress.note(self._summary(stored, skipped))
+        if stored:
+            progress.note(f"{self.name}: {writer.describe_split()}, for a val_fraction of {self.config.val_fraction:g}")
 
     def _add(self, writer: ClipWriter, video: Video) -> tuple[str | None, str | None]:
         """Fetch, extract and store one video; return why it gave no clips (a short reason and the
@@ -117,15 +120,20 @@ class VideoSource(Source):
                 "title": video.title,
                 "fps": w.fps,
                 "start": w.start,
+                "crop": list(w.crop),
             }
             for w in extraction.windows
         ]
-        writer.add(video.key, extraction.clips, split_for(video.key, self.config.val_fraction), provenance)
+        split = writer.choose_split(video.key, len(extraction.clips), self.config.val_fraction)
+        writer.add(video.key, extraction.clips, split, provenance)
         self.progress.clips.update(len(extraction.clips))
         return None, None
 
     def _summary(self, stored: int, skipped: Counter) -> str:
         line = f"{self.name}: {stored} videos added to the clip store, {sum(skipped.values())} skipped"
-        if skipped:
-            line += " (" + "; ".join(f"{count}x {reason}" for reason, count in skipped.most_common(5)) + ")"
-        return line
+        return line + f" ({tally(skipped)})" if skipped else line
+
+
+def tally(reasons: Counter) -> str:
+    """``3x cannot decode (...); 1x empty file``: the five commonest reasons, with their counts."""
+    return "; ".join(f"{count}x {reason}" for reason, count in reasons.most_common(5))

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 from vpkit import __version__
-from vpkit.atomic import atomic_path, write_failure
+from vpkit.atomic import WriteError, atomic_path
 from vpkit.errors import ConfigError, VpkitError, reason_of, shown
 
 #: Which readers need an entry: every one (sampling, evaluation, serving), a resumed run, or none.
@@ -195,9 +195,8 @@ def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
         with atomic_path(path) as tmp:
             torch.save(state, tmp)
     except (OSError, RuntimeError) as exc:  # torch reports a short write as a RuntimeError
-        raise VpkitError(
-            f"{path}: cannot write the checkpoint ({write_failure(exc)}); the previous one is kept, "
-            "and --resume continues from it"
+        raise WriteError(
+            path, exc, "the checkpoint", "the previous one is kept, and --resume continues from it"
         ) from None
     return path
 

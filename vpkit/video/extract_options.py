@@ -35,7 +35,24 @@ class ExtractOptions(Options):
     short_videos: Literal["pad", "skip"] = Field(
         "pad", description="A video shorter than one clip: pad it by repeating its last frame, or skip it."
     )
-    val_fraction: float = Field(0.1, ge=0, lt=1, description="Share of videos (not clips) held out for validation.")
+    crop: Literal["centre", "tiles", "random"] = Field(
+        "centre",
+        description="Which squares of each frame become clips: the centre one, a grid of tiles side by side "
+        "(each its own clip), or one at a random place per clip.",
+    )
+    crop_scale: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="Side of a crop as a share of the frame's short side: 1 takes the whole short side; "
+        "0.5 a square half as tall, so what moves in it comes out twice as big.",
+    )
+    val_fraction: float = Field(
+        0.1,
+        ge=0,
+        lt=1,
+        description="Share of clips held out for validation, approached by holding out whole videos.",
+    )
 
     @field_validator("fps", mode="before")
     @classmethod

@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from vpkit.atomic import atomic_path
-from vpkit.errors import VpkitError, reason_of
+from vpkit.atomic import WriteError, atomic_path
+from vpkit.errors import ConfigError, VpkitError, reason_of
 from vpkit.video.ffmpeg import FfmpegError, read_frames
+from vpkit.video.native_log import native_logs_to_debug
 
-#: Containers of camera footage, which clip extraction (decord) reads.
 FOOTAGE_SUFFIXES = (".mp4", ".webm", ".mkv", ".avi", ".mov")
+"""Containers of camera footage, which clip extraction (decord) reads."""
 #: What :func:`read_video` reads: footage, plus the GIFs vpkit writes.
 READABLE_SUFFIXES = (*FOOTAGE_SUFFIXES, ".gif")
 #: What :func:`write_video` writes.
@@ -43,7 +44,7 @@ def check_video_path(path: str | os.PathLike) -> Path:
     """``path`` if its suffix names a format :func:`write_video` writes, else a user error."""
     path = Path(path)
     if path.suffix.lower() not in WRITABLE_SUFFIXES:
-        raise VpkitError(f"{path}: unknown video extension {path.suffix!r}; use {' or '.join(WRITABLE_SUFFIXES)}")
+        raise ConfigError(f"{path}: unknown video extension {path.suffix!r}; use {' or '.join(WRITABLE_SUFFIXES)}")
     return path
 
 
@@ -64,7 +65,7 @@ def write_video(path: str | os.PathLike, frames: np.ndarray, fps: float = 8.0) -
             else:
                 _write_mp4(tmp, frames, fps)
     except OSError as exc:
-        raise VpkitError(f"{path}: cannot write the video ({exc.strerror or exc})") from None
+        raise WriteError(path, exc, "the video") from None
     return path
 
 
@@ -111,10 +112,11 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     import decord
 
     try:
-        reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
-        if len(reader) == 0:
-            raise VpkitError(f"{path}: video has no frames")
-        return reader.get_batch(list(range(len(reader)))).asnumpy()
+        with native_logs_to_debug():
+            reader = decord.VideoReader(str(path), ctx=decord.cpu(0))
+            if len(reader) == 0:
+                raise VpkitError(f"{path}: video has no frames")
+            return reader.get_batch(list(range(len(reader)))).asnumpy()
     except (decord.DECORDError, RuntimeError) as exc:  # decord raises RuntimeError for unreadable files
         frames = _read_ffmpeg(path)
         if frames is None:

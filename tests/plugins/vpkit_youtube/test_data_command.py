@@ -107,3 +107,58 @@ def test_killed_mid_way_then_rerun_gives_the_same_store(tmp_path, media):
     for split in ("train", "val"):
         a, b = resumed.split(split), whole.split(split)
         assert np.array_equal(a.gather(range(len(a))), b.gather(range(len(b))))
+
+
+def test_data_on_a_broken_file_prints_only_vpkit_lines(tmp_path, media):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    shutil.copy(media["plain"], folder / "plain.mp4")
+    shutil.copy(media["truncated"], folder / "broken.mp4")
+    result = subprocess.run(
+        [sys.executable, "-m", "vpkit", "data", str(run_file(tmp_path, folder))], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["folder"] * 3  # skipped, added, split
+    assert "folder: skipped broken: cannot decode" in result.stderr
+
+
+def test_no_training_clips_is_an_error_that_names_the_reasons(tmp_path, media):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    for name in ("text", "truncated", "empty"):
+        shutil.copy(media[name], folder / f"{name}.mp4")
+    result = CliRunner().invoke(cli, ["data", str(run_file(tmp_path, folder))])
+    assert result.exit_code == 2
+    [store] = (tmp_path / "cache" / "clips").iterdir()
+    assert result.output.splitlines()[-1] == (
+        "Error: folder: no training clips: all 3 inputs were skipped (2x cannot decode (not a video, or a codec "
+        f"neither decord nor ffmpeg reads); 1x empty file); the list is in {store / 'manifest.json'}"
+    )
+    assert not json.loads((store / "manifest.json").read_text())["complete"]  # the next run looks again
+    shutil.copy(media["plain"], folder / "plain.mp4")
+    assert CliRunner().invoke(cli, ["data", str(run_file(tmp_path, folder))]).exit_code == 0
+
+
+def test_every_clip_in_validation_is_no_training_clips(tmp_path, media):
+    folder = tmp_path / "footage"
+    folder.mkdir()
+    shutil.copy(media["plain"], folder / "plain.mp4")
+    path = run_file(tmp_path, folder)
+    result = CliRunner().invoke(cli, ["data", str(path), "--set", "source.val_fraction=0.9"])
+    assert result.exit_code == 2
+    assert "no training clips: all 3 clips are held out for validation; lower val_fraction" in result.output
+
+
+def test_a_youtube_url_that_gives_nothing_is_an_error(tmp_path, http_server):
+    url = http_server.serve("/gone.mp4", status=404)
+    path = tmp_path / "run.yaml"
+    path.write_text(
+        f"source: {{name: youtube, urls: ['{url}'], retries: 0}}\n"
+        "model: {generator: videogan, discriminator: videogan}\n"
+        f"output: {{cache_dir: {tmp_path / 'cache'}}}\n"
+    )
+    result = CliRunner().invoke(cli, ["data", str(path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith(
+        "Error: youtube: no training clips: the one input was skipped (1x Unable to download webpage: HTTP Error 404"
+    )

@@ -40,6 +40,7 @@ def test_finds_videos_recursively_and_skips_broken_ones(tmp_path, video_dir, cap
         "title": "plain",
         "fps": 8.0,
         "start": 2.0,
+        "crop": [8, 0, 48],  # the centre square of the 64x48 frame
     }
     [skip] = writer.manifest["skipped"]
     assert skip["id"] == "notes.mp4" and skip["reason"].startswith("cannot decode")
@@ -124,3 +125,22 @@ def test_files_added_after_the_store_is_finished_join_it(tmp_path, video_dir, me
     assert again.root == first.root and again.manifest["complete"]
     assert [s["provenance"][0]["video_id"] for s in again.manifest["shards"]][-1] == "late.mp4"
     assert again.manifest["shards"][:3] == first.manifest["shards"]
+
+
+def test_split_approaches_the_clip_share_asked_and_says_so(tmp_path, real_footage, capsys):
+    writer = prepare(tmp_path / "store", real_footage, fps=[25], stride=4, val_fraction=0.25)
+    counts = [shard["clips"] for shard in writer.manifest["shards"]]
+    val = sum(shard["clips"] for shard in writer.manifest["shards"] if shard["split"] == "val")
+    assert len(counts) == 6 and 0 < val < sum(counts)
+    assert abs(val / sum(counts) - 0.25) <= max(counts) / sum(counts) / 2  # as close as whole videos allow
+    inputs = sum(shard["split"] == "val" for shard in writer.manifest["shards"])
+    assert (
+        f"folder: validation holds {inputs} of 6 inputs, {val} of {sum(counts)} clips ({val / sum(counts):.1%}), "
+        "for a val_fraction of 0.25"
+    ) in capsys.readouterr().err
+
+
+def test_a_relative_path_is_from_the_working_directory(tmp_path, video_dir, monkeypatch):
+    monkeypatch.chdir(video_dir.parent)
+    writer = prepare(tmp_path / "store", video_dir.name)
+    assert writer.manifest["shards"][0]["provenance"][0]["url"] == (video_dir / "clip.webm").as_uri()

@@ -38,6 +38,7 @@ def test_downloads_and_extracts_a_video(tmp_path, http_server, media):
         "title": "plain",
         "fps": 8.0,
         "start": 1.0,
+        "crop": [8, 0, 48],
     }
     clips = store.split("train").gather(range(3))
     assert clips.shape == (3, 8, 32, 32, 3) and clips.std() > 10

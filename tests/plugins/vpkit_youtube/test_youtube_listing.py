@@ -34,15 +34,13 @@ def test_search_url():
     assert search_url(DEFAULT_QUERY, 5) == "ytsearch5:close-up basketball highlights"
 
 
-def test_the_search_reaches_youtube_search(tmp_path, closed_port):
-    # a proxy nobody listens on: the real search extractor runs and fails on its first request
+def test_the_search_reaches_youtube_search(tmp_path, http_server):
+    # a proxy that answers, but tunnels nowhere: the real search extractor runs and fails on its first request
     with pytest.raises(VpkitError) as info:
-        prepare(tmp_path, query="dunk contest", max_videos=3, retries=1, proxy=f"http://127.0.0.1:{closed_port}")
+        prepare(tmp_path, query="dunk contest", max_videos=3, retries=0, proxy=http_server.base)
     message = info.value.message
     assert message.startswith("youtube: search 'ytsearch3:dunk contest' failed:")
     assert 'query "dunk contest"' in message
-    # yt-dlp words it per request handler: urllib says "refused", requests "Failed to establish".
-    assert "Connection refused" in message or "Failed to establish a new connection" in message
     assert "\n" not in message
 
 
@@ -142,3 +140,15 @@ def test_node_is_enabled_beside_deno(tmp_path):
     options = ytdl.params(config, tmp_path / "x.mp4", ytdl.Logger(print), lambda status: None)
     with YoutubeDL(options) as ydl:  # yt-dlp accepts the runtimes (it rejects unknown ones)
         assert list(ydl.params["js_runtimes"]) == ["deno", "node"]
+
+
+def test_the_crop_is_part_of_the_store(tmp_path):
+    from vpkit.config.runfile import load_run
+    from vpkit.data.prepare import store_dir, store_fingerprint
+
+    path = tmp_path / "run.yaml"
+    path.write_text("source: {name: youtube}\nmodel: {generator: videogan, discriminator: videogan}\n")
+    tiles = load_run(path, ["source.crop=tiles", "source.crop_scale=0.5"])
+    assert store_fingerprint(tiles)["source"]["crop"] == "tiles"
+    assert store_fingerprint(tiles)["source"]["crop_scale"] == 0.5
+    assert len({store_dir(load_run(path)), store_dir(tiles), store_dir(load_run(path, ["source.crop=tiles"]))}) == 3

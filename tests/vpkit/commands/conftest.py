@@ -6,26 +6,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixtures.run_files import write_run_file
 
 from vpkit.commands.cli import cli
 
-RUN = """\
-seed: 5
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 16, val_clips: 6, clips_per_shard: 8}}
-model:
-  generator: {{name: {generator}, width: 0.125}}
-  discriminator: {{name: videogan, width: 0.125}}
-train: {{steps: 3, batch_size: 4, device: cpu, log_every: 1, sample_every: 3, checkpoint_every: 3, samples: 2}}
-output: {{cache_dir: {cache}}}
-"""
-
 
 def train(root: Path, generator: str) -> Path:
-    run_file = root / f"{generator}.yaml"
-    run_file.write_text(RUN.format(generator=generator, cache=root / "cache"))
+    path = write_run_file(
+        root / f"{generator}.yaml",
+        root / "cache",
+        seed=5,
+        source={"train_clips": 16, "val_clips": 6},
+        model={"generator": {"name": generator}},
+    )
     run_dir = root / generator
-    result = CliRunner().invoke(cli, ["run", str(run_file), "-o", str(run_dir)])
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(run_dir)])
     assert result.exit_code == 0, result.output
     return run_dir
 

@@ -9,19 +9,6 @@ from click.testing import CliRunner
 
 from vpkit.commands.cli import cli
 
-RUN = """\
-seed: 1
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 8, val_clips: 12, clips_per_shard: 4}}
-model:
-  generator: {{name: still, gain: {gain}}}
-  discriminator: {{name: videogan, width: 0.125}}
-train: {{steps: 1, batch_size: 2, device: cpu, log_every: 1, sample_every: 1, checkpoint_every: 1, samples: 2}}
-metrics: [ssim, psnr]
-evaluation: {{videos: 12, batch_size: 6}}
-output: {{cache_dir: {cache}}}
-"""
-
 
 def _cli(*args, code=0):
     result = CliRunner().invoke(cli, [str(a) for a in args])
@@ -30,11 +17,19 @@ def _cli(*args, code=0):
 
 
 @pytest.fixture
-def runs(still, tmp_path):
+def runs(still, tiny_run, tmp_path):
     dirs = {}
     for label, gain in (("good", 1.0), ("dim", 0.5)):
-        run_file = tmp_path / f"{label}.yaml"
-        run_file.write_text(RUN.format(gain=gain, cache=tmp_path / "cache"))
+        run_file = tiny_run(
+            1,
+            f"{label}.yaml",
+            seed=1,
+            source={"train_clips": 8, "val_clips": 12, "clips_per_shard": 4},
+            model={"generator": {"name": "still", "gain": gain, "width": None}},
+            train={"batch_size": 2},
+            metrics=["ssim", "psnr"],
+            evaluation={"videos": 12, "batch_size": 6},
+        )
         dirs[label] = tmp_path / label
         _cli("run", run_file, "-o", dirs[label])
         _cli("evaluate", dirs[label])
@@ -66,6 +61,8 @@ def test_each_metric_is_compared_at_the_step_it_was_scored(runs, tmp_path):
     assert {name: (row["step_a"], row["step_b"]) for name, row in result["metrics"].items()} == {
         "psnr": (1, 2),
         "ssim": (1, 1),
+        "motion": (1, 2),  # the motion statistics and the diversity join every evaluation
+        "diversity": (1, 2),
     }
     out = _cli("compare", runs["good"], later)
     assert f"B: {later / 'metrics.json'} (steps per metric below)" in out
@@ -81,6 +78,21 @@ def test_numbers_from_different_protocols_are_refused_naming_what_differs(runs, 
     assert "refusing to compare numbers computed under different protocols:" in out
     assert "psnr: videos (12 vs 6)\n" in out and "ssim: videos (12 vs 6)" in out  # each field named once
     assert "Traceback" not in out
+
+
+def test_numbers_from_other_samples_per_context_or_context_frames_are_refused(runs, tmp_path):
+    more = tmp_path / "more"
+    shutil.copytree(runs["good"], more)
+    _cli("evaluate", more, "-k", 2)
+    out = _cli("compare", runs["good"], more, code=1)
+    assert "psnr: samples (4 vs 2)" in out and "diversity: samples (4 vs 2)" in out
+
+    document = json.loads((runs["dim"] / "metrics.json").read_text())
+    for entry in document["metrics"].values():
+        entry["protocol"].update(context=2, scored_frames=[2, 3])
+    (tmp_path / "two.json").write_text(json.dumps(document))
+    out = _cli("compare", runs["good"], tmp_path / "two.json", code=1)
+    assert "ssim: context (1 vs 2); scored_frames ([1, 3] vs [2, 3])" in out
 
 
 def test_bad_inputs_are_one_line_errors(tmp_path, runs):

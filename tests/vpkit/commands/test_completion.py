@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from vpkit import plugins
 from vpkit.commands.completion import run_file_in, set_keys
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -43,6 +44,14 @@ def test_bash_completes_commands_keys_names_and_choices():
     # options of the component the run file names, found while --set still waits for its value
     assert bash_completions(f"vpkit validate {QUICKSTART} --set model.generator.w") == ["model.generator.width="]
     assert bash_completions(f"vpkit run {QUICKSTART} --set source.max_p") == ["source.max_players="]
+
+
+def test_bash_completes_metric_lists_and_component_names():
+    assert bash_completions("vpkit evaluate runs/x --metrics ss") == ["ssim"]
+    assert bash_completions("vpkit evaluate runs/x --metrics ssim,p") == ["ssim,psnr"]  # the names not given yet
+    others = set(plugins.registry("metric").classes) - {"fvd", "lpips"}
+    assert set(bash_completions("vpkit score a b --metrics fvd,lpips,")) == {f"fvd,lpips,{name}" for name in others}
+    assert bash_completions("vpkit plugins videogan_") == ["videogan_future"]
 
 
 def test_keys_cover_every_core_section_and_the_named_components(write_yaml):

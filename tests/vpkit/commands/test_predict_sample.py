@@ -12,6 +12,7 @@ from PIL import Image
 
 from vpkit import generate, load_generator
 from vpkit.commands.cli import cli
+from vpkit.engine.train.grids import LABEL_HEIGHT, PAD, SHOWN_WIDTH
 
 
 def invoke(*args: str):
@@ -33,9 +34,9 @@ def image(path: Path, mode: str = "RGB", size=(24, 20)) -> Path:
     return path
 
 
-def assert_user_error(result, *names: str) -> None:
-    """A short message naming the file, a non-zero exit, no traceback."""
-    assert result.exit_code != 0
+def assert_user_error(result, *names: str, code: int | None = None) -> None:
+    """A short message naming the file, a non-zero exit (``code``: that one), no traceback."""
+    assert result.exit_code != 0 if code is None else result.exit_code == code, result.output
     assert isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1, result.output
@@ -48,12 +49,15 @@ def test_conditional_run_writes_checkpoint_and_side_by_side_samples(future_run):
     log = (future_run / "log.jsonl").read_text()
     assert '"loss_g_context"' in log
     grid = frames_of(future_run / "samples" / "step_000003.gif")
-    # 2 rows; columns: input, prediction, real, foreground, mask, background
-    assert grid[0].shape == (2 + 2 * 18, 2 + 6 * 18, 3)
+    # 2 rows of 16 x 16 clips shown 4x; columns: input, prediction, real, foreground, mask, background
+    tile, top = SHOWN_WIDTH, LABEL_HEIGHT + PAD
+    assert grid[0].shape == (top + 2 * (tile + PAD), PAD + 6 * (tile + PAD), 3)
     # The input column is the real column's first frame, held still (up to GIF palette error).
-    input_column, real_column = grid[0][2:18, 2:18].astype(int), grid[0][2:18, 38:54].astype(int)
+    real_x = PAD + 2 * (tile + PAD)
+    input_column = grid[0][top : top + tile, PAD : PAD + tile].astype(int)
+    real_column = grid[0][top : top + tile, real_x : real_x + tile].astype(int)
     assert np.abs(input_column - real_column).mean() < 8
-    assert all(np.abs(frame[2:18, 2:18] - input_column).mean() < 8 for frame in grid)
+    assert all(np.abs(frame[top : top + tile, PAD : PAD + tile] - input_column).mean() < 8 for frame in grid)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +98,8 @@ def test_sample_conditional_repeatable_by_seed(future_run, tmp_path):
         assert result.exit_code == 0, result.output
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert paths[0].read_bytes() != paths[2].read_bytes()
-    assert frames_of(paths[0])[0].shape == (2 + 3 * 18, 2 + 6 * 18, 3)
+    tile = SHOWN_WIDTH  # 16 x 16 clips, shown 4x under the band of column names
+    assert frames_of(paths[0])[0].shape == (LABEL_HEIGHT + PAD + 3 * (tile + PAD), PAD + 6 * (tile + PAD), 3)
 
 
 def test_sample_unconditional_repeatable_by_seed(plain_run, tmp_path):
@@ -114,7 +119,7 @@ def test_sample_unconditional_repeatable_by_seed(plain_run, tmp_path):
 def test_predict_not_an_image(future_run, tmp_path):
     (tmp_path / "notes.png").write_text("hello")
     result = invoke("predict", future_run, tmp_path / "notes.png", "-o", tmp_path / "x.gif")
-    assert_user_error(result, "notes.png", "not an image")
+    assert_user_error(result, "notes.png", "not an image", code=2)
     assert not (tmp_path / "x.gif").exists()
 
 
@@ -125,7 +130,7 @@ def test_predict_truncated_image_writes_nothing_for_the_good_ones(future_run, tm
     data = image(folder / "b.png").read_bytes()
     (folder / "b.png").write_bytes(data[: len(data) // 2])
     result = invoke("predict", future_run, folder, "-o", tmp_path / "out")
-    assert_user_error(result, "b.png", "cannot read")
+    assert_user_error(result, "b.png", "cannot read", code=2)
     assert not (tmp_path / "out").exists()
 
 
@@ -136,7 +141,7 @@ def test_predict_folder_without_images(future_run, tmp_path):
 
 def test_predict_with_unconditional_checkpoint(plain_run, tmp_path):
     result = invoke("predict", plain_run, image(tmp_path / "a.png"), "-o", tmp_path / "x.gif")
-    assert_user_error(result, "last.pt", "unconditional")
+    assert_user_error(result, "last.pt", "unconditional", code=2)
     assert not (tmp_path / "x.gif").exists()
 
 
@@ -160,7 +165,7 @@ def test_not_a_run_dir(tmp_path, command):
 def test_unknown_output_extension(future_run, tmp_path, command):
     extra = [image(tmp_path / "a.png")] if command == "predict" else []
     result = invoke(command, future_run, *extra, "-o", tmp_path / "x.avi")
-    assert_user_error(result, "x.avi", "unknown video extension")
+    assert_user_error(result, "x.avi", "unknown video extension", code=2)
     assert list(tmp_path.glob("*x*")) == []
 
 
@@ -168,11 +173,19 @@ def test_one_output_file_for_several_images(future_run, tmp_path):
     result = invoke(
         "predict", future_run, image(tmp_path / "a.png"), image(tmp_path / "b.png"), "-o", tmp_path / "x.gif"
     )
-    assert_user_error(result, "x.gif", "give a folder")
+    assert_user_error(result, "x.gif", "give a folder", code=2)
+
+
+def test_two_images_of_one_name_into_one_folder(future_run, tmp_path):
+    (tmp_path / "x").mkdir(), (tmp_path / "y").mkdir()
+    first, second = image(tmp_path / "x" / "a.png"), image(tmp_path / "y" / "a.png")
+    result = invoke("predict", future_run, first, second, "-o", tmp_path / "out")
+    assert_user_error(result, "would both be written to", "rename one", code=2)
+    assert not (tmp_path / "out").exists()
 
 
 def test_sample_more_than_the_clips(future_run, tmp_path):
-    assert_user_error(invoke("sample", future_run, "-n", 100, "-o", tmp_path / "x.gif"), "only 6 clips")
+    assert_user_error(invoke("sample", future_run, "-n", 100, "-o", tmp_path / "x.gif"), "only 6 clips", code=2)
 
 
 def test_unknown_device(future_run, tmp_path):

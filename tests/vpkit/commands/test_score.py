@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from vpkit import write_video
 from vpkit.commands.cli import cli
+from vpkit.engine.evaluate.intervals import MIN_VIDEOS
 
 
 def _clip(seed, frames=6, size=32):
@@ -72,3 +73,30 @@ def test_every_metric_is_ready_before_any_video_is_scored(tmp_path, monkeypatch)
     write_video(tmp_path / "b.mp4", _clip(0, size=48))
     out = _score(tmp_path / "a.mp4", tmp_path / "b.mp4", "--metrics", "ssim,lpips", code=1).output
     assert "cannot get the LPIPS alex weights" in out and "same size" not in out
+
+
+def _folders(tmp_path, count, frames=6):
+    for index in range(count):
+        clip = _clip(index, frames)
+        write_video(tmp_path / "real" / f"{index}.mp4", clip)
+        noisy = clip.astype(int) + np.random.default_rng(index + 10).integers(-20, 21, clip.shape)
+        write_video(tmp_path / "fake" / f"{index}.mp4", np.clip(noisy, 0, 255).astype(np.uint8))
+    return tmp_path / "real", tmp_path / "fake"
+
+
+def test_below_a_sensible_n_an_interval_is_na_with_the_reason(tmp_path):
+    few = _score(*_folders(tmp_path / "few", MIN_VIDEOS - 1), "--metrics", "ssim")
+    row = next(line for line in few.stdout.splitlines() if line.startswith("ssim "))
+    assert row.split()[2] == "n/a" and "[" not in row  # the value stands, its interval does not
+    assert f"n/a: ssim: no 95% interval from {MIN_VIDEOS - 1} videos; it needs at least {MIN_VIDEOS}" in few.stderr
+    enough = _score(*_folders(tmp_path / "enough", MIN_VIDEOS), "--metrics", "ssim")
+    row = next(line for line in enough.stdout.splitlines() if line.startswith("ssim "))
+    assert "[" in row and "n/a" not in enough.output
+
+
+def test_no_fvd_from_two_videos(tmp_path, monkeypatch, i3d_weights):
+    monkeypatch.setenv("VPKIT_I3D_WEIGHTS", str(i3d_weights))
+    result = _score(*_folders(tmp_path, 2, frames=10), "--metrics", "fvd,psnr", "--json")  # I3D: 9 frames or more
+    scores = json.loads(result.stdout)
+    assert scores["fvd"] is None and scores["psnr"] > 10
+    assert f"n/a: fvd: no fvd from 2 videos per set; it needs at least {MIN_VIDEOS}" in result.stderr

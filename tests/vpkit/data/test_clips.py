@@ -130,18 +130,12 @@ def test_a_damaged_store_is_rebuilt_where_it_is_damaged(tiny_run, capsys, how, w
     assert not list(store.root.rglob(".*.tmp*"))
 
 
-def test_a_full_disk_keeps_what_the_store_holds(tmp_path, full_disk):
+def test_a_full_disk_keeps_what_the_store_holds(tmp_path, tiny_run, full_disk):
     from click.testing import CliRunner
 
     from vpkit.commands.cli import cli
 
-    run_file = tmp_path / "run.yaml"
-    run_file.write_text(f"""\
-clip: {{frames: 4, size: 16}}
-source: {{name: synthetic, train_clips: 2, val_clips: 8, clips_per_shard: 8}}
-model: {{generator: {{name: videogan, width: 0.125}}, discriminator: {{name: videogan, width: 0.125}}}}
-output: {{cache_dir: {tmp_path / "cache"}}}
-""")
+    run_file = tiny_run(source={"train_clips": 2, "val_clips": 8})
     with full_disk(12_000):  # the train shard (2 clips, 6 kB) fits, the val shard (8 clips, 24 kB) does not
         result = CliRunner().invoke(cli, ["data", str(run_file)])  # numpy: "OSError: ... requested and ... written"
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
@@ -155,3 +149,15 @@ output: {{cache_dir: {tmp_path / "cache"}}}
     again = CliRunner().invoke(cli, ["data", str(run_file)])
     assert again.exit_code == 0, again.output
     assert "clips: 2 train, 8 val" in again.stdout
+
+
+def test_splits_are_chosen_by_clip_share_and_a_damaged_shard_keeps_its_own(tmp_path):
+    writer = ClipWriter(tmp_path, SPEC, {"v": 1})
+    for key, n in (("a", 1), ("b", 1), ("c", 8)):
+        writer.add(key, clips(n), writer.choose_split(key, n, 0.3))
+    assert writer.clip_counts() == {"train": 9, "val": 1}
+    assert [shard["split"] for shard in writer.manifest["shards"]] == ["train", "val", "train"]
+    (tmp_path / "shards" / "a.npy").write_bytes(b"")
+    reopened = ClipWriter(tmp_path, SPEC, {"v": 1})  # drops a: a new clip would now go to validation
+    assert reopened.choose_split("new", 1, 0.3) == "val"
+    assert reopened.choose_split("a", 1, 0.3) == "train"

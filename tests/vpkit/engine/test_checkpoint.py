@@ -101,3 +101,16 @@ def test_resuming_needs_the_optimiser_states(tmp_path):
         f"{path}: not a vpkit checkpoint: it has no 'optimizers' "
         "(the generator's and the discriminator's optimiser states)"
     )
+
+
+@pytest.mark.parametrize("ema", [0, 0.9])
+def test_what_the_trainer_writes_is_the_schema(tiny_run, tmp_path, ema):
+    """Every entry a run writes is in SCHEMA and passes its check; generator_training only beside an average."""
+    from vpkit.config.runfile import load_run
+    from vpkit.engine.checkpoint import SCHEMA
+    from vpkit.engine.train.trainer import train_run
+
+    train_run(load_run(tiny_run(steps=1), [f"train.ema={ema}"]), tmp_path / "run")
+    state = load_checkpoint(tmp_path / "run" / "checkpoints" / "last.pt", needs=TO_RESUME)
+    assert set(state) == set(SCHEMA) - (set() if ema else {"generator_training"})
+    assert all(SCHEMA[key].check(value) for key, value in state.items())

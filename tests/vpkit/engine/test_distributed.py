@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from fixtures.run_files import write_run_file
 
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.engine.distributed import Ranks
@@ -80,28 +81,6 @@ def register_discriminators(register):
     register(LinearDiscriminator)
 '''
 
-RUN = """\
-seed: 5
-clip: {{frames: 10, size: 16}}
-source: {{name: synthetic, train_clips: 16, val_clips: 8, clips_per_shard: 8}}
-model:
-  generator: linear_exact
-  discriminator: linear_exact
-train:
-  steps: {steps}
-  batch_size: 8
-  lr: 0.001
-  device: cpu
-  log_every: 1
-  sample_every: {steps}
-  checkpoint_every: {checkpoint_every}
-  samples: 2
-metrics: [ssim]
-evaluation: {{every: 3, videos: 4, batch_size: 2, resamples: 20}}
-logging: [jsonl]
-output: {{cache_dir: {cache}}}
-"""
-
 
 # --- the environment and the launchers
 
@@ -128,11 +107,21 @@ def environment(site: dict[str, str]) -> dict[str, str]:
 
 
 def run_file(site, name: str, steps: int, checkpoint_every: int | None = None) -> Path:
-    path = Path(site["root"]) / name
-    path.write_text(
-        RUN.format(steps=steps, checkpoint_every=checkpoint_every or steps, cache=Path(site["root"]) / "cache")
+    """The tiny run with the exact models, evaluated every 3 steps, in the module's folder."""
+    root = Path(site["root"])
+    return write_run_file(
+        root / name,
+        root / "cache",
+        steps,
+        seed=5,
+        clip={"frames": 10},
+        source={"train_clips": 16, "val_clips": 8},
+        model={"generator": "linear_exact", "discriminator": "linear_exact"},
+        train={"batch_size": 8, "lr": 0.001, "checkpoint_every": checkpoint_every or steps},
+        metrics=["ssim"],
+        evaluation={"every": 3, "videos": 4, "batch_size": 2, "resamples": 20},
+        logging=["jsonl"],
     )
-    return path
 
 
 def vpkit(site, *args, processes: int | None = None, torchrun: bool = False) -> subprocess.CompletedProcess:
@@ -329,7 +318,9 @@ def test_sigterm_to_the_launcher_stops_every_rank_after_one_checkpoint(site):
             processes=2,
         )
     )
-    assert f"finished {state['step'] + 1} steps" in resumed.stderr
+    assert (
+        "finished 1 step in " in resumed.stderr and f"(step {state['step']} to {state['step'] + 1})" in resumed.stderr
+    )
     assert log_steps(run_dir) == list(range(1, state["step"] + 2))
 
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, read_video, split_for
+from vpkit import ClipSpec, ExtractOptions, VideoError, extract_clips, read_video
 from vpkit.video.extract import plan_windows
 from vpkit.video.scenecut import cut_scores
 
@@ -135,14 +135,6 @@ def test_plan_pads_per_rate():
     ]
 
 
-def test_split_is_by_key_and_stable():
-    keys = [f"video-{i}" for i in range(2000)]
-    share = sum(split_for(k, 0.25) == "val" for k in keys) / len(keys)
-    assert 0.22 < share < 0.28
-    assert [split_for(k, 0.25) for k in keys[:50]] == [split_for(k, 0.25) for k in keys[:50]]
-    assert {split_for(k, 0.0) for k in keys} == {"train"}
-
-
 ASPECTS = {"3:2": "96x64", "4:3": "64x48", "16:9": "128x72", "1:1": "64x64", "9:16": "72x128", "21:9": "168x72"}
 
 
@@ -208,3 +200,79 @@ def test_skip_reasons_are_short_and_the_detail_is_kept_apart(media, name, reason
         extract(media[name], fps=24, short_videos="skip")
     assert str(err.value) == reason
     assert err.value.detail.startswith(detail) and "[" not in err.value.detail  # no decord log prefix
+
+
+# --- crops: which squares of the frame become clips, and how big
+
+
+def native_square(path, crop, size, frames=8):
+    """The first frames' square ``crop`` (left, top, side, in native pixels) resized to ``size``, with Pillow."""
+    left, top, side = crop
+    native = read_video(path)[:frames, top : top + side, left : left + side]
+    return np.stack([np.asarray(Image.fromarray(f).resize((size, size), Image.Resampling.BILINEAR)) for f in native])
+
+
+def mismatch(clip, expected):
+    return np.abs(clip.astype(int) - expected).mean()
+
+
+def test_tiles_cover_the_frame_side_by_side_at_the_scale_asked(aspects):
+    # 96x64 at crop_scale 0.5: squares of 32 native pixels, resized to 16: 2 rows of 3 tiles
+    result = extract(aspects["3:2"], clip=ClipSpec(8, 16), fps=24, crop="tiles", crop_scale=0.5, drop_scene_cuts=False)
+    assert result.clips.shape == (3 * 6, 8, 16, 16, 3)
+    first = [w.crop for w in result.windows[:6]]
+    assert first == [(left, top, 32) for top in (0, 32) for left in (0, 32, 64)]
+    assert {w.crop for w in result.windows} == set(first)  # the same tiles at every moment
+    for window, clip in zip(result.windows[:6], result.clips[:6], strict=True):
+        assert mismatch(clip, native_square(aspects["3:2"], window.crop, 16)) < 16
+    assert mismatch(result.clips[0], native_square(aspects["3:2"], first[4], 16)) > 30  # tiles differ
+
+
+def test_centre_crop_at_half_scale_magnifies_the_middle(aspects):
+    result = extract(aspects["16:9"], clip=ClipSpec(8, 18), fps=24, crop_scale=0.5, drop_scene_cuts=False)
+    assert result.clips.shape == (3, 8, 18, 18, 3)
+    [crop] = {w.crop for w in result.windows}
+    assert crop == (46, 18, 36)  # 128x72: a 36-pixel square in the middle
+    assert mismatch(result.clips[0], native_square(aspects["16:9"], crop, 18)) < 16
+
+
+def test_random_crops_move_from_clip_to_clip_and_are_the_same_each_time(aspects):
+    options = dict(clip=ClipSpec(4, 16), fps=24, stride=1, crop="random", crop_scale=0.5, drop_scene_cuts=False)
+    result = extract(aspects["21:9"], **options)
+    crops = [w.crop for w in result.windows]
+    assert len(result.clips) == 21 and len(set(crops)) > 10
+    for left, top, side in crops:
+        assert side == 36 and 0 <= left <= 168 - 36 and 0 <= top <= 72 - 36
+    again = extract(aspects["21:9"], **options)
+    assert [w.crop for w in again.windows] == crops and np.array_equal(again.clips, result.clips)
+    window, clip = result.windows[7], result.clips[7]
+    first = round(window.start * 24)
+    left, top, side = window.crop
+    native = read_video(aspects["21:9"])[first : first + 4, top : top + side, left : left + side]
+    expected = np.stack([np.asarray(Image.fromarray(f).resize((16, 16), Image.Resampling.BILINEAR)) for f in native])
+    assert mismatch(clip, expected) < 16
+
+
+def test_the_cap_counts_every_tile(aspects):
+    result = extract(aspects["3:2"], clip=ClipSpec(8, 16), fps=24, crop="tiles", crop_scale=0.5, max_clips_per_video=12)
+    assert len(result.clips) == 12 and len({w.start for w in result.windows}) == 2
+
+
+def test_tiles_of_real_footage(real_footage):
+    # bikes-shot3: 640x272 street traffic; at crop_scale 0.5 a tile is 136 native pixels, 4 across, 2 down
+    result = extract(real_footage / "bikes-shot3.mp4", clip=ClipSpec(16, 32), fps=25, crop="tiles", crop_scale=0.5)
+    assert result.clips.shape[1:] == (16, 32, 32, 3) and len(result.clips) % 8 == 0
+    assert {w.crop[2] for w in result.windows} == {136}
+    assert len({w.crop for w in result.windows}) == 8
+    whole = extract(real_footage / "bikes-shot3.mp4", clip=ClipSpec(16, 32), fps=25)
+    [(left, top, side)] = {w.crop for w in whole.windows}  # the default: the centre of the whole short side
+    assert (top, side) == (0, 272) and abs(left - (640 - 272) / 2) <= 272 / 32  # within one decoded pixel
+
+
+def test_a_crop_smaller_than_the_clip_is_cut_at_the_videos_size_then_enlarged(aspects):
+    # 64x48 at crop_scale 0.25: a 12-pixel square of the video, enlarged to 32 (never the whole frame at 128 high)
+    result = extract(aspects["4:3"], clip=ClipSpec(8, 32), fps=24, crop="tiles", crop_scale=0.25, drop_scene_cuts=False)
+    assert result.clips.shape == (3 * 20, 8, 32, 32, 3)  # 5 x 4 tiles of 12 pixels
+    assert {w.crop[2] for w in result.windows} == {12}
+    window, clip = result.windows[7], result.clips[7]
+    assert mismatch(clip, native_square(aspects["4:3"], window.crop, 32)) < 16

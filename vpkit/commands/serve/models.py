@@ -13,7 +13,7 @@ import torch
 
 from vpkit.engine.generate import TrainedGenerator, generate, load_generator
 from vpkit.engine.train.grids import output_columns
-from vpkit.errors import VpkitError
+from vpkit.errors import ConfigError
 
 
 @dataclass
@@ -54,7 +54,7 @@ def load_models(run_dirs: list[Path], checkpoint: str = "last", device: str = "a
     for run_dir in run_dirs:
         name = Path(run_dir).resolve().name
         if name in models:
-            raise VpkitError(
+            raise ConfigError(
                 f"{where[name]} and {run_dir} would both be served as {name!r}; give the runs different folder names"
             )
         trained = load_generator(run_dir, checkpoint, device)

@@ -25,6 +25,21 @@ import numpy as np
 from vpkit.config.schema import RESAMPLES
 
 LEVEL = 0.95
+#: Fewer videos than this (per set), and a bootstrap interval is degenerate ([0.93, 0.93] from one
+#: video) and a distributional metric (FVD) fits a distribution to a handful of points: n/a.
+MIN_VIDEOS = 10
+
+
+def with_sensible_n(result: dict[str, Any], name: str, paired: bool) -> dict[str, Any]:
+    """``result`` as it may be shown: below :data:`MIN_VIDEOS` videos its interval, and for a
+    distributional metric its value too, become None, and ``n/a`` says why."""
+    count = result.get("videos") or min(result.get("real_videos", 0), result.get("generated_videos", 0))
+    if count >= MIN_VIDEOS:
+        return result
+    shown = {key: value for key, value in result.items() if key not in ("ci95", "se")}
+    if paired:
+        return {**shown, "n/a": f"no 95% interval from {count} videos; it needs at least {MIN_VIDEOS}"}
+    return {**shown, name: None, "n/a": f"no {name} from {count} videos per set; it needs at least {MIN_VIDEOS}"}
 
 
 def bootstrap_interval(

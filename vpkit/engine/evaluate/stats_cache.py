@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from vpkit.atomic import atomic_path, write_failure, write_json
+from vpkit.atomic import WriteError, atomic_path, write_failure, write_json
 from vpkit.errors import reason_of
 from vpkit.progress import note
 
@@ -60,7 +60,7 @@ class StatsCache:
     def write_json(self, path: Path, obj: Any) -> None:
         try:
             write_json(path, obj)
-        except OSError as exc:
+        except WriteError as exc:
             self._unwritable(path, exc)
 
     @staticmethod
@@ -71,7 +71,7 @@ class StatsCache:
         return None
 
     @staticmethod
-    def _unwritable(path: Path, exc: OSError) -> None:
+    def _unwritable(path: Path, exc: OSError | WriteError) -> None:
         note(
             f"warning: cannot write the statistics cache {path} ({write_failure(exc)}); "
             "the numbers stand, but the next evaluation computes them again"

@@ -8,9 +8,11 @@ and the time left.
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -45,6 +47,11 @@ def size(count: int) -> str:
     return ""  # pragma: no cover
 
 
+def counted(count: int, thing: str) -> str:
+    """``1 step``, ``3 steps``: a count with its noun, singular for one."""
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
 def parameters(count: int) -> str:
     """A parameter count as ``3.4M`` or ``812K``."""
     return f"{count / 1e6:.1f}M" if count >= 1e6 else f"{count / 1e3:.0f}K"
@@ -52,33 +59,53 @@ def parameters(count: int) -> str:
 
 @dataclass
 class Pace:
-    """Steps per second since timing began, after the first (slow) steps of this session."""
+    """How fast this session's steps go: on average since the end of its first step (for the time
+    left, which includes samples, checkpoints and evaluations), and in the steady state (the median
+    step, for the estimate of the whole run: warm-up steps and the occasional sample or evaluation
+    between them do not count)."""
 
     start_step: int
+    clock: Callable[[], float] = time.perf_counter
     began: float | None = None
     timed_from: int = 0
+    last: float | None = None
+    durations: list[float] = field(default_factory=list)
 
     def tick(self, step: int) -> None:
+        now = self.clock()
+        if self.last is not None:
+            self.durations.append(now - self.last)
+        self.last = now
         if self.began is None and step - self.start_step >= 1:  # time from the end of the first step
-            self.began, self.timed_from = time.perf_counter(), step
+            self.began, self.timed_from = now, step
 
     def rate(self, step: int) -> float | None:
         if self.began is None or step <= self.timed_from:
             return None
-        return (step - self.timed_from) / max(time.perf_counter() - self.began, 1e-9)
+        return (step - self.timed_from) / max(self.clock() - self.began, 1e-9)
+
+    def steady_rate(self) -> float | None:
+        return 1 / max(statistics.median(self.durations), 1e-9) if self.durations else None
 
 
 class Console:
     """The trainer's voice on stderr; it writes nothing else there."""
 
     def __init__(
-        self, steps: int, start_step: int, log_every: int, stream: IO[str] | None = None, terminal: bool | None = None
+        self,
+        steps: int,
+        start_step: int,
+        log_every: int,
+        stream: IO[str] | None = None,
+        terminal: bool | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ):
         self.stream = stream or sys.stderr
         self.terminal = self.stream.isatty() if terminal is None else terminal
         self.steps, self.log_every = steps, log_every
-        self.start_step, self.started = start_step, time.perf_counter()
-        self.pace = Pace(start_step)
+        self.clock = clock
+        self.start_step, self.started = start_step, clock()
+        self.pace = Pace(start_step, clock)
         self.estimated = False
         self.bar = (
             tqdm(total=steps, initial=start_step, file=self.stream, desc="train", unit="step", dynamic_ncols=True)
@@ -103,11 +130,11 @@ class Console:
         self.pace.tick(step)
         if not self.estimated and step - self.start_step >= ESTIMATE_AFTER and step < self.steps:
             self.estimated = True
-            rate = self.pace.rate(step)
+            rate = self.pace.steady_rate()
             if rate:
                 self.say(
                     f"estimated time: {duration((self.steps - self.start_step) / rate)} for "
-                    f"{self.steps - self.start_step} steps ({rate:.2f} steps/s)"
+                    f"{counted(self.steps - self.start_step, 'step')} ({rate:.2f} steps/s once warmed up)"
                 )
         if self.bar is not None:
             self.bar.update(1)
@@ -131,28 +158,33 @@ class Console:
         self,
         step: int,
         values: dict[str, float],
-        best: bool,
+        best_by: str | None = None,
         baselines: dict[str, dict[str, float]] | None = None,
         verdicts: dict[str, str] | None = None,
     ) -> None:
         """One line per metric with baselines (their scores and which the model beats), one line
-        for the other metrics together; the last says when this is the best checkpoint so far."""
+        for the other metrics together. When this checkpoint is the best so far by the metric
+        ``best_by`` (the one that picks ``checkpoints/best.pt``), that metric's line says so."""
         baselines, verdicts = baselines or {}, verdicts or {}
-        lines = []
+        lines, line_of = [], {}
         for name, value in values.items():
             if baselines.get(name):
                 scores = ", ".join(f"{baseline} {score:.4f}" for baseline, score in baselines[name].items())
+                line_of[name] = len(lines)
                 lines.append(f"step {step}: {name} {value:.4f} | {scores} | {verdicts[name]}")
-        plain = [f"{name} {value:.4f}" for name, value in values.items() if not baselines.get(name)]
+        plain = [name for name in values if not baselines.get(name)]
         if plain:
-            lines.append(f"step {step}: {'  '.join(plain)}")
-        if best and lines:
-            lines[-1] += "  (best so far: checkpoints/best.pt)"
+            line_of.update(dict.fromkeys(plain, len(lines)))
+            lines.append(f"step {step}: " + "  ".join(f"{name} {values[name]:.4f}" for name in plain))
+        if best_by in line_of:
+            lines[line_of[best_by]] += f"  (best {best_by} so far: checkpoints/best.pt)"
         for line in lines:
             self.say(line)
 
-    def elapsed(self) -> str:
-        return duration(time.perf_counter() - self.started)
+    def finished(self, step: int) -> str:
+        """What this session did: ``finished 10 steps in 3s (step 400 to 410)`` for a resumed run."""
+        resumed = f" (step {self.start_step} to {step})" if self.start_step else ""
+        return f"finished {counted(step - self.start_step, 'step')} in {duration(self.clock() - self.started)}{resumed}"
 
     def close(self) -> None:
         if self.bar is not None:
@@ -180,7 +212,11 @@ def banner_lines(
     count = sum(p.numel() for p in generator.parameters()), sum(p.numel() for p in discriminator.parameters())
     stored = sum(path.stat().st_size for path in Path(store.root).rglob("*") if path.is_file())
     extra = f", one more every {schedule.g_extra_every}" if schedule.g_extra_every else ""
-    d_updates = f"{schedule.d_steps} D and " if train.adversarial else "no D updates (train.adversarial is 0), "
+    d_updates = (
+        f"{counted(schedule.d_steps, 'D update')} and "
+        if train.adversarial
+        else "no D updates (train.adversarial is 0), "
+    )
     clip = run.clip
     each = f" ({train.batch_size // processes} on each process)" if processes > 1 else ""
     return [
@@ -189,8 +225,8 @@ def banner_lines(
         f"discriminator {run.discriminator.cls.name}: {parameters(count[1])}",
         f"clips: {len(store.split('train'))} train, {len(store.split('val'))} val, "
         f"{clip.frames}x{clip.size}x{clip.size}; store {store.root} ({size(stored)})",
-        f"schedule: {train.steps} steps of {train.batch_size} clips{each}; per step {d_updates}{schedule.g_steps} G "
-        f"updates{extra}; samples every {train.sample_every}, checkpoints every "
+        f"schedule: {train.steps} steps of {train.batch_size} clips{each}; per step {d_updates}"
+        f"{counted(schedule.g_steps, 'G update')}{extra}; samples every {train.sample_every}, checkpoints every "
         f"{train.checkpoint_every} steps",
         f"logging: {', '.join(logger.cls.name for logger in run.loggers) or 'this console only'}",
         *([f"changed since the checkpoint: {'; '.join(changes)}"] if changes else []),

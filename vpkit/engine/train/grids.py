@@ -1,18 +1,26 @@
 """Sample grids: each generated video in a row, with the generator's named parts beside it.
 
 For a conditional generator the row starts with the input (the context frames, the last one
-held) and puts the real continuation right after the prediction.
+held) and puts the real continuation right after the prediction. The grids vpkit writes to
+files (``vpkit run``'s samples, ``vpkit sample``) are scaled up for display and name each
+column above it (:func:`labelled_grid`); the server's grids name them in a header instead.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
+from PIL import Image, ImageDraw, ImageFont
 
 from vpkit.components import GeneratorOutput
 from vpkit.video.files import tensor_to_clips
 
 PAD = 2
+#: Tiles narrower than this are scaled up (nearest neighbour, by a whole factor): a 32 x 32 clip
+#: is a thumbnail on screen, and a column's name needs the room above it.
+SHOWN_WIDTH = 64
+#: Height of the band of column names above a labelled grid.
+LABEL_HEIGHT = 14
 
 
 def as_video(part: torch.Tensor, frames: int) -> torch.Tensor:
@@ -71,3 +79,28 @@ def make_grid(columns: list[torch.Tensor]) -> np.ndarray:
             y, x = PAD + row * (height + PAD), PAD + col * (width + PAD)
             grid[:, y : y + height, x : x + width] = column[row]
     return grid
+
+
+def column_label(name: str, names: list[str]) -> str:
+    """What a column is called on screen: the generated video is the prediction when an input precedes it."""
+    if name != "video":
+        return name
+    return "prediction" if names[0] == "input" else "sample"
+
+
+def labelled_grid(names: list[str], columns: list[torch.Tensor]) -> np.ndarray:
+    """:func:`make_grid`, each tile scaled up to at least :data:`SHOWN_WIDTH` pixels, under a band
+    that names each column (input, prediction, real, foreground, mask, background)."""
+    width = columns[0].shape[-1]
+    scale = max(1, -(-SHOWN_WIDTH // width))
+    grid = make_grid([column.repeat_interleave(scale, -1).repeat_interleave(scale, -2) for column in columns])
+    band = Image.new("RGB", (grid.shape[2], LABEL_HEIGHT))
+    draw, font, tile = ImageDraw.Draw(band), ImageFont.load_default(), width * scale
+    for index, name in enumerate(names):
+        text = column_label(name, names)
+        while draw.textlength(text, font=font) > tile:
+            text = text[:-1]
+        left = PAD + index * (tile + PAD) + (tile - draw.textlength(text, font=font)) / 2
+        draw.text((left, 1), text, fill=(255, 255, 255), font=font)
+    header = np.broadcast_to(np.asarray(band), (grid.shape[0], *np.asarray(band).shape))
+    return np.concatenate([header, grid], axis=1)

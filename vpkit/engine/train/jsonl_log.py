@@ -11,8 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vpkit.atomic import write_failure, write_text
-from vpkit.errors import VpkitError
+from vpkit.atomic import WriteError, write_text
 
 
 class JsonlLog:
@@ -45,4 +44,4 @@ class JsonlLog:
             with open(self.path, "a", encoding="utf-8") as log:
                 log.write(json.dumps(record) + "\n")
         except OSError as exc:  # a full disk: the lines before stay, a torn last one is dropped on resume
-            raise VpkitError(f"{self.path}: cannot append to the log ({write_failure(exc)})") from None
+            raise WriteError(self.path, exc, "the log") from None

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import yaml
 
-from vpkit.atomic import write_text
+from vpkit.atomic import WriteError, write_text
 from vpkit.config.runfile import Run
 from vpkit.data.batches import BatchFeeder
 from vpkit.data.prepare import prepare_store
+from vpkit.data.spread import spread_over_inputs
 from vpkit.engine import distributed
 from vpkit.engine.checkpoint import TO_RESUME, load_checkpoint, restore_training_state, save_checkpoint, training_state
 from vpkit.engine.generate import with_context
@@ -38,7 +38,7 @@ from vpkit.engine.train import provenance
 from vpkit.engine.train.console import Console, banner_lines
 from vpkit.engine.train.ema import WeightAverage
 from vpkit.engine.train.frozen import frozen
-from vpkit.engine.train.grids import make_grid, sample_columns
+from vpkit.engine.train.grids import labelled_grid, sample_columns
 from vpkit.engine.train.objectives import (
     discriminator_loss,
     generator_adversarial_loss,
@@ -71,11 +71,11 @@ class Trainer:
         joined: tuple[distributed.Ranks, torch.device] | None = None,
     ):
         self.run = run
-        self.train_config = run.config.train
+        self.settings = run.config.train  # the run file's train: block (a component's options are its config)
         self.run_dir = Path(run_dir)
         self.layout = RunLayout(self.run_dir)
         self.resume = resume
-        self.ranks, self.device = joined or distributed.join(self.train_config.device, self.train_config.rank_timeout)
+        self.ranks, self.device = joined or distributed.join(self.settings.device, self.settings.rank_timeout)
         self.step = 0
         self._stop_requested = False
         # Built by setup(); None until then, so cleanup() works whenever setup stopped.
@@ -104,14 +104,14 @@ class Trainer:
             )
         if self.resume and not self.layout.last_checkpoint.exists():
             raise ConfigError(f"--resume: no checkpoint at {self.layout.last_checkpoint}")
-        share = self.ranks.share(self.train_config.batch_size)
-        if self.train_config.sync_batchnorm and self.ranks.distributed and self.device.type != "cuda":
+        share = self.ranks.share(self.settings.batch_size)
+        if self.settings.sync_batchnorm and self.ranks.distributed and self.device.type != "cuda":
             raise ConfigError("train.sync_batchnorm needs CUDA; on the CPU BatchNorm statistics stay per process")
         self.precision = Precision(
-            self.train_config.precision,
+            self.settings.precision,
             self.device,
-            self.train_config.channels_last,
-            self.train_config.tf32,
+            self.settings.channels_last,
+            self.settings.tf32,
             scaled=("generator", "discriminator"),
         )
         torch.manual_seed(self.run.config.seed)
@@ -120,14 +120,14 @@ class Trainer:
         self.train_set, self.val_set = store.split("train"), store.split("val")
         try:
             self.feeder = BatchFeeder(
-                self.train_set, self.train_config.batch_size, self.device, self.run.config.seed, share
+                self.train_set, self.settings.batch_size, self.device, self.run.config.seed, share
             )
         except ValueError as exc:
             raise VpkitError(f"{store.root}: {exc}") from None
 
         self.G = self.precision.prepare(self.run.generator.build(self.run.clip))
         self.D = self.precision.prepare(self.run.discriminator.build(self.run.clip))
-        if self.train_config.reconstruction.weight and not self.G.conditional:
+        if self.settings.reconstruction.weight and not self.G.conditional:
             raise ConfigError(
                 f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
             )
@@ -137,12 +137,12 @@ class Trainer:
             )
         # fused: one pass over each parameter per step instead of a chain of foreach kernels
         # (1.1x per training step on the CPU, benchmarks/bench_train.py); CPU and CUDA both have it.
-        adam = dict(betas=tuple(self.train_config.betas), fused=True)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.train_config.lr, **adam)
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.train_config.lr_d or self.train_config.lr, **adam)
-        self.average = WeightAverage(self.G, self.train_config.ema) if self.train_config.ema else None
+        adam = dict(betas=tuple(self.settings.betas), fused=True)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=self.settings.lr, **adam)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=self.settings.lr_d or self.settings.lr, **adam)
+        self.average = WeightAverage(self.G, self.settings.ema) if self.settings.ema else None
         self.fixed_z = self.G.sample_latent(
-            self.train_config.samples, torch.Generator().manual_seed(self.run.config.seed + 1)
+            self.settings.samples, torch.Generator().manual_seed(self.run.config.seed + 1)
         )
         self.fixed_z = self.fixed_z.to(self.device)
         self.fixed_real = self._fixed_real_clips() if self.G.conditional else None
@@ -150,15 +150,17 @@ class Trainer:
             self._load_state(load_checkpoint(self.layout.last_checkpoint, self.device, needs=TO_RESUME))
         # Wrapped after loading: DistributedDataParallel starts every rank from rank 0's weights.
         self.g_step = compiled(
-            distributed.wrap(self.G, self.device, self.train_config.sync_batchnorm), self.train_config.compile
+            distributed.wrap(self.G, self.device, self.settings.sync_batchnorm), self.settings.compile
         )
         self.d_step = compiled(
-            distributed.wrap(self.D, self.device, self.train_config.sync_batchnorm), self.train_config.compile
+            distributed.wrap(self.D, self.device, self.settings.sync_batchnorm), self.settings.compile
         )
         # The generator's update runs D frozen (see engine/frozen.py), outside DDP: nothing to average.
-        self.d_judge = compiled(self.D, self.train_config.compile)
+        self.d_judge = compiled(self.D, self.settings.compile)
         self.evaluation = (
-            TrainingEvaluation(self.run, store, self.run_dir, self.step, self.precision) if self.run.metrics else None
+            TrainingEvaluation(self.run, store, self.run_dir, self.step, self.ranks, self.precision)
+            if self.run.metrics
+            else None
         )
         if not self.ranks.main:
             return
@@ -167,28 +169,28 @@ class Trainer:
         self._make_run_dir()
         self.loggers = RunLoggers(self.run, self.run_dir, self.step)
         provenance.record(self.run_dir, self.device, self.step, self.ranks.world)
-        self.state = RunState(self.run_dir, self.train_config.steps)
+        self.state = RunState(self.run_dir, self.settings.steps)
         self.state.write(RUNNING, self.step)
 
     def _make_run_dir(self) -> None:
         try:
             self.run_dir.mkdir(parents=True, exist_ok=True)
-            write_text(self.layout.config, yaml.safe_dump(self.run.resolved_dict(), sort_keys=False))
         except OSError as exc:
-            raise VpkitError(f"cannot write the run directory {self.run_dir}: {exc.strerror}") from None
+            raise WriteError(self.run_dir, exc, "the run directory") from None
+        write_text(self.layout.config, self.run.resolved_yaml())
 
     def _fixed_real_clips(self) -> torch.Tensor:
-        """Real clips whose context frames condition the sample grids (validation clips when there are any)."""
+        """Real clips whose context frames condition the sample grids (validation clips when there are any),
+        spread over the split's videos and over time in each."""
         source = self.val_set if len(self.val_set) else self.train_set
-        count = min(self.train_config.samples, len(source))
-        return torch.as_tensor(source.gather(range(count)))
+        return torch.as_tensor(source.gather(spread_over_inputs(source, self.settings.samples)))
 
     # --- train: the loop, one step at a time, with logging, samples and checkpoints on schedule
     def train(self) -> None:
         # Ctrl-C, and the SIGTERM a batch scheduler sends before it kills a job (preemption, time limit)
         previous = {sig: signal.signal(sig, self._request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         quiet = None if self.ranks.main else open(os.devnull, "w")  # noqa: SIM115 (closed below)
-        self.console = Console(self.train_config.steps, self.step, self.train_config.log_every, stream=quiet)
+        self.console = Console(self.settings.steps, self.step, self.settings.log_every, stream=quiet)
         self.console.banner(
             banner_lines(
                 self.run,
@@ -203,7 +205,7 @@ class Trainer:
             )
         )
         try:
-            while self.step < self.train_config.steps:
+            while self.step < self.settings.steps:
                 started = time.perf_counter()
                 with distributed.collective(f"training step {self.step + 1}", only_lost_peers=True):
                     stats = self.train_step(self.step + 1)
@@ -219,12 +221,12 @@ class Trainer:
                 # The log line goes first, so that a resumed run's log.jsonl lacks no step.
                 checkpointed = False  # set before the save: a save that failed is not retried
                 try:
-                    if due(self.step, self.train_config.log_every, self.train_config.steps):
+                    if due(self.step, self.settings.log_every, self.settings.steps):
                         self._log(stats)
-                    checkpoint_due = due(self.step, self.train_config.checkpoint_every, self.train_config.steps) or stop
+                    checkpoint_due = due(self.step, self.settings.checkpoint_every, self.settings.steps) or stop
                     if (
                         checkpoint_due
-                        or due(self.step, self.train_config.sample_every, self.train_config.steps)
+                        or due(self.step, self.settings.sample_every, self.settings.steps)
                         or (self.evaluation is not None and self.evaluation.due(self.step))
                     ):
                         self._average_buffers()
@@ -257,7 +259,7 @@ class Trainer:
         """Samples and evaluation, when due, on random-number states of their own: a run resumed
         from the checkpoint saved before them continues exactly as an unbroken one."""
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            if due(self.step, self.train_config.sample_every, self.train_config.steps) and self.ranks.main:
+            if due(self.step, self.settings.sample_every, self.settings.steps) and self.ranks.main:
                 self.write_samples()
             due_now = self.evaluation is not None and self.evaluation.due(self.step)
             result = self.evaluation(self.generator, self.step) if due_now else None  # sharded: every rank takes part
@@ -266,7 +268,8 @@ class Trainer:
             baselines = result.baseline_scalars()
             if baselines:
                 self.loggers.scalars("baselines", baselines, self.step)
-            self.console.metrics(self.step, result.values, result.is_best, result.baselines, result.verdicts)
+            best_by = result.best_metric if result.is_best else None
+            self.console.metrics(self.step, result.values, best_by, result.baselines, result.verdicts)
             if result.is_best:
                 self.save_checkpoint(self.layout.best_checkpoint)
 
@@ -282,8 +285,8 @@ class Trainer:
         """This rank's slice of the global batch's latents for a step's ``draw``-th generator pass:
         the same numbers whatever the number of processes, and a pure function of (seed, step, draw)."""
         seed = int(np.random.SeedSequence([self.run.config.seed, step, draw]).generate_state(1, np.uint64)[0])
-        z = self.G.sample_latent(self.train_config.batch_size, torch.Generator().manual_seed(seed))
-        return z[self.ranks.share(self.train_config.batch_size)]
+        z = self.G.sample_latent(self.settings.batch_size, torch.Generator().manual_seed(seed))
+        return z[self.ranks.share(self.settings.batch_size)]
 
     def _predict(self, step: int, draw: int, condition: torch.Tensor | None):
         """The generator's pass ``draw`` of ``step``: ``train.reconstruction.samples`` predictions of each
@@ -297,8 +300,8 @@ class Trainer:
     def train_step(self, step: int) -> dict[str, float]:
         """The step's D updates, each on a new batch and generator pass, then its G updates. With
         ``train.adversarial: 0`` nothing reads D: it is neither run nor trained (G's updates are the same)."""
-        d_updates, g_updates = updates_at(step, self.train_config.schedule)
-        adversarial = self.train_config.adversarial > 0
+        d_updates, g_updates = updates_at(step, self.settings.schedule)
+        adversarial = self.settings.adversarial > 0
         stats, clips, draw = {}, 0, 0
         for _ in range(d_updates):
             real = self.precision.inputs(self.feeder.next())
@@ -318,15 +321,15 @@ class Trainer:
         return {**stats, "lr": self.opt_g.param_groups[0]["lr"], "clips": clips}
 
     def _update_discriminator(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        if self.train_config.r1:
+        if self.settings.r1:
             real = real.detach().requires_grad_(True)
         with self.precision.autocast():
             # Two passes before one backward pass: DDP averages the gradients of both at once.
             logits_real, logits_fake = self.d_step(real), self.d_step(fake)
-            loss_d = discriminator_loss(self.train_config.objective, logits_real, logits_fake)
-            if self.train_config.r1:
+            loss_d = discriminator_loss(self.settings.objective, logits_real, logits_fake)
+            if self.settings.r1:
                 loss_r1 = r1_penalty(logits_real, real)
-                loss_d = loss_d + self.train_config.r1 / 2 * loss_r1
+                loss_d = loss_d + self.settings.r1 / 2 * loss_r1
         self.opt_d.zero_grad(set_to_none=True)
         self.precision.step(loss_d, self.opt_d, "discriminator")
         stats = {
@@ -334,12 +337,12 @@ class Trainer:
             "d_real": torch.sigmoid(logits_real).mean().item(),
             "d_fake": torch.sigmoid(logits_fake).mean().item(),
         }
-        return {**stats, "r1": loss_r1.item()} if self.train_config.r1 else stats
+        return {**stats, "r1": loss_r1.item()} if self.settings.r1 else stats
 
     def _update_generator(self, output, real: torch.Tensor, adversarial: bool) -> dict[str, float]:
         with self.precision.autocast():
             losses = dict(output.losses)
-            rec = self.train_config.reconstruction
+            rec = self.settings.reconstruction
             if rec.weight:
                 losses["clip_reconstruction"] = rec.weight * reconstruction_loss(
                     output.video, real, rec.loss, rec.gradient, rec.samples
@@ -347,8 +350,8 @@ class Trainer:
             loss_g = sum(losses.values(), torch.zeros((), device=self.device))
             if adversarial:
                 with frozen(self.D):
-                    loss_adv = generator_adversarial_loss(self.train_config.objective, self.d_judge(output.video))
-                loss_g = self.train_config.adversarial * loss_adv + loss_g
+                    loss_adv = generator_adversarial_loss(self.settings.objective, self.d_judge(output.video))
+                loss_g = self.settings.adversarial * loss_adv + loss_g
         self.opt_g.zero_grad(set_to_none=True)
         self.precision.step(loss_g, self.opt_g, "generator")
         if self.average:
@@ -386,14 +389,13 @@ class Trainer:
             self.G.train()
         if condition is not None:  # shown as evaluated: the real context frames, then the prediction
             output.video = with_context(output.video.float(), condition)
-        _, columns = sample_columns(output, condition, real)
-        grid = make_grid(columns)
+        grid = labelled_grid(*sample_columns(output, condition, real))
         path = self.layout.sample_grid(self.step)
         files = [
-            write_video(path, grid, self.train_config.fps),
-            write_video(path.with_suffix(".mp4"), grid, self.train_config.fps),
+            write_video(path, grid, self.settings.fps),
+            write_video(path.with_suffix(".mp4"), grid, self.settings.fps),
         ]
-        self.loggers.video("samples", grid, self.train_config.fps, files, self.step)
+        self.loggers.video("samples", grid, self.settings.fps, files, self.step)
         return path
 
     # --- checkpoints: everything an exact resume needs
@@ -412,13 +414,21 @@ class Trainer:
         restore_training_state(self, state, self.layout.last_checkpoint)
 
     def cleanup(self, error: BaseException | None = None) -> None:
-        """Close what setup opened, and record how training ended (``error``: what stopped it)."""
+        """Close what setup opened, and record how training ended (``error``: what stopped it).
+
+        A write that fails here (the full disk that stopped the run fills status.json too) does
+        not hide ``error``: the user reads what stopped the run, not what failed after it.
+        """
         ending = outcome(error)
         self.g_step = self.d_step = self.d_judge = None  # DDP's reducers go before the process group they use
-        if self.loggers is not None:
-            self.loggers.close(ending)
-        if self.state is not None:
-            self.state.stopped(self.step, ending, error)
+        try:
+            if self.loggers is not None:
+                self.loggers.close(ending)
+            if self.state is not None:
+                self.state.stopped(self.step, ending, error)
+        except VpkitError:
+            if error is None:
+                raise
 
 
 def train_run(

@@ -15,7 +15,7 @@ from pathlib import Path
 from vpkit.config.runfile import Run
 from vpkit.data.clips import ClipStore
 from vpkit.engine import distributed
-from vpkit.engine.evaluate.baselines import verdict
+from vpkit.engine.evaluate.baselines import model_beats, verdict
 from vpkit.engine.evaluate.evaluator import Evaluator, with_every_evaluation
 from vpkit.engine.precision import Precision
 from vpkit.engine.run_layout import RunLayout
@@ -27,11 +27,13 @@ from vpkit.progress import note as say
 
 @dataclass
 class EvaluationResult:
-    """One evaluation's values by metric name, whether they are the best so far, and each
-    metric's baseline scores with the verdict on them (empty where no baseline applies)."""
+    """One evaluation's values by metric name, whether they are the best so far by ``best_metric``
+    (``evaluation.best``), and each metric's baseline scores with the verdict on them (empty where
+    no baseline applies)."""
 
     values: dict[str, float]
     is_best: bool
+    best_metric: str
     baselines: dict[str, dict[str, float]]
     verdicts: dict[str, str]
 
@@ -43,20 +45,32 @@ class EvaluationResult:
 
 
 class TrainingEvaluation:
-    def __init__(self, run: Run, store: ClipStore, run_dir: Path, step: int, precision: Precision | None = None):
-        cfg = run.config.evaluation
-        self.every, self.last_step = cfg.every, run.config.train.steps
+    """``ranks``: where this process stands in the run (every rank evaluates its share)."""
+
+    def __init__(
+        self,
+        run: Run,
+        store: ClipStore,
+        run_dir: Path,
+        step: int,
+        ranks: distributed.Ranks,
+        precision: Precision | None = None,
+    ):
+        options = run.config.evaluation
+        self.every, self.last_step = options.every, run.config.train.steps
         metrics = with_every_evaluation([m.build(run.clip) for m in run.metrics], run, run.generator.cls)
-        self.best_metric = next(m for m in metrics if m.name == (cfg.best or metrics[0].name))
+        self.best_metric = next(m for m in metrics if m.name == (options.best or metrics[0].name))
         self.evaluator = Evaluator.for_run(run, metrics, store, precision)
         # Every rank evaluates its share; rank 0 alone says and writes what came of it.
-        self.writes = distributed.current().main
+        self.writes = ranks.main
         for note in self.evaluator.notes if self.writes else []:
             say(f"note: {note}")
         self.log = JsonlLog(RunLayout(run_dir).metrics_log)
         records = self.log.trim(step) if self.writes else []
         scores = [record[self.best_metric.name] for record in records if self.best_metric.name in record]
-        self.best = (min if self.best_metric.lower_is_better else max)(scores) if scores else None
+        self.best = None
+        for score in scores:
+            self.best = score if self.best is None or model_beats(self.best_metric, score, self.best) else self.best
 
     def due(self, step: int) -> bool:
         return due(step, self.every, self.last_step)
@@ -75,7 +89,7 @@ class TrainingEvaluation:
                 {"step": step, **values, "baselines": baselines, "protocol": next(iter(results.values()))["protocol"]}
             )
         score = values[self.best_metric.name]
-        better = self.best is None or (score < self.best if self.best_metric.lower_is_better else score > self.best)
+        better = self.best is None or model_beats(self.best_metric, score, self.best)
         if better:
             self.best = score
-        return EvaluationResult(values, is_best=better, baselines=baselines, verdicts=verdicts)
+        return EvaluationResult(values, better, self.best_metric.name, baselines, verdicts)

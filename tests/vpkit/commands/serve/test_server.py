@@ -30,7 +30,7 @@ def test_not_a_run_directory(tmp_path):
 
 
 def test_two_runs_with_one_name(future_run):
-    assert "would both be served as 'videogan_future'" in serve(future_run, future_run)
+    assert "would both be served as 'videogan_future'" in serve(future_run, future_run, code=2)
 
 
 def test_missing_best_checkpoint(future_run):

@@ -94,27 +94,23 @@ def test_evaluate_fvd_on_a_tiny_run(tmp_path, tiny_run, i3d_weights):
     )
 
 
-def _still_run(write_yaml, tmp_path, extra=""):
-    return write_yaml(
-        f"""\
-        seed: 1
-        clip: {{frames: 4, size: 16}}
-        source: {{name: synthetic, train_clips: 8, val_clips: 3, clips_per_shard: 4}}
-        model:
-          generator: still
-          discriminator: {{name: videogan, width: 0.125}}
-        train: {{steps: 2, batch_size: 2, device: cpu, log_every: 1, sample_every: 2, checkpoint_every: 2, samples: 2}}
-        metrics: [ssim, psnr]
-        evaluation: {{every: 1, videos: 3, batch_size: 2{extra}}}
-        output: {{cache_dir: {tmp_path / "cache"}}}
-        """,
+def _still_run(tiny_run, **evaluation):
+    """The tiny run of the ``still`` generator, evaluated on 3 clips at every step."""
+    return tiny_run(
+        2,
         "still.yaml",
+        seed=1,
+        source={"train_clips": 8, "val_clips": 3, "clips_per_shard": 4},
+        model={"generator": "still"},
+        train={"batch_size": 2},
+        metrics=["ssim", "psnr"],
+        evaluation={"every": 1, "videos": 3, "batch_size": 2, **evaluation},
     )
 
 
-def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml):
+def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, tiny_run):
     run_dir = tmp_path / "run"
-    trained = _cli("run", _still_run(write_yaml, tmp_path, ", best: psnr"), "-o", run_dir).output
+    trained = _cli("run", _still_run(tiny_run, best="psnr"), "-o", run_dir).output
     lines = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert [line["step"] for line in lines] == [1, 2]
     assert all(0 < line["ssim"] <= 1 and line["psnr"] > 0 for line in lines)
@@ -161,11 +157,11 @@ def test_training_evaluates_logs_and_keeps_the_best(still, tmp_path, write_yaml)
     assert "static samples 100%: too still" in out
 
 
-def test_run_file_checks_metrics_against_the_generator(still, tmp_path, write_yaml):
+def test_run_file_checks_metrics_against_the_generator(still, tiny_run, write_yaml):
     with pytest.raises(
         ConfigError, match=r"evaluation.best: 'psnx' is not one of the run's metrics \(did you mean 'psnr'\?\)"
     ):
-        load_run(_still_run(write_yaml, tmp_path, ", best: psnx"))
+        load_run(_still_run(tiny_run, best="psnx"))
     path = write_yaml("""\
         clip: {frames: 16, size: 32}
         source: synthetic
@@ -189,9 +185,9 @@ def test_run_file_checks_metrics_against_the_generator(still, tmp_path, write_ya
         load_run(short)
 
 
-def test_resumed_training_keeps_one_metrics_history(still, tmp_path, write_yaml):
+def test_resumed_training_keeps_one_metrics_history(still, tmp_path, tiny_run):
     run_dir = tmp_path / "run"
-    run_file = _still_run(write_yaml, tmp_path)
+    run_file = _still_run(tiny_run)
     _cli("run", run_file, "-o", run_dir)
     _cli("run", run_file, "-o", run_dir, "--resume", "--set", "train.steps=3")
     steps = [json.loads(line)["step"] for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
@@ -228,10 +224,10 @@ def test_missing_weights_stop_training_before_it_starts(tmp_path, tiny_run):
     assert not (run_dir / "checkpoints").exists()
 
 
-def test_evaluate_adds_to_metrics_json(still, tmp_path, write_yaml):
+def test_evaluate_adds_to_metrics_json(still, tmp_path, tiny_run):
     """--metrics psnr after --metrics ssim keeps SSIM; each entry keeps its protocol, step and checkpoint."""
     run_dir = tmp_path / "run"
-    _cli("run", _still_run(write_yaml, tmp_path), "-o", run_dir)
+    _cli("run", _still_run(tiny_run), "-o", run_dir)
     _cli("evaluate", run_dir, "--metrics", "ssim", "-n", 3)
     table = _cli(
         "evaluate", run_dir, "--metrics", "psnr", "-n", 2, "--checkpoint", run_dir / "checkpoints" / "best.pt"

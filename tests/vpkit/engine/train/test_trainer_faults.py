@@ -3,6 +3,7 @@ after a training step keeps that step's checkpoint, a full disk keeps the previo
 
 import json
 import os
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -138,6 +139,34 @@ def test_a_full_disk_during_a_run_keeps_the_previous_checkpoint(trained, full_di
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "last.pt: cannot write the checkpoint" in result.output and "is the disk full?" in result.output
     assert load_checkpoint(last)["step"] == 2
+    assert not list(run_dir.rglob(".*.tmp*"))
+
+
+@pytest.mark.parametrize("free_kb", [0, 4, 64])  # the disk fills at config.yaml, at log.jsonl, at last.pt
+def test_a_resume_on_a_nearly_full_disk_ends_in_one_line_and_loses_nothing(trained, nearly_full_disk, free_kb):
+    """Every write of a run meets a full disk the same way: one line naming the file, no traceback
+    (status.json, written as the run stops, fails too and does not hide why it stopped)."""
+    path, run_dir = trained
+    result = nearly_full_disk(
+        run_dir,
+        free_kb,
+        sys.executable,
+        "-m",
+        "vpkit",
+        "run",
+        path,
+        "-o",
+        run_dir,
+        "--resume",
+        "--set",
+        "train.steps=4",
+    )
+    assert result.returncode == 1, result.stderr
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"Error: {run_dir}/") and "cannot write" in error, error
+    assert "No space left on device" in error or "is the disk full?" in error, error
+    assert "Traceback" not in result.stderr
+    assert load_checkpoint(run_dir / "checkpoints" / "last.pt")["step"] == 2
     assert not list(run_dir.rglob(".*.tmp*"))
 
 
