@@ -131,7 +131,7 @@ class Trainer:
             raise ConfigError(
                 f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
             )
-        if self.train_config.reconstruction.samples > 1 and not self.train_config.reconstruction.weight:
+        if self.settings.reconstruction.samples > 1 and not self.settings.reconstruction.weight:
             raise ConfigError(
                 "train.reconstruction.samples picks the best of several predictions: it needs a weight > 0"
             )
@@ -291,7 +291,7 @@ class Trainer:
     def _predict(self, step: int, draw: int, condition: torch.Tensor | None):
         """The generator's pass ``draw`` of ``step``: ``train.reconstruction.samples`` predictions of each
         context (sample-major, as :func:`reconstruction_loss` reads them), each from latents of its own."""
-        samples = self.train_config.reconstruction.samples
+        samples = self.settings.reconstruction.samples
         z = torch.cat([self._latents(step, draw * samples + sample) for sample in range(samples)])
         if condition is not None:
             condition = condition.repeat(samples, *([1] * (condition.dim() - 1)))

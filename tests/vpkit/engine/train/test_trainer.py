@@ -162,7 +162,7 @@ def test_several_samples_per_context_reach_the_generator_and_one_each_the_discri
         stats = trainer.train_step(1)
     finally:
         trainer.cleanup()
-    batch = trainer.cfg.batch_size
+    batch = trainer.settings.batch_size
     z, condition = seen["G"][0]
     assert z.shape == (3 * batch, 4) and condition.shape[0] == 3 * batch
     assert torch.equal(condition[:batch], condition[batch : 2 * batch])  # sample-major: the contexts repeat
