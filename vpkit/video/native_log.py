@@ -27,7 +27,8 @@ _redirecting = threading.RLock()
 def native_logs_to_debug() -> Iterator[None]:
     """Within the block, what native code writes to stderr goes to the debug log instead."""
     with _redirecting, tempfile.TemporaryFile() as captured:
-        sys.stderr.flush()  # what Python wrote before the block still reaches the terminal
+        if sys.stderr is not None:
+            sys.stderr.flush()  # what Python wrote before the block still reaches the terminal
         try:
             saved = os.dup(2)
         except OSError:  # no stderr to redirect (closed): nothing can reach a terminal anyway
