@@ -25,6 +25,13 @@ class SyntheticSourceDeclaration(Source):
         seed: int = Field(0, ge=0, description="Rendering seed: the same seed gives the same clips.")
         clips_per_shard: int = Field(64, gt=0, description="Clips per shard file in the clip store.")
         max_players: int = Field(2, ge=1, le=4, description="Each clip has 1 to this many players.")
+        stride: int = Field(
+            1,
+            ge=1,
+            le=8,
+            description="Game frames per clip frame: 1 is 15 frames per second (a player runs about a pixel a frame "
+            "at 32 x 32), 2 or more the same game sampled more sparsely, so that each frame moves more.",
+        )
 
     @classmethod
     def check_clip(cls, config: Config, clip: ClipSpec) -> None:

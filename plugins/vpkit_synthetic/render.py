@@ -11,8 +11,9 @@ from vpkit_synthetic.court import draw_court
 from vpkit_synthetic.shapes import grid, over
 
 
-def render_clip(entropy: Sequence[int], frames: int, size: int, max_players: int = 2) -> np.ndarray:
-    """A clip as uint8 (frames, size, size, 3), determined by ``entropy`` alone.
+def render_clip(entropy: Sequence[int], frames: int, size: int, max_players: int = 2, stride: int = 1) -> np.ndarray:
+    """A clip as uint8 (frames, size, size, 3), determined by ``entropy`` alone, keeping every
+    ``stride``-th frame of the game's time (stride 2 is the same game at half the frame rate).
 
     The court and the actors draw from separate random streams, so one part's number of
     draws (which depends on ``size``) does not change the other.
@@ -20,7 +21,7 @@ def render_clip(entropy: Sequence[int], frames: int, size: int, max_players: int
     court_seed, cast_seed = np.random.SeedSequence(list(entropy)).spawn(2)
     background = draw_court(np.random.default_rng(court_seed), size)
     x, y = grid(size)
-    times = np.arange(frames, dtype=np.float32) / FPS
+    times = np.arange(frames, dtype=np.float32) * stride / FPS
     actors = cast(np.random.default_rng(cast_seed), x, y, times, size, max_players)
 
     light = np.ones((frames, size, size), dtype=np.float32)

@@ -14,7 +14,8 @@ class SyntheticSource(SyntheticSourceDeclaration):
 
     def render(self, index: int) -> np.ndarray:
         """Clip ``index`` as uint8 (T, H, W, 3)."""
-        return render_clip((self.config.seed, index), self.clip.frames, self.clip.size, self.config.max_players)
+        config = self.config
+        return render_clip((config.seed, index), self.clip.frames, self.clip.size, config.max_players, config.stride)
 
     def prepare(self, writer: ClipWriter) -> None:
         config = self.config

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from vpkit import Component, GeneratorTraits, Options
 from vpkit_videogan.shapes import PyramidClips
@@ -25,6 +25,25 @@ def mask_penalty_option(default: float, meaning: str) -> Any:
     return Field(default, ge=0, description=f"Weight of the L1 sparsity penalty on the mask, mean |m|; {meaning}.")
 
 
+class TwoStreamOptions(Options):
+    """The options both two-stream generators share, each described once."""
+
+    mask_bias: float = Field(
+        0.0,
+        description="Initial bias of the mask logits (the paper: 0); negative starts the mask near 0, "
+        "the video near its static background.",
+    )
+    init: Literal["paper", "default"] = Field(
+        "paper",
+        description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform).",
+    )
+    upsample: UpsampleMode = Field(
+        "transposed",
+        description="Each x2 upsampling: the paper's transposed convolution, or a nearest-neighbour resize "
+        "then a kernel-3 convolution (no stripe or checkerboard artefacts; Odena et al. 2016).",
+    )
+
+
 class TwoStreamDeclaration(PyramidClips, GeneratorTraits):
     #: The original code gave the generator an extra update every third iteration.
     default_schedule: ClassVar[dict[str, int]] = {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
@@ -37,24 +56,14 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
     implementation = "vpkit_videogan.generator:VideoGANGenerator"
     conditional = False
 
-    class Config(Options):
+    class Config(TwoStreamOptions):
         latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
         width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
         mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
-        mask_bias: float = Field(
-            0.0,
-            description="Initial bias of the mask logits (the paper: 0); negative starts the mask near 0, "
-            "the video near its static background.",
-        )
-        init: Literal["paper", "default"] = Field(
-            "paper",
-            description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform).",
-        )
-        upsample: UpsampleMode = Field(
-            "transposed",
-            description="Each x2 upsampling: the paper's transposed convolution, or a nearest-neighbour resize "
-            "then a kernel-3 convolution (no stripe or checkerboard artefacts; Odena et al. 2016).",
-        )
+
+
+#: Options of ``videogan_future`` that were renamed, and what each is called now.
+RENAMED_FUTURE_OPTIONS = {"lambda_rec": "context_weight"}
 
 
 class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
@@ -64,14 +73,16 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
     implementation = "vpkit_videogan.future:VideoGANFutureGenerator"
     conditional = True
 
-    class Config(Options):
+    class Config(TwoStreamOptions):
         width: float = width_option(
             2.0, "2 gives the paper's 128-256-512-1024 (pair with a videogan discriminator of width 2)"
         )
-        lambda_rec: float = Field(
+        context_weight: float = Field(
             10.0,
             ge=0,
-            description="Weight of mean |generated context frames - real context frames|; 0 disables it.",
+            description="Weight of mean |generated context frames - real context frames| (the paper's lambda, on "
+            "its one frame; the whole clip's distance to the real one is the trainer's train.reconstruction); "
+            "0 disables it.",
         )
         mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
         background: Literal["learned", "input", "input_residual"] = Field(
@@ -79,17 +90,19 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             description="Static background: decoded from the code (the paper), the input frame itself, "
             "or the input frame plus a learned residual that starts at zero.",
         )
-        mask_bias: float = Field(
-            0.0,
-            description="Initial bias of the mask logits; "
-            "negative starts the mask near 0 (the video near the background).",
-        )
         skips: bool = Field(
             False, description="Add the encoder's features to both decoding streams, level by level (U-Net style)."
         )
-        init: Literal["paper", "default"] = Field(
-            "paper",
-            description="Weight initialisation: the paper's N(0, 0.01), or PyTorch's default (Kaiming uniform).",
+        noise: int = Field(
+            0,
+            ge=0,
+            description="Size of a per-clip latent z decoded with the code by the moving stream, so that one frame "
+            "has many futures; 0 (the paper) takes no noise: one future per frame.",
+        )
+        foreground: Literal["generated", "warped"] = Field(
+            "generated",
+            description="The moving stream's pixels: painted by a 3-D head (the paper), or the input frame warped "
+            "by a predicted flow, so that what moves keeps its look (a backward warp with grid_sample).",
         )
         mask_max: float = Field(
             1.0,
@@ -98,11 +111,14 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             description="Upper bound of the mask: below 1 the foreground can only fade into the background, never "
             "replace it, so an unpredictable object fades part of the way instead of being erased into a blur.",
         )
-        upsample: UpsampleMode = Field(
-            "transposed",
-            description="Each x2 upsampling of the decoders: the paper's transposed convolution, or a nearest "
-            "resize then a 3-wide convolution (no checkerboard or stripe artefacts).",
-        )
+
+        @model_validator(mode="before")
+        @classmethod
+        def _renamed(cls, data: Any) -> Any:
+            for old, new in RENAMED_FUTURE_OPTIONS.items():
+                if isinstance(data, dict) and old in data:
+                    raise ValueError(f"{old} was renamed {new} (got {old}: {data[old]!r})")
+            return data
 
 
 class VideoGANDiscriminatorDeclaration(PyramidClips, Component):
@@ -117,4 +133,11 @@ class VideoGANDiscriminatorDeclaration(PyramidClips, Component):
             "batch",
             description="Normalisation: the paper's batch norm after every hidden convolution, or spectral "
             "normalisation of every convolution and no batch norm (Miyato et al. 2018).",
+        )
+        frames: int = Field(
+            0,
+            ge=0,
+            description="Random frames of each clip that a 2-D discriminator judges beside the 3-D one (MoCoGAN, "
+            "DVD-GAN), so that every frame must look real on its own; its mean logit is added to the video's. "
+            "0 (the paper) has none.",
         )

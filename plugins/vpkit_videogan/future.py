@@ -8,8 +8,15 @@ last context frame, the one the future continues. For k = 1 the network is the p
 into a static background ``b``; a 3-D stream views the code as ``c x 1 x 4 x 4``, stretches
 it over time with a ``t0 x 1 x 1`` transposed convolution and decodes a moving foreground
 ``f`` and a mask ``m``; the video is ``m * f + (1 - m) * b``. As in the reference code
-(``main_conditional.lua``) the model takes no noise: the prediction is a function of the
-frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
+(``main_conditional.lua``) the model takes no noise by default: the prediction is a function of
+the frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
+
+Two options let it predict more than one future, and move what it sees (issue 22): ``noise``
+adds a linear map of a per-clip latent ``z`` to the code that the moving stream decodes (the
+background stays a function of the frame), so that with the trainer's best-of-K reconstruction
+(``train.reconstruction.samples``) the samples can cover several futures instead of their
+average; ``foreground: warped`` replaces the painted foreground by the last context frame
+warped with a predicted flow (``warp``), so that what moves keeps its look.
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
@@ -30,10 +37,10 @@ from torch import nn
 
 from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration
-from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import encoder, head, trunk, upsample
-from vpkit_videogan.shapes import Pyramid
+from vpkit_videogan.shapes import CORE_SIZE, Pyramid
 from vpkit_videogan.two_stream import TwoStreamGenerator
+from vpkit_videogan.warp import WarpHead
 
 
 class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGenerator):
@@ -47,27 +54,35 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         mode = config.upsample
         self.encoder = encoder(channels[::-1], 3 * clip.context)
         self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1), mode)
-        self.build_heads(channels[-1], mode)
+        warped = config.foreground == "warped"
+        self.build_heads(channels[-1], mode, colour=not warped)
+        if warped:
+            self.warp = WarpHead(channels[-1], mode)
+        if config.noise:
+            # z -> one more code of the same shape, added to the one the moving stream decodes
+            self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)
         if config.background != "input":
             activation = nn.Tanh() if config.background == "learned" else nn.Identity()
             self.background = nn.Sequential(*upsample(2, channels, mode), head(2, channels[-1], 3, activation, mode))
-        if config.init == "paper":
-            self.apply(init_weights)
-        nn.init.constant_(self.mask_head[-2].bias, config.mask_bias)
+        self.initialise()
+        if warped:
+            self.warp.start_still()
         if config.background == "input_residual":
             last = self.background[-1][-2]
             nn.init.zeros_(last.weight)
             nn.init.zeros_(last.bias)
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """No noise: an empty ``(batch_size, 0)`` latent on the model's device."""
-        return torch.empty(batch_size, 0, device=next(self.parameters()).device)
+        """Standard normal ``(batch_size, noise)`` latents on the model's device (empty without noise)."""
+        device = next(self.parameters()).device
+        draw_on = generator.device if generator is not None else device
+        return torch.randn(batch_size, self.config.noise, generator=generator, device=draw_on).to(device)
 
     def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
         """Predict the clip that starts with the context frames ``condition`` (B, 3, k, H, W) in [-1, 1];
-        ``z`` is unused.
+        ``z`` (B, noise) moves the moving stream (with ``noise: 0`` it is empty).
 
-        ``losses["reconstruction"]`` is ``lambda_rec * mean |video[:, :, :k] - condition|``;
+        ``losses["context"]`` is ``context_weight * mean |video[:, :, :k] - condition|``;
         ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)`` when the penalty is on.
         """
         if condition is None:
@@ -76,10 +91,15 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         features = encode(self.encoder, condition.flatten(1, 2))
         code = features[-1]
         skips = features[::-1] if self.config.skips else []
-        hidden = decode(self.foreground, code.unsqueeze(2), skips)
-        output = self.compose(hidden, self.static_background(last, code, skips[1:]), self.config.mask_max)
-        if self.config.lambda_rec:
-            output.losses["reconstruction"] = self.config.lambda_rec * reconstruction_error(output.video, condition)
+        moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
+        hidden = decode(self.foreground, moving.unsqueeze(2), skips)
+        foreground, flow = self.warp(hidden, last) if self.config.foreground == "warped" else (None, None)
+        background = self.static_background(last, code, skips[1:])
+        output = self.compose(hidden, background, self.config.mask_max, foreground)
+        if flow is not None:
+            output.parts["flow"] = flow
+        if self.config.context_weight:
+            output.losses["context"] = self.config.context_weight * context_error(output.video, condition)
         return output
 
     def static_background(self, frame: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
@@ -115,6 +135,6 @@ def decode(stack: nn.Sequential, x: torch.Tensor, skips: list[torch.Tensor]) -> 
     return x
 
 
-def reconstruction_error(video: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
+def context_error(video: torch.Tensor, context: torch.Tensor) -> torch.Tensor:
     """Mean absolute difference between each video's first k frames and the k ``context`` frames (B, 3, k, H, W)."""
     return (video[:, :, : context.shape[2]] - context).abs().mean()

@@ -11,7 +11,6 @@ from torch import nn
 
 from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANGeneratorDeclaration
-from vpkit_videogan.init import init_weights
 from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
 from vpkit_videogan.two_stream import TwoStreamGenerator
@@ -31,10 +30,7 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
             trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE), mode),
             head(2, channels[-1], 3, nn.Tanh(), mode),
         )
-        if config.init == "paper":
-            self.apply(init_weights)
-        mask_logits = [m for m in self.mask_head.modules() if isinstance(m, (nn.Conv3d, nn.ConvTranspose3d))][-1]
-        nn.init.constant_(mask_logits.bias, config.mask_bias)
+        self.initialise()
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Standard normal latents, drawn on ``generator``'s device and moved to the model's."""

@@ -76,6 +76,13 @@ class ReconstructionConfig(Options):
         "beside the distance, meant to keep edges as sharp as the real clip's where the distance alone blurs; "
         "0 turns it off.",
     )
+    samples: int = Field(
+        1,
+        ge=1,
+        description="Predictions drawn per context, of which only the closest to the real clip counts (the "
+        "best-of-many loss of Bhattacharyya et al. 2018): with noise, the model can cover several futures instead "
+        "of averaging them.",
+    )
 
 
 class TrainConfig(Options):

@@ -40,3 +40,19 @@ def test_player_count_follows_max_players():
         return sum(np.ptp(render_clip((0, i), 8, 32, max_players), axis=0).mean() for i in range(10))
 
     assert motion(1) < motion(4)
+
+
+def test_a_stride_keeps_every_kth_frame_of_the_same_game():
+    full = render_clip((0, 5), 16, 32)
+    assert np.array_equal(render_clip((0, 5), 8, 32, stride=2), full[::2])
+    assert np.array_equal(render_clip((0, 5), 4, 32, stride=4), full[::4])
+
+
+def test_a_stride_moves_more_per_frame():
+    def per_frame(stride):
+        return sum(
+            np.abs(np.diff(render_clip((0, i), 8, 32, stride=stride).astype(np.int16), axis=0)).mean()
+            for i in range(10)
+        )
+
+    assert per_frame(1) < per_frame(3)

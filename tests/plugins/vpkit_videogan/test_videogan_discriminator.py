@@ -68,3 +68,35 @@ def test_spectral_norm_replaces_batch_norm_and_bounds_every_convolution():
         # The largest singular value of the weight viewed as (out, in * kernel), as spectral_norm defines it.
         sigma = torch.linalg.matrix_norm(conv.weight.detach().flatten(1), ord=2)
         assert sigma.item() == pytest.approx(1.0, rel=0.05)
+
+
+@pytest.mark.parametrize("norm", ["batch", "spectral"])
+def test_a_frame_discriminator_adds_its_mean_logit_to_the_videos(norm):
+    model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25, norm=norm, frames=3), SMALL).eval()
+    assert not hasattr(VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25), SMALL), "frame_net")
+    convs = [m for m in model.frame_net if isinstance(m, nn.Conv2d)]
+    assert [(c.in_channels, c.out_channels) for c in convs] == [(3, 16), (16, 32), (32, 64), (64, 1)]
+    video = torch.rand(2, 3, 16, 32, 32) * 2 - 1
+    with torch.no_grad():
+        torch.manual_seed(0)
+        logits = model(video)
+        torch.manual_seed(0)
+        frames = model.frame_logits(video)
+    assert logits.shape == (2,) and frames.shape == (2, 3)
+    assert torch.allclose(logits, model.net(video).flatten() + frames.mean(1), atol=1e-6)
+
+
+def test_the_frame_discriminator_judges_single_frames():
+    model = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25, frames=2), SMALL).eval()
+    still = (torch.rand(1, 3, 1, 32, 32) * 2 - 1).expand(1, 3, 16, 32, 32)
+    with torch.no_grad():
+        first = model.frame_net(still[:, :, 0]).flatten()
+        assert torch.allclose(model.frame_logits(still), first.expand(1, 2), atol=1e-6)  # every frame alike
+
+
+def test_frame_discriminator_gradients_reach_the_generator():
+    generator = VideoGANGenerator(VideoGANGenerator.Config(width=0.25), SMALL)
+    discriminator = VideoGANDiscriminator(VideoGANDiscriminator.Config(width=0.25, frames=2), SMALL)
+    discriminator.frame_logits(generator(generator.sample_latent(2)).video).sum().backward()
+    assert all(p.grad is not None for p in discriminator.frame_net.parameters())
+    assert generator.background[-1][-2].weight.grad.abs().sum() > 0

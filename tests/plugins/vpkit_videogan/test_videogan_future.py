@@ -3,7 +3,8 @@ import pytest
 import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
-from vpkit_videogan.future import VideoGANFutureGenerator, reconstruction_error
+from vpkit_videogan.future import VideoGANFutureGenerator, context_error
+from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
 
@@ -86,41 +87,48 @@ def test_needs_a_condition():
 def test_reconstruction_zero_when_first_frame_equals_input_and_grows_otherwise():
     video = torch.rand(2, 3, 4, 16, 16) * 2 - 1
     first = video[:, :, :1].clone()
-    assert reconstruction_error(video, first) == 0
-    errors = [reconstruction_error(video, first + shift).item() for shift in (0.1, 0.2, 0.4)]
+    assert context_error(video, first) == 0
+    errors = [context_error(video, first + shift).item() for shift in (0.1, 0.2, 0.4)]
     assert errors == pytest.approx([0.1, 0.2, 0.4])
 
 
 def test_reconstruction_loss_is_weighted_and_reaches_the_encoder():
-    model = make(lambda_rec=3.0)
+    model = make(context_weight=3.0)
     condition = frames()
     out = model(model.sample_latent(2), condition)
-    assert set(out.losses) == {"reconstruction"}
+    assert set(out.losses) == {"context"}
     expected = 3.0 * (out.video[:, :, :1] - condition).abs().mean()
-    assert torch.allclose(out.losses["reconstruction"], expected)
-    out.losses["reconstruction"].backward()
+    assert torch.allclose(out.losses["context"], expected)
+    out.losses["context"].backward()
     assert model.encoder[0].weight.grad.abs().sum() > 0
 
 
 def test_losses_are_configurable():
     condition = frames()
-    out = make(lambda_rec=0.0, mask_penalty=0.5)(torch.empty(2, 0), condition)
+    out = make(context_weight=0.0, mask_penalty=0.5)(torch.empty(2, 0), condition)
     assert set(out.losses) == {"mask_l1"}
     assert torch.allclose(out.losses["mask_l1"], 0.5 * out.parts["mask"].mean())
 
 
 def test_defaults_are_the_reference_code():
     config = VideoGANFutureGenerator.Config()
-    assert (config.width, config.lambda_rec, config.mask_penalty) == (2.0, 10.0, 0.0)
+    assert (config.width, config.context_weight, config.mask_penalty) == (2.0, 10.0, 0.0)
     assert (config.background, config.mask_bias, config.skips, config.init) == ("learned", 0.0, False, "paper")
-    assert (config.upsample, config.mask_max) == ("transposed", 1.0)
+    assert (config.upsample, config.mask_max, config.noise, config.foreground) == ("transposed", 1.0, 0, "generated")
     assert VideoGANFutureGenerator.conditional is True
     assert VideoGANFutureGenerator.default_schedule == {"d_steps": 1, "g_steps": 1, "g_extra_every": 3}
 
 
 @pytest.mark.parametrize(
     "options",
-    [{"width": 0}, {"lambda_rec": -1}, {"mask_penalty": -0.1}, {"latent_dim": 100}, {"mask_max": 0}, {"mask_max": 1.5}],
+    [
+        {"width": 0},
+        {"context_weight": -1},
+        {"mask_penalty": -0.1},
+        {"latent_dim": 100},
+        {"mask_max": 0},
+        {"mask_max": 1.5},
+    ],
 )
 def test_config_rejects_bad_values(options):
     with pytest.raises(pydantic.ValidationError):
@@ -236,6 +244,66 @@ def test_mask_max_bounds_the_mask_and_the_video_stays_its_composition():
     assert torch.allclose(b.parts["mask"], 0.3 * a.parts["mask"])
     f, m, bg = b.parts["foreground"], b.parts["mask"], b.parts["background"]
     assert torch.allclose(b.video, m * f + (1 - m) * bg.unsqueeze(2))
+
+
+def test_noise_makes_several_futures_of_one_frame():
+    model = make(noise=8, init="default").eval()
+    assert model.sample_latent(3, torch.Generator().manual_seed(0)).shape == (3, 8)
+    condition = frames(1).expand(2, -1, -1, -1, -1)
+    with torch.no_grad():
+        z = model.sample_latent(2, torch.Generator().manual_seed(0))
+        out = model(z, condition)
+        again = model(z, condition)
+    assert (out.video[0] - out.video[1]).abs().mean() > 1e-3  # two latents, two futures
+    assert torch.equal(out.video, again.video)  # a latent is one future
+    assert torch.equal(out.parts["background"][0], out.parts["background"][1])  # the noise moves, the court stays
+
+
+def test_noise_reaches_its_input_layer():
+    model = make(noise=4)
+    model(model.sample_latent(2), frames()).video.sum().backward()
+    assert model.noise_in.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("upsample", ["transposed", "resize"])
+def test_an_untrained_warp_copies_the_input_frame(upsample):
+    model = make(16, 32, foreground="warped", background="input_residual", upsample=upsample, noise=4).eval()
+    assert not hasattr(model, "foreground_head")
+    condition = frames(2, 32)
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+    assert out.parts["flow"].shape == (2, 2, 16, 32, 32)
+    assert torch.equal(out.parts["flow"], torch.zeros_like(out.parts["flow"]))
+    assert torch.allclose(out.parts["foreground"], copy_first_frame(condition, 16), atol=1e-5)
+    assert torch.allclose(
+        out.video, copy_first_frame(condition, 16), atol=1e-5
+    )  # whatever the mask: both are the frame
+
+
+def test_warp_moves_pixels_by_the_flow():
+    frame = torch.zeros(1, 3, 8, 8)
+    frame[:, :, 2, 3] = 1.0  # one bright pixel at row 2, column 3
+    flow = torch.zeros(1, 2, 2, 8, 8)
+    flow[:, 0, 1] = -2 * 2 / 8  # frame 1 samples two pixels to the left: the pixel appears 2 columns right
+    flow[:, 1, 1] = -1 * 2 / 8  # and one row up: it appears 1 row down
+    moved = warp(frame, flow)
+    assert torch.allclose(moved[:, :, 0], frame, atol=1e-6)
+    expected = torch.zeros(1, 3, 8, 8)
+    expected[:, :, 3, 5] = 1.0
+    assert torch.allclose(moved[:, :, 1], expected, atol=1e-6)
+
+
+def test_the_warp_learns_from_the_video():
+    model = make(foreground="warped")
+    out = model(model.sample_latent(2), frames())
+    out.video.sum().backward()
+    assert model.warp.flow[-2].weight.grad.abs().sum() > 0
+    assert model.encoder[0].weight.grad.abs().sum() > 0
+
+
+def test_the_old_name_of_the_context_weight_says_its_new_name():
+    with pytest.raises(pydantic.ValidationError, match="lambda_rec was renamed context_weight"):
+        VideoGANFutureGenerator.Config(lambda_rec=10.0)
 
 
 @pytest.mark.parametrize("background", ["learned", "input", "input_residual"])

@@ -62,7 +62,7 @@ def test_keys_cover_every_core_section_and_the_named_components(write_yaml):
     """)
     keys = set_keys(path)
     assert {"seed", "clip.frames", "train.schedule.g_extra_every", "evaluation.best", "output.cache_dir"} <= keys.keys()
-    assert {"model.generator.lambda_rec", "metrics.0.name", "metrics.1.net"} <= keys.keys()
+    assert {"model.generator.context_weight", "metrics.0.name", "metrics.1.net"} <= keys.keys()
     assert keys["metrics.1.net"].choices == ["alex", "vgg"]
     assert "fvd" in keys["metrics.0.name"].choices
     assert keys["train.steps"].description == "Training steps."

@@ -47,7 +47,7 @@ def assert_user_error(result, *names: str, code: int | None = None) -> None:
 def test_conditional_run_writes_checkpoint_and_side_by_side_samples(future_run):
     assert (future_run / "checkpoints" / "last.pt").is_file()
     log = (future_run / "log.jsonl").read_text()
-    assert '"loss_g_reconstruction"' in log
+    assert '"loss_g_context"' in log
     grid = frames_of(future_run / "samples" / "step_000003.gif")
     # 2 rows of 16 x 16 clips shown 4x; columns: input, prediction, real, foreground, mask, background
     tile, top = SHOWN_WIDTH, LABEL_HEIGHT + PAD

@@ -15,36 +15,50 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-#: Reconstruction distances by the names the run file uses (``train.reconstruction.loss``).
+#: Reconstruction distances by the names the run file uses (``train.reconstruction.loss``), per pixel.
 DISTANCES = {
-    "l1": lambda prediction, real: (prediction - real).abs().mean(),
-    "l2": lambda prediction, real: (prediction - real).pow(2).mean(),
+    "l1": lambda prediction, real: (prediction - real).abs(),
+    "l2": lambda prediction, real: (prediction - real).pow(2),
 }
 
 
 def reconstruction_loss(
-    prediction: torch.Tensor, real: torch.Tensor, distance: str, gradient: float = 0.0
+    prediction: torch.Tensor, real: torch.Tensor, distance: str, gradient: float = 0.0, samples: int = 1
 ) -> torch.Tensor:
     """Mean ``distance`` ("l1" or "l2") over every pixel of every frame of two (B, 3, T, H, W) videos,
-    plus ``gradient`` times their :func:`gradient_difference`."""
-    if prediction.shape != real.shape:
-        raise ValueError(f"prediction {tuple(prediction.shape)} and real clip {tuple(real.shape)} differ in shape")
-    loss = DISTANCES[distance](prediction, real)
+    plus ``gradient`` times their :func:`gradient_difference`.
+
+    With ``samples`` k > 1, ``prediction`` holds k predictions of each real clip, sample-major
+    (``prediction[s * B + i]`` is sample ``s`` of clip ``i``), and each clip counts its closest
+    sample only: a model with noise is then not pulled towards the average of its futures.
+    """
+    expected = (samples * real.shape[0], *real.shape[1:])
+    if prediction.shape != expected:
+        raise ValueError(
+            f"prediction {tuple(prediction.shape)} does not hold {samples} of each real clip {tuple(real.shape)}"
+        )
+    real = real.repeat(samples, *([1] * (real.dim() - 1)))
+    per_clip = DISTANCES[distance](prediction, real).flatten(1).mean(1)
     if gradient:
-        loss = loss + gradient * gradient_difference(prediction, real)
-    return loss
+        per_clip = per_clip + gradient * gradient_differences(prediction, real)
+    return per_clip.view(samples, -1).min(dim=0).values.mean()
 
 
 def gradient_difference(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     """Mathieu et al.'s gradient-difference loss with alpha = 1, as a mean: ``| |dY| - |dŶ| |`` over the
-    differences between neighbouring pixels, along height and width, of every frame of two (..., H, W) videos.
+    differences between neighbouring pixels, along height and width, of every frame of two (B, ..., H, W) videos.
 
     It is zero for any prediction whose edges have the real clip's strengths where the real
     clip has them, so unlike a pixel distance it does not reward a blur.
     """
-    loss = prediction.new_zeros(())
+    return gradient_differences(prediction, real).mean()
+
+
+def gradient_differences(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """:func:`gradient_difference` of each video of the batch, (B,)."""
+    loss = prediction.new_zeros(prediction.shape[0])
     for axis in (-2, -1):
-        loss = loss + (real.diff(dim=axis).abs() - prediction.diff(dim=axis).abs()).abs().mean()
+        loss = loss + (real.diff(dim=axis).abs() - prediction.diff(dim=axis).abs()).abs().flatten(1).mean(1)
     return loss
 
 

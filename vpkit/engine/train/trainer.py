@@ -131,6 +131,10 @@ class Trainer:
             raise ConfigError(
                 f"train.reconstruction needs a conditional generator; {self.run.generator.cls.name} is unconditional"
             )
+        if self.settings.reconstruction.samples > 1 and not self.settings.reconstruction.weight:
+            raise ConfigError(
+                "train.reconstruction.samples picks the best of several predictions: it needs a weight > 0"
+            )
         # fused: one pass over each parameter per step instead of a chain of foreach kernels
         # (1.1x per training step on the CPU, benchmarks/bench_train.py); CPU and CUDA both have it.
         adam = dict(betas=tuple(self.settings.betas), fused=True)
@@ -284,6 +288,15 @@ class Trainer:
         z = self.G.sample_latent(self.settings.batch_size, torch.Generator().manual_seed(seed))
         return z[self.ranks.share(self.settings.batch_size)]
 
+    def _predict(self, step: int, draw: int, condition: torch.Tensor | None):
+        """The generator's pass ``draw`` of ``step``: ``train.reconstruction.samples`` predictions of each
+        context (sample-major, as :func:`reconstruction_loss` reads them), each from latents of its own."""
+        samples = self.settings.reconstruction.samples
+        z = torch.cat([self._latents(step, draw * samples + sample) for sample in range(samples)])
+        if condition is not None:
+            condition = condition.repeat(samples, *([1] * (condition.dim() - 1)))
+        return self.g_step(z, condition)
+
     def train_step(self, step: int) -> dict[str, float]:
         """The step's D updates, each on a new batch and generator pass, then its G updates. With
         ``train.adversarial: 0`` nothing reads D: it is neither run nor trained (G's updates are the same)."""
@@ -295,14 +308,14 @@ class Trainer:
             clips += real.shape[0] * self.ranks.world
             condition = real[:, :, : self.run.clip.context] if self.G.conditional else None
             with self.precision.autocast():
-                output = self.g_step(self._latents(step, draw), condition)
+                output = self._predict(step, draw, condition)
             draw += 1
-            if adversarial:
-                stats = self._update_discriminator(real, output.video.detach())
+            if adversarial:  # the discriminator sees one prediction per real clip
+                stats = self._update_discriminator(real, output.video.detach()[: len(real)])
         for update in range(g_updates):
             if update > 0:  # the first update reuses the videos the discriminator just saw
                 with self.precision.autocast():
-                    output = self.g_step(self._latents(step, draw), condition)
+                    output = self._predict(step, draw, condition)
                 draw += 1
             stats.update(self._update_generator(output, real, adversarial))
         return {**stats, "lr": self.opt_g.param_groups[0]["lr"], "clips": clips}
@@ -332,7 +345,7 @@ class Trainer:
             rec = self.settings.reconstruction
             if rec.weight:
                 losses["clip_reconstruction"] = rec.weight * reconstruction_loss(
-                    output.video, real, rec.loss, rec.gradient
+                    output.video, real, rec.loss, rec.gradient, rec.samples
                 )
             loss_g = sum(losses.values(), torch.zeros((), device=self.device))
             if adversarial:

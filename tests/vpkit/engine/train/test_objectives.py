@@ -38,8 +38,39 @@ def test_gradient_reaches_the_prediction():
 
 
 def test_shapes_must_match():
-    with pytest.raises(ValueError, match="differ in shape"):
+    with pytest.raises(ValueError, match=r"does not hold 1 of each real clip \(2, 3, 4, 8, 8\)"):
         reconstruction_loss(videos()[:, :, :2], videos(), "l1")
+    with pytest.raises(ValueError, match="does not hold 3 of each"):
+        reconstruction_loss(torch.cat([videos()] * 2), videos(), "l1", samples=3)
+
+
+def test_several_samples_count_the_closest_one_of_each_clip():
+    real = videos()
+    near, far = real + 0.1, real + 0.5
+    # clip 0's best sample is the first, clip 1's the second (sample-major: [s0c0, s0c1, s1c0, s1c1])
+    prediction = torch.cat([torch.stack([near[0], far[1]]), torch.stack([far[0], near[1]])])
+    assert reconstruction_loss(prediction, real, "l1", samples=2).item() == pytest.approx(0.1)
+    assert reconstruction_loss(torch.cat([far, far]), real, "l1", samples=2).item() == pytest.approx(0.5)
+    # one sample per clip is the plain mean
+    assert reconstruction_loss(near, real, "l1", samples=1).item() == pytest.approx(0.1)
+
+
+def test_only_the_closest_sample_gets_a_gradient():
+    real = videos()
+    prediction = torch.cat([real + 0.1, real + 0.5]).requires_grad_(True)
+    reconstruction_loss(prediction, real, "l2", samples=2).backward()
+    assert prediction.grad[:2].abs().sum() > 0
+    assert torch.equal(prediction.grad[2:], torch.zeros_like(prediction.grad[2:]))
+
+
+def test_the_gradient_difference_counts_in_the_choice_of_the_closest_sample():
+    real = videos()
+    sharp_but_shifted, blurred_but_close = real + 0.6, blurred(real)  # L1 0.6 against 0.46
+    prediction = torch.cat([sharp_but_shifted, blurred_but_close])
+    plain = reconstruction_loss(prediction, real, "l1", samples=2)
+    with_edges = reconstruction_loss(prediction, real, "l1", gradient=10.0, samples=2)
+    assert plain.item() == pytest.approx(reconstruction_loss(blurred_but_close, real, "l1").item())
+    assert with_edges.item() == pytest.approx(0.6, abs=1e-5)  # the sharp one wins once edges count
 
 
 def blurred(video):

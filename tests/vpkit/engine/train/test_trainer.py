@@ -137,7 +137,7 @@ def test_reconstruction_and_adversarial_weights_shape_the_objective(tiny_run, tm
     assert all(torch.equal(value, discriminator[name]) for name, value in trainer.D.state_dict().items())
     assert trainer.opt_d.state == {} and not {"loss_d", "d_real", "d_fake", "loss_g_adv"} & stats.keys()
     # adversarial weight 0: the objective is the generator's own first-frame loss plus the trainer's.
-    expected = stats["loss_g_reconstruction"] + stats["loss_g_clip_reconstruction"]
+    expected = stats["loss_g_context"] + stats["loss_g_clip_reconstruction"]
     assert abs(stats["loss_g"] - expected) < 1e-6
 
 
@@ -149,6 +149,34 @@ def test_reconstruction_needs_a_conditional_generator(tiny_run, tmp_path):
         trainer.setup()
     trainer.cleanup()
     assert not (tmp_path / "run").exists()
+
+
+def test_several_samples_per_context_reach_the_generator_and_one_each_the_discriminator(tiny_run, tmp_path):
+    overrides = [*FUTURE, "model.generator.noise=4", "train.reconstruction.weight=1", "train.reconstruction.samples=3"]
+    trainer = Trainer(load_run(tiny_run(steps=1), overrides), tmp_path / "run")
+    trainer.setup()
+    seen = {"G": [], "D": []}
+    trainer.G.register_forward_hook(lambda module, args, output: seen["G"].append((args[0], args[1])))
+    trainer.D.register_forward_hook(lambda module, args, output: seen["D"].append(args[0].shape[0]))
+    try:
+        stats = trainer.train_step(1)
+    finally:
+        trainer.cleanup()
+    batch = trainer.settings.batch_size
+    z, condition = seen["G"][0]
+    assert z.shape == (3 * batch, 4) and condition.shape[0] == 3 * batch
+    assert torch.equal(condition[:batch], condition[batch : 2 * batch])  # sample-major: the contexts repeat
+    assert not torch.equal(z[:batch], z[batch : 2 * batch])  # each sample its own latents
+    assert seen["D"][:2] == [batch, batch]  # the discriminator's update: the real clips and one prediction of each
+    assert seen["D"][2] == 3 * batch  # the generator's adversarial loss judges every sample
+    assert stats["loss_g_clip_reconstruction"] > 0
+
+
+def test_samples_need_a_reconstruction_weight(tiny_run, tmp_path):
+    trainer = Trainer(load_run(tiny_run(steps=1), [*FUTURE, "train.reconstruction.samples=2"]), tmp_path / "run")
+    with pytest.raises(ConfigError, match="train.reconstruction.samples picks the best of several predictions"):
+        trainer.setup()
+    trainer.cleanup()
 
 
 def test_weight_average_is_what_samples_checkpoints_and_load_generator_use(tiny_run, tmp_path):
