@@ -11,6 +11,8 @@
     log.jsonl               the training scalars (the jsonl logger)
     metrics.jsonl           the metrics evaluated during training
     metrics.json            what ``vpkit evaluate`` computed
+    eval/<name>.png         the pictures of the last ``vpkit evaluate`` (curves over frames, motion)
+    tensorboard/            the TensorBoard events (the tensorboard logger; evaluate adds its pictures)
 
 ``--checkpoint`` of every command that loads a model names a checkpoint the same way:
 ``last``, ``best`` or the path of a file (see :meth:`RunLayout.checkpoint`).
@@ -82,6 +84,13 @@ class RunLayout:
     @property
     def evaluation(self) -> Path:
         return self.root / "metrics.json"
+
+    def evaluation_picture(self, name: str) -> Path:
+        return self.root / "eval" / f"{name}.png"
+
+    @property
+    def tensorboard(self) -> Path:
+        return self.root / "tensorboard"
 
     def checkpoint(self, choice: str | Path | None = None) -> Path:
         """The checkpoint ``--checkpoint`` names: ``last`` (also for ``None``), ``best``, or any other

@@ -15,11 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vpkit.atomic import write_bytes
-
-#: The folder of the run directory that holds the pictures.
-EVAL_DIR = "eval"
-#: Where the run's TensorBoard events are (the ``tensorboard`` logger's folder); figures go there when it exists.
-TENSORBOARD_DIR = "tensorboard"
+from vpkit.engine.run_layout import RunLayout
 
 
 def figures(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -84,13 +80,13 @@ def png(figure) -> bytes:
 def write_plots(results: dict[str, dict[str, Any]], run_dir: Path, step: int) -> list[Path]:
     """``eval/<name>.png`` for every figure (each written atomically), and the same figures in the
     run's TensorBoard events under ``eval/<name>`` at ``step``, when the run has them."""
-    drawn = figures(results)
+    drawn, layout = figures(results), RunLayout(run_dir)
     paths = []
     for name, figure in drawn.items():
-        path = Path(run_dir) / EVAL_DIR / f"{name}.png"
+        path = layout.evaluation_picture(name)
         write_bytes(path, png(figure))
         paths.append(path)
-    events = Path(run_dir) / TENSORBOARD_DIR
+    events = layout.tensorboard
     if drawn and events.is_dir():
         from torch.utils.tensorboard import SummaryWriter
 
