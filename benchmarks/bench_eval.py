@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from vpkit.commands.evaluate import evaluate_run
+from vpkit.commands.evaluate import evaluate_run, this_evaluation
 from vpkit.commands.score import parse_metrics
 
 
@@ -51,8 +51,8 @@ def main() -> None:
         run_dir = Path(work) / args.run_dir.name
         shutil.copytree(args.run_dir, run_dir, ignore=shutil.ignore_patterns("tensorboard", "samples", "eval"))
         document, _ = evaluate_run(run_dir, names, args.videos, samples=1, device="cpu")  # fills the cache
-        shown = sorted(name for name in document["metrics"])
-        protocol = next(iter(document["metrics"].values()))["protocol"]
+        scored = this_evaluation(document)
+        shown, protocol = sorted(scored), next(iter(scored.values()))["protocol"]
         print(
             f"{args.run_dir}: {protocol['videos']} contexts, {', '.join(shown)}; CPU, {torch.get_num_threads()} "
             f"threads, load average {os.getloadavg()[0]:.1f}"
