@@ -107,8 +107,11 @@ class MotionConfig(Options):
     static_below: float = Field(
         0.1, ge=0, description="A sample is static when its motion energy is below this times the real clips' median."
     )
-    too_still: float = Field(0.5, gt=0, description="Verdict 'too still' when the motion ratio is below this.")
-    flickers: float = Field(2.0, gt=1, description="Verdict 'flickers' when the motion ratio is above this.")
+    too_still: float = Field(0.7, gt=0, description="Verdict 'too still' when the motion ratio is below this.")
+    flickers: float = Field(1.3, gt=1, description="Verdict 'flickers' when the motion ratio is above this.")
+    share_band: tuple[float, float] = Field(
+        (0.5, 2.0), description="The moving share's ratio to the real clips' must lie in this band as well."
+    )
 
 
 class MotionDeclaration(Metric):

@@ -12,8 +12,9 @@ that is every transition of the clip, so an unconditional model is measured on a
 
 The value is the ratio of the model's energy to the real clips' (1 is right: ``target``), and
 the verdict reads it with the thresholds of :class:`vpkit_metrics.declarations.MotionConfig`:
-*too still* below ``too_still`` (or when more than half the samples are static), *flickers*
-above ``flickers``, else *moves like the real clips*.
+*too still* below ``too_still`` (or a moving share below ``share_band``, or more than half the
+samples static), *flickers* above ``flickers`` (or a moving share above the band), else *moves like
+the real clips*: energy 0.7 to 1.3 times the real clips', moving share 0.5 to 2 times theirs.
 """
 
 from __future__ import annotations
@@ -93,10 +94,12 @@ class Motion(MotionDeclaration):
             for name in ("energy", "moving"):
                 self._stats[side][name] = [shard[f"{side}_{name}"] for shard in shards]
 
-    def verdict(self, ratio: float, static_share: float) -> str:
-        if ratio > self.config.flickers:
+    def verdict(self, ratio: float, share_ratio: float, static_share: float) -> str:
+        """Both the energy and the share of moving pixels must be near the real clips' to count as moving."""
+        low, high = self.config.share_band
+        if ratio > self.config.flickers or share_ratio > high:
             return "flickers"
-        if ratio < self.config.too_still or static_share > 0.5:
+        if ratio < self.config.too_still or share_ratio < low or static_share > 0.5:
             return "too still"
         return "moves like the real clips"
 
@@ -109,14 +112,16 @@ class Motion(MotionDeclaration):
         still = self.config.static_below * float(np.median(real["energy"].mean(axis=1)))
         static_share = float((generated["energy"].mean(axis=1) < still).mean())
         ratio = energy / real_energy
+        moving, real_moving = float(generated["moving"].mean()), float(real["moving"].mean())
+        share_ratio = moving / real_moving if real_moving else (1.0 if moving == 0 else float("inf"))
         first = max(self.clip.context, 1)
         return {
             self.name: ratio,
-            "verdict": self.verdict(ratio, static_share),
+            "verdict": self.verdict(ratio, share_ratio, static_share),
             "energy": energy,
             "real_energy": real_energy,
-            "moving_share": float(generated["moving"].mean()),
-            "real_moving_share": float(real["moving"].mean()),
+            "moving_share": moving,
+            "real_moving_share": real_moving,
             "static_share": static_share,
             "real_static_share": float((real["energy"].mean(axis=1) < still).mean()),
             "per_frame": {
@@ -137,6 +142,7 @@ class Motion(MotionDeclaration):
                 "static_below": self.config.static_below,
                 "too_still": self.config.too_still,
                 "flickers": self.config.flickers,
+                "share_band": list(self.config.share_band),
             },
         }
 
