@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+from vpkit.commands.evaluate import this_evaluation
 from vpkit.engine.run_layout import RunLayout
 
 #: "Moves like the real clips" as issue 22 states it: the motion energy within these times the
@@ -125,7 +126,7 @@ def main() -> None:
         trained += time.perf_counter() - started
         vpkit("evaluate", str(args.run_dir), *(["--metrics", args.metrics] if args.metrics else []))
         document = json.loads(RunLayout(args.run_dir).evaluation.read_text())
-        metrics = scored_at(document)
+        metrics = this_evaluation(document)
         print("\n".join([*rows(document["step"], trained, metrics), motion_line(metrics)]), flush=True)
         judged = targets(metrics)
         for name, met in judged.items():
@@ -144,12 +145,6 @@ def describe_targets(judged: dict[str, bool], first_met: dict[str, tuple[int, fl
         else:
             lines.append(f"  {name}: not met by step {last}")
     return lines
-
-
-def scored_at(document: dict) -> dict:
-    """The metrics of the evaluation that wrote ``document``: metrics.json keeps every metric
-    ever evaluated in the run directory, each entry with the step it scored."""
-    return {name: entry for name, entry in document["metrics"].items() if entry.get("step") == document["step"]}
 
 
 if __name__ == "__main__":
