@@ -16,7 +16,8 @@ adds a linear map of a per-clip latent ``z`` to the code that the moving stream 
 background stays a function of the frame), so that with the trainer's best-of-K reconstruction
 (``train.reconstruction.samples``) the samples can cover several futures instead of their
 average; ``foreground: warped`` replaces the painted foreground by the last context frame
-warped with a predicted flow (``warp``), so that what moves keeps its look.
+warped with a predicted flow (``warp``), so that what moves keeps its look; ``foreground: velocity``
+warps it with one velocity field times the frames since it (a constant-velocity prior).
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
@@ -40,7 +41,7 @@ from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration
 from vpkit_videogan.layers import encoder, head, trunk, upsample
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
 from vpkit_videogan.two_stream import TwoStreamGenerator
-from vpkit_videogan.warp import WarpHead
+from vpkit_videogan.warp import VelocityHead, WarpHead
 
 
 class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGenerator):
@@ -54,10 +55,12 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         mode = config.upsample
         self.encoder = encoder(channels[::-1], 3 * clip.context)
         self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1), mode)
-        warped = config.foreground == "warped"
+        warped = config.foreground != "generated"
         self.build_heads(channels[-1], mode, colour=not warped)
-        if warped:
+        if config.foreground == "warped":
             self.warp = WarpHead(channels[-1], mode)
+        elif config.foreground == "velocity":
+            self.warp = VelocityHead(channels[-1], mode, last=clip.context - 1)
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)
@@ -93,7 +96,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         skips = features[::-1] if self.config.skips else []
         moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
         hidden = decode(self.foreground, moving.unsqueeze(2), skips)
-        foreground, flow = self.warp(hidden, last) if self.config.foreground == "warped" else (None, None)
+        foreground, flow = self.warp(hidden, last) if self.config.foreground != "generated" else (None, None)
         background = self.static_background(last, code, skips[1:])
         output = self.compose(hidden, background, self.config.mask_max, foreground)
         if flow is not None:

@@ -5,6 +5,13 @@ painting fade where the future is uncertain. A warp only decides where each pixe
 output comes from in the context frame (a backward flow, as in SAVP's and Li et al.'s
 flow-based predictors), so the player keeps its colours and edges wherever it goes. The
 two-stream mask still decides where the warped frame replaces the static background.
+
+``VelocityHead`` is the same warp with a constant-velocity prior: one 2-D field ``v`` per clip,
+and the flow of frame ``t`` is ``(t - last) * v``, where ``last`` is the index of the last
+context frame. A per-frame flow has to learn that a runner keeps running; here that is built
+in, and the early frames, whose displacements are small enough for the warp's gradient to see,
+teach the field that the late frames use. Behind a backward warp a mover's field has to cover
+the ground it will sweep, so the floor it uncovers is sampled from behind it.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from vpkit_videogan.layers import head
 #: The largest displacement the flow head can predict, in grid_sample's normalised coordinates
 #: (1 is half the frame's side): more than a synthetic player runs in a 16-frame clip.
 MAX_SHIFT = 1.0
+#: The largest speed the velocity head can predict, in normalised coordinates per frame (an
+#: eighth of the frame's side: four pixels of 32, twice a synthetic player's top speed at stride 2).
+MAX_SPEED = 0.25
 
 
 class WarpHead(nn.Module):
@@ -35,6 +45,28 @@ class WarpHead(nn.Module):
 
     def forward(self, hidden: torch.Tensor, frame: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         flow = MAX_SHIFT * self.flow(hidden)
+        return warp(frame, flow), flow
+
+
+class VelocityHead(nn.Module):
+    """From the foreground stream's last hidden volume to a velocity field (B, 2, H, W), the flow
+    ``(t - last) * v`` (B, 2, T, H, W) and the warped frames; ``last`` is the last context frame's index."""
+
+    def __init__(self, channels: int, mode: UpsampleMode, last: int):
+        super().__init__()
+        self.velocity = head(2, channels, 2, nn.Tanh(), mode)
+        self.last = last
+
+    def start_still(self) -> None:
+        """Zero the velocity head's last convolution: an untrained warp returns the frame unmoved."""
+        nn.init.zeros_(self.velocity[-2].weight)
+        nn.init.zeros_(self.velocity[-2].bias)
+
+    def forward(self, hidden: torch.Tensor, frame: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        velocity = MAX_SPEED * self.velocity(hidden.mean(dim=2))
+        frames = 2 * hidden.shape[2]  # the head doubles time as it doubles height and width
+        since = torch.arange(frames, device=hidden.device, dtype=hidden.dtype) - self.last
+        flow = velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1)
         return warp(frame, flow), flow
 
 

@@ -83,6 +83,13 @@ class ReconstructionConfig(Options):
         "best-of-many loss of Bhattacharyya et al. 2018): with noise, the model can cover several futures instead "
         "of averaging them.",
     )
+    warmup: int = Field(
+        0,
+        ge=0,
+        description="Steps over which the frames the loss scores grow, evenly, from the first predicted frame to "
+        "the whole clip (a horizon curriculum: a warp learns a motion from the near frames, whose displacements "
+        "its gradient can see, before the far ones pull on it); 0 scores the whole clip from the first step.",
+    )
 
 
 class TrainConfig(Options):

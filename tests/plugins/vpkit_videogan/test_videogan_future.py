@@ -301,6 +301,37 @@ def test_the_warp_learns_from_the_video():
     assert model.encoder[0].weight.grad.abs().sum() > 0
 
 
+@pytest.mark.parametrize("context", [1, 2])
+def test_an_untrained_velocity_warp_copies_the_last_context_frame(context):
+    model = make(16, 32, context, foreground="velocity", background="input_residual", noise=4).eval()
+    assert not hasattr(model, "foreground_head")
+    condition = frames(2, 32, context=context)
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+    assert out.parts["flow"].shape == (2, 2, 16, 32, 32)
+    assert torch.equal(out.parts["flow"], torch.zeros_like(out.parts["flow"]))
+    assert torch.allclose(out.video, condition[:, :, -1:].expand(-1, -1, 16, -1, -1), atol=1e-5)
+
+
+@pytest.mark.parametrize("context", [1, 2])
+def test_the_velocity_flow_grows_in_step_with_the_frames_since_the_last_context_frame(context):
+    model = make(8, 16, context, foreground="velocity")
+    nn.init.normal_(model.warp.velocity[-2].weight)  # some field, not the still start
+    with torch.no_grad():
+        flow = model(model.sample_latent(2), frames(2, 16, context=context)).parts["flow"]
+    velocity = flow[:, :, context] - flow[:, :, context - 1]
+    assert velocity.abs().max() > 1e-3
+    assert torch.equal(flow[:, :, context - 1], torch.zeros_like(velocity))  # the last context frame stays put
+    for t in range(8):
+        assert torch.allclose(flow[:, :, t], (t - context + 1) * velocity, atol=1e-5)
+
+
+def test_the_velocity_field_learns_from_the_video():
+    model = make(foreground="velocity")
+    model(model.sample_latent(2), frames()).video.sum().backward()
+    assert model.warp.velocity[-2].weight.grad.abs().sum() > 0
+
+
 def test_the_old_name_of_the_context_weight_says_its_new_name():
     with pytest.raises(pydantic.ValidationError, match="lambda_rec was renamed context_weight"):
         VideoGANFutureGenerator.Config(lambda_rec=10.0)

@@ -44,6 +44,15 @@ def reconstruction_loss(
     return per_clip.view(samples, -1).min(dim=0).values.mean()
 
 
+def horizon(step: int, warmup: int, context: int, frames: int) -> int:
+    """How many frames of a clip the reconstruction loss scores at ``step`` (1-based) of a horizon
+    curriculum of ``warmup`` steps: the ``context`` frames and the first predicted frame at the start,
+    one more predicted frame each ``warmup / (frames - context)`` steps, the whole clip from ``warmup`` on."""
+    if step >= warmup:
+        return frames
+    return context + 1 + (frames - context - 1) * step // warmup
+
+
 def gradient_difference(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     """Mathieu et al.'s gradient-difference loss with alpha = 1, as a mean: ``| |dY| - |dŶ| |`` over the
     differences between neighbouring pixels, along height and width, of every frame of two (B, ..., H, W) videos.

@@ -42,6 +42,7 @@ from vpkit.engine.train.grids import labelled_grid, sample_columns
 from vpkit.engine.train.objectives import (
     discriminator_loss,
     generator_adversarial_loss,
+    horizon,
     r1_penalty,
     reconstruction_loss,
 )
@@ -317,7 +318,7 @@ class Trainer:
                 with self.precision.autocast():
                     output = self._predict(step, draw, condition)
                 draw += 1
-            stats.update(self._update_generator(output, real, adversarial))
+            stats.update(self._update_generator(step, output, real, adversarial))
         return {**stats, "lr": self.opt_g.param_groups[0]["lr"], "clips": clips}
 
     def _update_discriminator(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
@@ -339,13 +340,14 @@ class Trainer:
         }
         return {**stats, "r1": loss_r1.item()} if self.settings.r1 else stats
 
-    def _update_generator(self, output, real: torch.Tensor, adversarial: bool) -> dict[str, float]:
+    def _update_generator(self, step: int, output, real: torch.Tensor, adversarial: bool) -> dict[str, float]:
         with self.precision.autocast():
             losses = dict(output.losses)
             rec = self.settings.reconstruction
             if rec.weight:
+                scored = horizon(step, rec.warmup, self.run.clip.context, self.run.clip.frames)
                 losses["clip_reconstruction"] = rec.weight * reconstruction_loss(
-                    output.video, real, rec.loss, rec.gradient, rec.samples
+                    output.video[:, :, :scored], real[:, :, :scored], rec.loss, rec.gradient, rec.samples
                 )
             loss_g = sum(losses.values(), torch.zeros((), device=self.device))
             if adversarial:

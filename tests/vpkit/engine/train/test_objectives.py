@@ -6,6 +6,7 @@ from vpkit.engine.train.objectives import (
     discriminator_loss,
     generator_adversarial_loss,
     gradient_difference,
+    horizon,
     r1_penalty,
     reconstruction_loss,
 )
@@ -107,6 +108,15 @@ def test_gradient_weight_adds_the_gradient_difference_to_the_distance():
 
 
 LOGITS = torch.tensor([-2.0, 0.0, 0.5, 3.0])
+
+
+def test_the_horizon_grows_from_the_first_predicted_frame_to_the_whole_clip():
+    scored = [horizon(step, 140, 2, 16) for step in range(1, 200)]
+    assert scored[0] == 3  # the two context frames and the first predicted one
+    assert scored == sorted(scored)  # it only grows
+    assert set(scored) == set(range(3, 17))  # a frame at a time
+    assert horizon(139, 140, 2, 16) == 15 and horizon(140, 140, 2, 16) == 16
+    assert horizon(1, 0, 1, 16) == 16  # no warmup: the whole clip from the first step
 
 
 def test_bce_is_the_papers_cross_entropy_on_logits():

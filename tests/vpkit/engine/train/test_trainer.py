@@ -5,6 +5,7 @@ import json
 import pytest
 import torch
 
+from vpkit import GeneratorOutput
 from vpkit.config.runfile import load_run
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.engine.generate import load_generator
@@ -204,3 +205,20 @@ def test_gradient_difference_joins_the_reconstruction_loss(tiny_run, tmp_path):
             trainer.cleanup()
     # the same seed gives the same first prediction: only the added gradient-difference term differs
     assert stats[5]["loss_g_clip_reconstruction"] > stats[0]["loss_g_clip_reconstruction"]
+
+
+def test_a_horizon_warmup_scores_the_near_frames_first(tiny_run, tmp_path):
+    base = [*FUTURE, "train.adversarial=0", "train.reconstruction.weight=1", "model.generator.context_weight=0"]
+    trainer = Trainer(load_run(tiny_run(steps=1), [*base, "train.reconstruction.warmup=1000"]), tmp_path / "run")
+    trainer.setup()
+    real = torch.zeros(2, 3, trainer.run.clip.frames, trainer.run.clip.size, trainer.run.clip.size)
+    video = real.clone()
+    video[:, :, 2:] = 1.0  # wrong from the third frame on
+    output = GeneratorOutput(video=video.requires_grad_(True), parts={}, losses={})
+    try:
+        near = trainer._update_generator(1, output, real, adversarial=False)
+        whole = trainer._update_generator(1000, output, real, adversarial=False)
+    finally:
+        trainer.cleanup()
+    assert near["loss_g_clip_reconstruction"] == 0  # step 1 scores the context frame and the first predicted one
+    assert whole["loss_g_clip_reconstruction"] > 0
