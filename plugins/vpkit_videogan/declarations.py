@@ -60,6 +60,12 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
         latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
         width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
         mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
+        foreground: Literal["generated", "velocity"] = Field(
+            "generated",
+            description="The moving stream's pixels: painted by a 3-D head (the paper), or the generated background "
+            "warped by one predicted velocity field times the frames since the clip's middle (a constant-velocity "
+            "prior: what moves keeps its look and cannot flicker).",
+        )
 
 
 #: Options of ``videogan_future`` that were renamed, and what each is called now.

@@ -60,7 +60,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         if config.foreground == "warped":
             self.warp = WarpHead(channels[-1], mode)
         elif config.foreground == "velocity":
-            self.warp = VelocityHead(channels[-1], mode, last=clip.context - 1)
+            self.warp = VelocityHead(channels[-1], mode, origin=clip.context - 1)
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)

@@ -2,6 +2,9 @@
 
 A 3-D stream produces a moving foreground ``f`` and a mask ``m``; a 2-D stream produces a
 static background ``b``; the video is ``m * f + (1 - m) * b`` with ``b`` repeated over time.
+With ``foreground: velocity`` the 3-D stream paints no pixels: ``f`` is ``b`` warped by a
+velocity field that it predicts (``warp.VelocityHead``), so a frame's content is the
+background's, carried along, and only the mask can make it change from frame to frame.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from vpkit_videogan.declarations import VideoGANGeneratorDeclaration
 from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
 from vpkit_videogan.two_stream import TwoStreamGenerator
+from vpkit_videogan.warp import VelocityHead
 
 
 class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
@@ -25,12 +29,17 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
         channels = pyramid.channels(config.width)
         mode = config.upsample
         self.foreground = trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE), mode)
-        self.build_heads(channels[-1], mode)
+        velocity = config.foreground == "velocity"
+        self.build_heads(channels[-1], mode, colour=not velocity)
+        if velocity:
+            self.warp = VelocityHead(channels[-1], mode, origin=(clip.frames - 1) / 2)
         self.background = nn.Sequential(
             trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE), mode),
             head(2, channels[-1], 3, nn.Tanh(), mode),
         )
         self.initialise()
+        if velocity:
+            self.warp.start_still()
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Standard normal latents, drawn on ``generator``'s device and moved to the model's."""
@@ -43,4 +52,9 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
         """Both streams from the same ``z``, composed through the mask."""
         hidden = self.foreground(z.view(*z.shape, 1, 1, 1))
         b = self.background(z.view(*z.shape, 1, 1))
-        return self.compose(hidden, b)
+        if self.config.foreground == "generated":
+            return self.compose(hidden, b)
+        foreground, flow = self.warp(hidden, b)
+        output = self.compose(hidden, b, foreground=foreground)
+        output.parts["flow"] = flow
+        return output

@@ -7,8 +7,9 @@ flow-based predictors), so the player keeps its colours and edges wherever it go
 two-stream mask still decides where the warped frame replaces the static background.
 
 ``VelocityHead`` is the same warp with a constant-velocity prior: one 2-D field ``v`` per clip,
-and the flow of frame ``t`` is ``(t - last) * v``, where ``last`` is the index of the last
-context frame. A per-frame flow has to learn that a runner keeps running; here that is built
+and the flow of frame ``t`` is ``(t - origin) * v``, where ``origin`` is the index of the frame
+that is warped (the last context frame of a conditional model, the middle frame of an
+unconditional one). A per-frame flow has to learn that a runner keeps running; here that is built
 in, and the early frames, whose displacements are small enough for the warp's gradient to see,
 teach the field that the late frames use. Behind a backward warp a mover's field has to cover
 the ground it will sweep, so the floor it uncovers is sampled from behind it.
@@ -50,12 +51,12 @@ class WarpHead(nn.Module):
 
 class VelocityHead(nn.Module):
     """From the foreground stream's last hidden volume to a velocity field (B, 2, H, W), the flow
-    ``(t - last) * v`` (B, 2, T, H, W) and the warped frames; ``last`` is the last context frame's index."""
+    ``(t - origin) * v`` (B, 2, T, H, W) and the warped frames; ``origin`` is the warped frame's index."""
 
-    def __init__(self, channels: int, mode: UpsampleMode, last: int):
+    def __init__(self, channels: int, mode: UpsampleMode, origin: float):
         super().__init__()
         self.velocity = head(2, channels, 2, nn.Tanh(), mode)
-        self.last = last
+        self.origin = origin
 
     def start_still(self) -> None:
         """Zero the velocity head's last convolution: an untrained warp returns the frame unmoved."""
@@ -65,7 +66,7 @@ class VelocityHead(nn.Module):
     def forward(self, hidden: torch.Tensor, frame: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         velocity = MAX_SPEED * self.velocity(hidden.mean(dim=2))
         frames = 2 * hidden.shape[2]  # the head doubles time as it doubles height and width
-        since = torch.arange(frames, device=hidden.device, dtype=hidden.dtype) - self.last
+        since = torch.arange(frames, device=hidden.device, dtype=hidden.dtype) - self.origin
         flow = velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1)
         return warp(frame, flow), flow
 

@@ -3,6 +3,7 @@ import pytest
 import torch
 from torch import nn
 from vpkit_videogan.generator import VideoGANGenerator
+from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
 
@@ -175,3 +176,26 @@ def test_default_init_is_pytorchs():
     bound = 1 / (head.weight.size(1) * 16) ** 0.5
     assert head.weight.abs().max() <= bound and head.weight.std() > 0.5 * bound / 3**0.5
     assert head.bias.abs().max() > 0  # the paper's init zeroes every bias
+
+
+def test_an_untrained_velocity_foreground_holds_the_background_still():
+    model = make(foreground="velocity", mask_bias=4)
+    assert not hasattr(model, "foreground_head")
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    assert out.parts["flow"].shape == (2, 2, 16, 32, 32)
+    still = out.parts["background"].unsqueeze(2).expand_as(out.video)
+    assert torch.allclose(out.video, still, atol=1e-5)
+
+
+def test_a_velocity_foreground_carries_the_background_from_the_middle_frame_outwards():
+    model = make(8, 16, foreground="velocity")
+    nn.init.normal_(model.warp.velocity[-2].weight)
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    flow = out.parts["flow"]
+    step = flow[:, :, 1] - flow[:, :, 0]
+    assert step.abs().max() > 1e-3
+    for t in range(8):
+        assert torch.allclose(flow[:, :, t], (t - 3.5) * step, atol=1e-5)
+    assert torch.allclose(out.parts["foreground"], warp(out.parts["background"], flow), atol=1e-6)
