@@ -105,12 +105,13 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             description="Size of a per-clip latent z decoded with the code by the moving stream, so that one frame "
             "has many futures; 0 (the paper) takes no noise: one future per frame.",
         )
-        foreground: Literal["generated", "warped", "velocity"] = Field(
+        foreground: Literal["generated", "warped", "velocity", "splatted"] = Field(
             "generated",
             description="The moving stream's pixels: painted by a 3-D head (the paper), the last context frame "
             "warped by a predicted flow per frame, so that what moves keeps its look (a backward warp with "
-            "grid_sample), or that frame warped by one predicted velocity field times the frames since it "
-            "(a constant-velocity prior).",
+            "grid_sample), that frame warped by one predicted velocity field times the frames since it "
+            "(a constant-velocity prior), or that frame's moving pixels carried forward by such a field "
+            "(a forward warp: the mask is what they cover, and the background fills in behind them).",
         )
         mask_max: float = Field(
             1.0,

@@ -40,6 +40,7 @@ from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration
 from vpkit_videogan.layers import encoder, head, trunk, upsample
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
+from vpkit_videogan.splat import SplatHead
 from vpkit_videogan.two_stream import TwoStreamGenerator
 from vpkit_videogan.warp import VelocityHead, WarpHead
 
@@ -56,11 +57,14 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         self.encoder = encoder(channels[::-1], 3 * clip.context)
         self.foreground = trunk(3, code, channels, (pyramid.depth, 1, 1), mode)
         warped = config.foreground != "generated"
-        self.build_heads(channels[-1], mode, colour=not warped)
+        splatted = config.foreground == "splatted"
+        self.build_heads(channels[-1], mode, colour=not warped, mask=not splatted)
         if config.foreground == "warped":
             self.warp = WarpHead(channels[-1], mode)
         elif config.foreground == "velocity":
             self.warp = VelocityHead(channels[-1], mode, origin=clip.context - 1)
+        elif splatted:
+            self.warp = SplatHead(channels[-1], mode, origin=clip.context - 1, mask_bias=config.mask_bias)
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)
@@ -96,14 +100,25 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         skips = features[::-1] if self.config.skips else []
         moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
         hidden = decode(self.foreground, moving.unsqueeze(2), skips)
-        foreground, flow = self.warp(hidden, last) if self.config.foreground != "generated" else (None, None)
+        foreground, coverage, flow = self.moving_pixels(hidden, last)
         background = self.static_background(last, code, skips[1:])
-        output = self.compose(hidden, background, self.config.mask_max, foreground)
+        output = self.compose(hidden, background, self.config.mask_max, foreground, coverage)
         if flow is not None:
             output.parts["flow"] = flow
         if self.config.context_weight:
             output.losses["context"] = self.config.context_weight * context_error(output.video, condition)
         return output
+
+    def moving_pixels(self, hidden: torch.Tensor, frame: torch.Tensor):
+        """The foreground, the mask and the flow that the ``foreground`` option makes of the context frame
+        (None for what the heads of the two-stream network make instead)."""
+        kind = self.config.foreground
+        if kind == "generated":
+            return None, None, None
+        if kind == "splatted":
+            return self.warp(hidden, frame)
+        foreground, flow = self.warp(hidden, frame)
+        return foreground, None, flow
 
     def static_background(self, frame: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
         """The background (B, 3, H, W); ``frame`` is the last context frame."""

@@ -4,6 +4,7 @@ import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
 from vpkit_videogan.future import VideoGANFutureGenerator, context_error
+from vpkit_videogan.splat import splat
 from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
@@ -330,6 +331,39 @@ def test_the_velocity_field_learns_from_the_video():
     model = make(foreground="velocity")
     model(model.sample_latent(2), frames()).video.sum().backward()
     assert model.warp.velocity[-2].weight.grad.abs().sum() > 0
+
+
+def test_splatting_carries_each_pixel_forward_by_its_flow():
+    values = torch.zeros(1, 1, 8, 8)
+    values[:, :, 2, 3] = 1.0  # one bright pixel at row 2, column 3
+    flow = torch.zeros(1, 2, 3, 8, 8)
+    flow[:, 0, 1] = 2 * 2 / 8  # frame 1: two columns right
+    flow[:, 1, 1] = 1 * 2 / 8  # and one row down
+    flow[:, 0, 2] = 0.5 * 2 / 8  # frame 2: half a column right, shared between two pixels
+    moved = splat(values, flow)
+    assert torch.equal(moved[:, :, 0], values)
+    assert moved[0, 0, 1, 3, 5] == 1.0 and moved[:, :, 1].sum() == 1.0
+    assert torch.allclose(moved[0, 0, 2, 2, 3:5], torch.tensor([0.5, 0.5])) and moved[:, :, 2].sum() == 1.0
+    flow[:, 0, 2] = 2.0  # a whole frame to the right: off the edge, lost
+    assert splat(values, flow)[:, :, 2].sum() == 0
+
+
+@pytest.mark.parametrize("context", [1, 2])
+def test_an_untrained_splatted_foreground_copies_the_last_context_frame(context):
+    model = make(16, 32, context, foreground="splatted", background="input_residual", mask_bias=-4, noise=4).eval()
+    assert not hasattr(model, "foreground_head") and not hasattr(model, "mask_head")
+    condition = frames(2, 32, context=context)
+    with torch.no_grad():
+        out = model(model.sample_latent(2), condition)
+    assert torch.equal(out.parts["flow"], torch.zeros_like(out.parts["flow"]))
+    assert out.parts["mask"].shape == (2, 1, 16, 32, 32) and out.parts["mask"].max() < 0.02  # sigmoid(-4)
+    assert torch.allclose(out.video, condition[:, :, -1:].expand(-1, -1, 16, -1, -1), atol=1e-5)
+
+
+def test_the_splatted_field_learns_from_the_video():
+    model = make(foreground="splatted")
+    model(model.sample_latent(2), frames()).video.sum().backward()
+    assert model.warp.field[-2].weight.grad.abs().sum() > 0
 
 
 def test_the_old_name_of_the_context_weight_says_its_new_name():
