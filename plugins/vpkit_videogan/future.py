@@ -64,7 +64,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         elif config.foreground == "velocity":
             self.warp = VelocityHead(channels[-1], mode, origin=clip.context - 1)
         elif splatted:
-            self.warp = SplatHead(channels[-1], mode, origin=clip.context - 1, mask_bias=config.mask_bias)
+            self.warp = SplatHead(channels[-1], mode, clip.context, config.mask_bias)
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)
@@ -100,7 +100,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         skips = features[::-1] if self.config.skips else []
         moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
         hidden = decode(self.foreground, moving.unsqueeze(2), skips)
-        foreground, coverage, flow = self.moving_pixels(hidden, last)
+        foreground, coverage, flow = self.moving_pixels(hidden, condition)
         background = self.static_background(last, code, skips[1:])
         output = self.compose(hidden, background, self.config.mask_max, foreground, coverage)
         if flow is not None:
@@ -109,15 +109,15 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
             output.losses["context"] = self.config.context_weight * context_error(output.video, condition)
         return output
 
-    def moving_pixels(self, hidden: torch.Tensor, frame: torch.Tensor):
-        """The foreground, the mask and the flow that the ``foreground`` option makes of the context frame
+    def moving_pixels(self, hidden: torch.Tensor, context: torch.Tensor):
+        """The foreground, the mask and the flow that the ``foreground`` option makes of the context frames
         (None for what the heads of the two-stream network make instead)."""
         kind = self.config.foreground
         if kind == "generated":
             return None, None, None
         if kind == "splatted":
-            return self.warp(hidden, frame)
-        foreground, flow = self.warp(hidden, frame)
+            return self.warp(hidden, context)
+        foreground, flow = self.warp(hidden, context[:, :, -1])
         return foreground, None, flow
 
     def static_background(self, frame: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:

@@ -15,40 +15,77 @@ model is the background; with ``background: input_residual`` that is the context
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from vpkit_videogan.declarations import UpsampleMode
-from vpkit_videogan.layers import head
+from vpkit_videogan.layers import double
 from vpkit_videogan.warp import MAX_SPEED
+
+#: The largest shift between the last two context frames that the matching costs look at, in pixels.
+MATCH_RADIUS = 2
 
 
 class SplatHead(nn.Module):
-    """From the foreground stream's last hidden volume to the splatted foreground (B, 3, T, H, W), its
-    coverage (B, 1, T, H, W, the two-stream mask) and the flow (B, 2, T, H, W) of the context frame's pixels."""
+    """From the foreground stream's last hidden volume and the context frames to the splatted foreground
+    (B, 3, T, H, W), its coverage (B, 1, T, H, W, the two-stream mask) and the flow (B, 2, T, H, W).
 
-    def __init__(self, channels: int, mode: UpsampleMode, origin: int, mask_bias: float):
+    The stream's last hidden volume is at half the frame's resolution, coarser than a player is wide:
+    the field is read at full resolution, from that volume (averaged over time and doubled) beside the
+    ``context`` frames' own pixels, so that what moves and its speed can follow the players' edges.
+    With two context frames or more it also reads how well each pixel of the last one matches the
+    frame before at every shift of up to ``MATCH_RADIUS`` pixels (a cost volume, as optical-flow
+    networks such as FlowNet and PWC-Net compute), so that a velocity is a local lookup rather
+    than something the coarse code has to carry.
+    """
+
+    def __init__(self, channels: int, mode: UpsampleMode, context: int, mask_bias: float):
         super().__init__()
-        self.field = head(2, channels, 3, nn.Identity(), mode)  # velocity x, y and the moving mask's logit
-        self.origin = origin
+        self.up = nn.Sequential(*double(2, channels, channels, mode), nn.ReLU(True))
+        matches = (2 * MATCH_RADIUS + 1) ** 2 if context > 1 else 0
+        self.field = nn.Sequential(
+            nn.Conv2d(channels + 3 * context + matches, channels, 3, 1, 1),
+            nn.ReLU(True),
+            nn.Conv2d(channels, 3, 3, 1, 1),  # velocity x, y and the moving mask's logit
+        )
+        self.origin = context - 1
         self.mask_bias = mask_bias
 
     def start_still(self) -> None:
         """Zero the field's last convolution, then set the moving mask's bias to ``mask_bias``."""
-        conv = self.field[-2]
+        conv = self.field[-1]
         nn.init.zeros_(conv.weight)
         nn.init.zeros_(conv.bias)
         nn.init.constant_(conv.bias[2:], self.mask_bias)
 
-    def forward(self, hidden: torch.Tensor, frame: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        field = self.field(hidden.mean(dim=2))
+    def forward(self, hidden: torch.Tensor, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``context`` is (B, 3, k, H, W); its last frame is the one carried forward."""
+        seen = [self.up(hidden.mean(dim=2)), context.flatten(1, 2)]
+        if context.shape[2] > 1:
+            seen.append(matching_costs(context[:, :, -1], context[:, :, -2]))
+        field = self.field(torch.cat(seen, dim=1))
         velocity, moving = MAX_SPEED * torch.tanh(field[:, :2]), torch.sigmoid(field[:, 2:])
-        frames = 2 * hidden.shape[2]  # the head doubles time as it doubles height and width
+        frames = 2 * hidden.shape[2]  # the stream's volume has half the clip's frames
         since = torch.arange(frames, device=hidden.device, dtype=hidden.dtype) - self.origin
         flow = velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1)
+        frame = context[:, :, -1]
         carried = splat(torch.cat([frame * moving, moving], dim=1), flow)
         coverage = carried[:, 3:]
         foreground = carried[:, :3] / coverage.clamp(min=1e-3)
         return foreground.clamp(-1, 1), coverage.clamp(max=1), flow
+
+
+def matching_costs(frame: torch.Tensor, before: torch.Tensor) -> torch.Tensor:
+    """Mean absolute colour difference between each pixel of ``frame`` (B, 3, H, W) and the pixel of
+    ``before`` that is ``(dx, dy)`` behind it, for every shift within ``MATCH_RADIUS``
+    -> (B, (2r + 1)^2, H, W): low where a pixel moved by that shift."""
+    r = MATCH_RADIUS
+    h, w = frame.shape[-2:]
+    padded = F.pad(before, (r, r, r, r), mode="replicate")
+    shifted = [
+        padded[..., r - dy : r - dy + h, r - dx : r - dx + w] for dy in range(-r, r + 1) for dx in range(-r, r + 1)
+    ]
+    return torch.stack([(frame - earlier).abs().mean(dim=1) for earlier in shifted], dim=1)
 
 
 def splat(values: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
@@ -64,12 +101,15 @@ def splat(values: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     x = xs + flow[:, 0] * (w / 2)  # 'b t h w', in pixels
     y = ys + flow[:, 1] * (h / 2)
     left, top = x.floor(), y.floor()
-    spread = values.unsqueeze(2).expand(b, c, t, h, w).reshape(b, c, t, h * w)
-    out = values.new_zeros(b, c, t, h * w)
+    frame = torch.arange(b * t, device=flow.device).view(b, t, 1, 1) * (h * w)
+    targets, weights = [], []
     for column in (left, left + 1):
         for row in (top, top + 1):
-            weight = (1 - (x - column).abs()) * (1 - (y - row).abs())
             inside = (column >= 0) & (column < w) & (row >= 0) & (row < h)
-            target = (row.clamp(0, h - 1) * w + column.clamp(0, w - 1)).long().view(b, 1, t, h * w)
-            out = out.scatter_add(3, target.expand(b, c, t, h * w), spread * (weight * inside).view(b, 1, t, h * w))
-    return out.view(b, c, t, h, w)
+            weights.append((1 - (x - column).abs()) * (1 - (y - row).abs()) * inside)
+            targets.append(frame + (row.clamp(0, h - 1) * w + column.clamp(0, w - 1)).long())
+    sources = values.permute(0, 2, 3, 1).unsqueeze(1).expand(b, t, h, w, c)  # 'b t h w c'
+    added = torch.cat([sources * weight.unsqueeze(-1) for weight in weights]).reshape(-1, c)
+    order = torch.cat(targets).reshape(-1)
+    out = values.new_zeros(b * t * h * w, c).index_add(0, order, added)
+    return out.view(b, t, h, w, c).permute(0, 4, 1, 2, 3)

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
 from vpkit_videogan.future import VideoGANFutureGenerator, context_error
-from vpkit_videogan.splat import splat
+from vpkit_videogan.splat import matching_costs, splat
 from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
@@ -348,6 +348,16 @@ def test_splatting_carries_each_pixel_forward_by_its_flow():
     assert splat(values, flow)[:, :, 2].sum() == 0
 
 
+def test_matching_costs_are_lowest_at_the_shift_a_pixel_moved_by():
+    before, frame = torch.zeros(1, 3, 8, 8), torch.zeros(1, 3, 8, 8)
+    before[..., 3, 3] = 1.0
+    frame[..., 4, 5] = 1.0  # two columns right, one row down
+    costs = matching_costs(frame, before)
+    assert costs.shape == (1, 25, 8, 8)
+    assert costs[0, :, 4, 5].argmin() == (1 + 2) * 5 + (2 + 2)  # row-major over (dy, dx) in -2..2
+    assert costs[0, :, 4, 5].min() == 0 and costs[0, :, 4, 5].max() == 1
+
+
 @pytest.mark.parametrize("context", [1, 2])
 def test_an_untrained_splatted_foreground_copies_the_last_context_frame(context):
     model = make(16, 32, context, foreground="splatted", background="input_residual", mask_bias=-4, noise=4).eval()
@@ -363,7 +373,7 @@ def test_an_untrained_splatted_foreground_copies_the_last_context_frame(context)
 def test_the_splatted_field_learns_from_the_video():
     model = make(foreground="splatted")
     model(model.sample_latent(2), frames()).video.sum().backward()
-    assert model.warp.field[-2].weight.grad.abs().sum() > 0
+    assert model.warp.field[-1].weight.grad.abs().sum() > 0
 
 
 def test_the_old_name_of_the_context_weight_says_its_new_name():
