@@ -83,6 +83,14 @@ class ReconstructionConfig(Options):
         "best-of-many loss of Bhattacharyya et al. 2018): with noise, the model can cover several futures instead "
         "of averaging them.",
     )
+    scales: int = Field(
+        1,
+        ge=1,
+        le=4,
+        description="Scales the distance is averaged over: the clips, then their frames averaged over 2 x 2 "
+        "pixel blocks, and so on (at the coarser ones a mover put a pixel or two from its place still "
+        "overlaps the real one, so moving it near its place pays more than fading it); 1 is the clips alone.",
+    )
     warmup: int = Field(
         0,
         ge=0,

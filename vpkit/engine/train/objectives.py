@@ -23,7 +23,12 @@ DISTANCES = {
 
 
 def reconstruction_loss(
-    prediction: torch.Tensor, real: torch.Tensor, distance: str, gradient: float = 0.0, samples: int = 1
+    prediction: torch.Tensor,
+    real: torch.Tensor,
+    distance: str,
+    gradient: float = 0.0,
+    samples: int = 1,
+    scales: int = 1,
 ) -> torch.Tensor:
     """Mean ``distance`` ("l1" or "l2") over every pixel of every frame of two (B, 3, T, H, W) videos,
     plus ``gradient`` times their :func:`gradient_difference`.
@@ -31,6 +36,9 @@ def reconstruction_loss(
     With ``samples`` k > 1, ``prediction`` holds k predictions of each real clip, sample-major
     (``prediction[s * B + i]`` is sample ``s`` of clip ``i``), and each clip counts its closest
     sample only: a model with noise is then not pulled towards the average of its futures.
+
+    With ``scales`` n > 1 the distance is the mean of the distances between the two videos with
+    their frames averaged over 1 x 1, 2 x 2, ... 2^(n-1) x 2^(n-1) pixel blocks (see :func:`pyramid`).
     """
     expected = (samples * real.shape[0], *real.shape[1:])
     if prediction.shape != expected:
@@ -38,10 +46,34 @@ def reconstruction_loss(
             f"prediction {tuple(prediction.shape)} does not hold {samples} of each real clip {tuple(real.shape)}"
         )
     real = real.repeat(samples, *([1] * (real.dim() - 1)))
-    per_clip = DISTANCES[distance](prediction, real).flatten(1).mean(1)
+    per_clip = (
+        sum(
+            DISTANCES[distance](predicted, target).flatten(1).mean(1)
+            for predicted, target in zip(pyramid(prediction, scales), pyramid(real, scales), strict=True)
+        )
+        / scales
+    )
     if gradient:
         per_clip = per_clip + gradient * gradient_differences(prediction, real)
     return per_clip.view(samples, -1).min(dim=0).values.mean()
+
+
+def pyramid(video: torch.Tensor, scales: int) -> list[torch.Tensor]:
+    """``video`` (B, C, T, H, W), then its frames averaged over 2 x 2 pixel blocks, and so on: ``scales`` videos.
+
+    A pixel distance between a prediction and its real clip is lowest, for a mover whose place is
+    uncertain by a pixel or two, where the mover is erased or faded: its sharp outline overlaps the
+    real one too little. Averaged over blocks as wide as that uncertainty the two overlap again,
+    so the coarser scales pay for putting the mover near its place, at full strength, rather than
+    for a fade (the multi-scale losses of image and video prediction rest on the same fact).
+    """
+    levels = [video]
+    for _ in range(scales - 1):
+        b, c, t, h, w = levels[-1].shape
+        frames = levels[-1].transpose(1, 2).reshape(b * t, c, h, w)
+        halved = F.avg_pool2d(frames, 2)
+        levels.append(halved.view(b, t, c, h // 2, w // 2).transpose(1, 2))
+    return levels
 
 
 def horizon(step: int, warmup: int, context: int, frames: int) -> int:

@@ -7,6 +7,7 @@ from vpkit.engine.train.objectives import (
     generator_adversarial_loss,
     gradient_difference,
     horizon,
+    pyramid,
     r1_penalty,
     reconstruction_loss,
 )
@@ -108,6 +109,25 @@ def test_gradient_weight_adds_the_gradient_difference_to_the_distance():
 
 
 LOGITS = torch.tensor([-2.0, 0.0, 0.5, 3.0])
+
+
+def test_the_pyramid_averages_each_frame_over_ever_larger_blocks():
+    video = videos()
+    levels = pyramid(video, 3)
+    assert [level.shape for level in levels] == [(2, 3, 4, 8, 8), (2, 3, 4, 4, 4), (2, 3, 4, 2, 2)]
+    assert torch.equal(levels[0], video)
+    assert torch.allclose(levels[2][0, 1, 2, 1, 0], video[0, 1, 2, 4:8, 0:4].mean())
+
+
+def test_coarser_scales_pay_more_for_a_mover_put_a_pixel_off_than_for_erasing_it():
+    real = torch.zeros(1, 3, 1, 8, 8)
+    real[..., 4:6, 4:6] = 1.0  # a 2 x 2 mover
+    off = torch.zeros_like(real)
+    off[..., 4:6, 5:7] = 1.0  # the same mover, one pixel to the right
+    erased = torch.zeros_like(real)
+    assert reconstruction_loss(off, real, "l2") == reconstruction_loss(erased, real, "l2")  # pixels alone: a tie
+    assert reconstruction_loss(off, real, "l2", scales=3) < reconstruction_loss(erased, real, "l2", scales=3)
+    assert reconstruction_loss(real, real, "l2", scales=3) == 0
 
 
 def test_the_horizon_grows_from_the_first_predicted_frame_to_the_whole_clip():
