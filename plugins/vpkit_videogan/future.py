@@ -11,13 +11,14 @@ it over time with a ``t0 x 1 x 1`` transposed convolution and decodes a moving f
 (``main_conditional.lua``) the model takes no noise by default: the prediction is a function of
 the frame alone, so ``sample_latent`` returns an empty ``(B, 0)`` tensor.
 
-Two options let it predict more than one future, and move what it sees (issue 22): ``noise``
+Two options let it predict more than one future, and move what it sees: ``noise``
 adds a linear map of a per-clip latent ``z`` to the code that the moving stream decodes (the
 background stays a function of the frame), so that with the trainer's best-of-K reconstruction
 (``train.reconstruction.samples``) the samples can cover several futures instead of their
 average; ``foreground: warped`` replaces the painted foreground by the last context frame
 warped with a predicted flow (``warp``), so that what moves keeps its look; ``foreground: velocity``
-warps it with one velocity field times the frames since it (a constant-velocity prior).
+warps it with one velocity field times the frames since it (a constant-velocity prior), and
+``foreground: splatted`` carries its moving pixels forward by such a field (``splat``).
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
