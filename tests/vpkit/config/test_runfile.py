@@ -34,6 +34,7 @@ def test_valid_file_resolves_components_and_defaults(write_yaml):
         "latent_dim": 100,
         "width": 0.25,
         "mask_penalty": 0.1,
+        "foreground": "generated",
         "mask_bias": 0.0,
         "upsample": "transposed",
         "init": "paper",
