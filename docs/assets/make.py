@@ -9,8 +9,8 @@ grids name their columns, as the files vpkit writes do (vpkit.engine.train.grids
     python docs/assets/make.py synthetic                # synthetic-clips.gif: clips of the synthetic source
     PYTHONPATH=examples/vpkit-bouncing-digits/src python docs/assets/make.py digits   # bouncing-digits.gif
 
-The predict tutorial shows the conditional quickstart as shipped (400 steps, under a minute on
-a 2-core CPU):
+The predict tutorial shows the conditional quickstart as shipped (400 steps, one to three minutes
+on a 2-core CPU):
 
     vpkit run examples/future_quickstart.yaml -o /tmp/docrun-future
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
