@@ -20,7 +20,7 @@ from torch import nn
 
 from vpkit_videogan.declarations import UpsampleMode
 from vpkit_videogan.layers import double
-from vpkit_videogan.warp import MAX_SPEED
+from vpkit_videogan.warp import MAX_SPEED, constant_velocity_flow
 
 #: The largest shift between the last two context frames that the matching costs look at, in pixels.
 MATCH_RADIUS = 2
@@ -65,9 +65,7 @@ class SplatHead(nn.Module):
             seen.append(matching_costs(context[:, :, -1], context[:, :, -2]))
         field = self.field(torch.cat(seen, dim=1))
         velocity, moving = MAX_SPEED * torch.tanh(field[:, :2]), torch.sigmoid(field[:, 2:])
-        frames = 2 * hidden.shape[2]  # the stream's volume has half the clip's frames
-        since = torch.arange(frames, device=hidden.device, dtype=hidden.dtype) - self.origin
-        flow = velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1)
+        flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
         frame = context[:, :, -1]
         carried = splat(torch.cat([frame * moving, moving], dim=1), flow)
         coverage = carried[:, 3:]

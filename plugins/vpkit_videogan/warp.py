@@ -65,10 +65,15 @@ class VelocityHead(nn.Module):
 
     def forward(self, hidden: torch.Tensor, frame: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         velocity = MAX_SPEED * self.velocity(hidden.mean(dim=2))
-        frames = 2 * hidden.shape[2]  # the head doubles time as it doubles height and width
-        since = torch.arange(frames, device=hidden.device, dtype=hidden.dtype) - self.origin
-        flow = velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1)
+        flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
         return warp(frame, flow), flow
+
+
+def constant_velocity_flow(velocity: torch.Tensor, frames: int, origin: float) -> torch.Tensor:
+    """The flow (B, 2, frames, H, W) of a velocity field (B, 2, H, W) kept for ``frames`` frames:
+    ``(t - origin) * velocity`` in frame ``t``."""
+    since = torch.arange(frames, device=velocity.device, dtype=velocity.dtype) - origin
+    return velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1)
 
 
 def warp(frame: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:

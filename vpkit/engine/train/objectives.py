@@ -69,10 +69,7 @@ def pyramid(video: torch.Tensor, scales: int) -> list[torch.Tensor]:
     """
     levels = [video]
     for _ in range(scales - 1):
-        b, c, t, h, w = levels[-1].shape
-        frames = levels[-1].transpose(1, 2).reshape(b * t, c, h, w)
-        halved = F.avg_pool2d(frames, 2)
-        levels.append(halved.view(b, t, c, h // 2, w // 2).transpose(1, 2))
+        levels.append(F.avg_pool3d(levels[-1], (1, 2, 2)))  # each frame on its own: time is not pooled
     return levels
 
 
