@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 
 import numpy as np
 import torch
@@ -163,12 +164,36 @@ def model_beats(metric: Metric, model: float, baseline: float) -> bool:
     return model < baseline if metric.lower_is_better else model > baseline
 
 
+def outside_interval(ci95: list[float] | None, baseline: float) -> bool | None:
+    """Whether a baseline's score lies outside the model's 95% interval (a difference the noise of
+    this N does not explain); None without an interval."""
+    if ci95 is None:
+        return None
+    low, high = ci95
+    return not low <= baseline <= high
+
+
 def verdict(baselines: dict[str, dict]) -> str:
-    """Which baselines the model beats and which it does not, from a metric's ``baselines`` entries."""
+    """Which baselines the model beats and which it does not, from a metric's ``baselines`` entries,
+    each said with whether its score is inside the model's 95% interval where the entry knows."""
     beaten = [b for b, entry in baselines.items() if entry["model_beats"]]
     not_beaten = [b for b, entry in baselines.items() if not entry["model_beats"]]
     if not not_beaten:
-        return f"the model beats {', '.join(beaten)}"
+        return f"the model beats {_with_interval(beaten, baselines)}"
     if not beaten:
-        return f"the model beats none of {', '.join(not_beaten)}"
-    return f"the model beats {', '.join(beaten)}; not {', '.join(not_beaten)}"
+        return f"the model beats none of {_with_interval(not_beaten, baselines)}"
+    return f"the model beats {_with_interval(beaten, baselines)}; not {_with_interval(not_beaten, baselines)}"
+
+
+def _with_interval(names: list[str], baselines: dict[str, dict]) -> str:
+    """``names`` joined, each run of neighbours whose scores lie on the same side of the model's
+    95% interval followed once by which side that is."""
+    where = [(name, _where(baselines[name].get("outside_interval"))) for name in names]
+    runs = groupby(where, key=lambda pair: pair[1])
+    return ", ".join(", ".join(name for name, _ in run) + side for side, run in runs)
+
+
+def _where(outside: bool | None) -> str:
+    if outside is None:
+        return ""
+    return " (outside the 95% interval)" if outside else " (inside the 95% interval)"

@@ -53,6 +53,7 @@ from vpkit.engine.evaluate.baselines import (
     BaselineInputs,
     ReferenceClips,
     model_beats,
+    outside_interval,
 )
 from vpkit.engine.evaluate.intervals import RESAMPLES
 from vpkit.engine.evaluate.protocol import Protocol
@@ -259,6 +260,7 @@ class Evaluator:
                 name: {
                     metric.name: value,
                     "model_beats": model_beats(metric, entry[metric.name], value),
+                    "outside_interval": outside_interval(entry.get("ci95"), value),
                     "video": BY_NAME[name].describe(self.count, self.split, self.clip.frames, max(k, 1)),
                 }
                 for name, value in values[metric.name].items()

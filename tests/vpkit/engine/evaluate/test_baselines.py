@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from vpkit import ClipSpec, ClipWriter, Generator, GeneratorOutput, plugins
-from vpkit.engine.evaluate.baselines import ReferenceClips, model_beats, verdict
+from vpkit.engine.evaluate.baselines import ReferenceClips, model_beats, outside_interval, verdict
 from vpkit.engine.evaluate.evaluator import Evaluator
 
 
@@ -68,7 +68,8 @@ def test_copy_last_frame_scores_perfectly_on_still_clips(tmp_path):
             baselines["copy_last"]["video"]
             == "each evaluation clip's 1 context frame(s), the last one held to its 4 frames"
         )
-        assert verdict(baselines) == "the model beats none of copy_last"
+        assert baselines["copy_last"]["outside_interval"] is True  # a perfect score is outside any interval below it
+        assert verdict(baselines) == "the model beats none of copy_last (outside the 95% interval)"
 
 
 def test_which_way_is_better_comes_from_the_metric():
@@ -82,6 +83,26 @@ def test_which_way_is_better_comes_from_the_metric():
     }
     assert verdict(entries) == "the model beats mean_frame; not copy_last, floor"
     assert verdict({"mean_frame": {"model_beats": True}}) == "the model beats mean_frame"
+
+
+def test_a_verdict_says_whether_each_baseline_is_inside_the_models_interval():
+    assert outside_interval([0.5, 0.7], 0.8) and outside_interval([0.5, 0.7], 0.4)
+    assert not outside_interval([0.5, 0.7], 0.7) and outside_interval(None, 0.7) is None
+    entries = {
+        "copy_last": {"model_beats": True, "outside_interval": False},
+        "static": {"model_beats": True, "outside_interval": True},
+        "floor": {"model_beats": False, "outside_interval": True},
+    }
+    assert verdict(entries) == (
+        "the model beats copy_last (inside the 95% interval), static (outside the 95% interval); "
+        "not floor (outside the 95% interval)"
+    )
+    entries["copy_last"]["outside_interval"] = True
+    assert verdict(entries).startswith("the model beats copy_last, static (outside the 95% interval); not")
+    entries = {
+        name: {"model_beats": True, "outside_interval": name != "mean_frame"} for name in ("a", "b", "mean_frame")
+    }
+    assert verdict(entries) == "the model beats a, b (outside the 95% interval), mean_frame (inside the 95% interval)"
 
 
 def test_reference_clips_spread_over_the_other_split(tmp_path):
