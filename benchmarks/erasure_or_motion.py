@@ -23,36 +23,36 @@ import sys
 
 import numpy as np
 import torch
+from vpkit_metrics.declarations import MotionConfig
+from vpkit_metrics.motion import transitions
 from vpkit_synthetic.render import render_clip
-from vpkit_videogan.splat import MATCH_RADIUS, matching_costs, splat
+from vpkit_videogan.splat import MATCH_SHIFTS, carry_forward, matching_costs
+from vpkit_videogan.warp import constant_velocity_flow
+
+from vpkit import clips_to_tensor
 
 FRAMES, SIZE, CONTEXT = 16, 32, 2
 
 
 def clips(count: int) -> torch.Tensor:
     """The source's validation clips (seed 0, indices 0..count-1) in [-1, 1], (B, 3, T, H, W)."""
-    videos = np.stack([render_clip((0, index), FRAMES, SIZE) for index in range(count)])
-    return torch.tensor(videos).permute(0, 4, 1, 2, 3).float() / 127.5 - 1
+    return clips_to_tensor(np.stack([render_clip((0, index), FRAMES, SIZE) for index in range(count)]))
 
 
 def read_velocity(real: torch.Tensor, sharpness: float = 0.02) -> tuple[torch.Tensor, torch.Tensor]:
     """Velocity in pixels per frame (B, 2, H, W) and a moving mask (B, 1, H, W) from the two context frames."""
     costs = matching_costs(real[:, :, CONTEXT - 1], real[:, :, CONTEXT - 2])
-    r = MATCH_RADIUS
-    shifts = torch.tensor([(dx, dy) for dy in range(-r, r + 1) for dx in range(-r, r + 1)], dtype=costs.dtype)
+    shifts = torch.tensor(MATCH_SHIFTS, dtype=costs.dtype)
     velocity = torch.einsum("bnhw,nc->bchw", torch.softmax(-costs / sharpness, dim=1), shifts)
-    unmoved = costs[:, (2 * r + 1) * r + r]
+    unmoved = costs[:, MATCH_SHIFTS.index((0, 0))]
     moving = torch.sigmoid((unmoved - costs.min(dim=1).values - 0.1) / sharpness)
     return velocity, moving.unsqueeze(1)
 
 
 def moved(real: torch.Tensor, velocity: torch.Tensor, moving: torch.Tensor, court: torch.Tensor) -> torch.Tensor:
-    since = torch.arange(FRAMES, dtype=velocity.dtype) - (CONTEXT - 1)
-    flow = velocity.unsqueeze(2) * since.view(1, 1, -1, 1, 1) / (SIZE / 2)  # normalised, as splat reads it
-    last = real[:, :, CONTEXT - 1]
-    carried = splat(torch.cat([last * moving, moving], dim=1), flow)
-    coverage = carried[:, 3:].clamp(max=1)
-    return coverage * carried[:, :3] / carried[:, 3:].clamp(min=1e-3) + (1 - coverage) * court
+    flow = constant_velocity_flow(velocity / (SIZE / 2), FRAMES, CONTEXT - 1)  # normalised, as splat reads it
+    foreground, coverage = carry_forward(real[:, :, CONTEXT - 1], moving, flow)
+    return coverage * foreground + (1 - coverage) * court
 
 
 def errors(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
@@ -61,8 +61,8 @@ def errors(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
 
 
 def energy(video: torch.Tensor) -> float:
-    levels = video.add(1).mul(127.5).round()
-    return (levels[:, :, CONTEXT:] - levels[:, :, CONTEXT - 1 : -1]).abs().mean().item()
+    """Mean motion energy over the predicted frames, as the ``motion`` metric measures it."""
+    return float(transitions(video, CONTEXT, MotionConfig().moving_above)[0].mean())
 
 
 def main(count: int = 64) -> None:

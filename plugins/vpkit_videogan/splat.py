@@ -24,6 +24,10 @@ from vpkit_videogan.warp import MAX_SPEED, constant_velocity_flow
 
 #: The largest shift between the last two context frames that the matching costs look at, in pixels.
 MATCH_RADIUS = 2
+#: The shifts (dx, dy) that ``matching_costs`` scores, in the order of its channels.
+MATCH_SHIFTS = [
+    (dx, dy) for dy in range(-MATCH_RADIUS, MATCH_RADIUS + 1) for dx in range(-MATCH_RADIUS, MATCH_RADIUS + 1)
+]
 
 
 class SplatHead(nn.Module):
@@ -66,23 +70,27 @@ class SplatHead(nn.Module):
         field = self.field(torch.cat(seen, dim=1))
         velocity, moving = MAX_SPEED * torch.tanh(field[:, :2]), torch.sigmoid(field[:, 2:])
         flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
-        frame = context[:, :, -1]
-        carried = splat(torch.cat([frame * moving, moving], dim=1), flow)
-        coverage = carried[:, 3:]
-        foreground = carried[:, :3] / coverage.clamp(min=1e-3)
-        return foreground.clamp(-1, 1), coverage.clamp(max=1), flow
+        foreground, coverage = carry_forward(context[:, :, -1], moving, flow)
+        return foreground, coverage, flow
+
+
+def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The pixels of ``frame`` (B, 3, H, W), weighted by ``moving`` (B, 1, H, W), splatted along ``flow``
+    -> their colours (B, 3, T, H, W, normalised by the weights that landed) and coverage (B, 1, T, H, W, at most 1)."""
+    carried = splat(torch.cat([frame * moving, moving], dim=1), flow)
+    coverage = carried[:, 3:]
+    foreground = carried[:, :3] / coverage.clamp(min=1e-3)
+    return foreground.clamp(-1, 1), coverage.clamp(max=1)
 
 
 def matching_costs(frame: torch.Tensor, before: torch.Tensor) -> torch.Tensor:
     """Mean absolute colour difference between each pixel of ``frame`` (B, 3, H, W) and the pixel of
     ``before`` that is ``(dx, dy)`` behind it, for every shift within ``MATCH_RADIUS``
-    -> (B, (2r + 1)^2, H, W): low where a pixel moved by that shift."""
+    -> (B, (2r + 1)^2, H, W), one channel per shift of ``MATCH_SHIFTS``: low where a pixel moved by that shift."""
     r = MATCH_RADIUS
     h, w = frame.shape[-2:]
     padded = F.pad(before, (r, r, r, r), mode="replicate")
-    shifted = [
-        padded[..., r - dy : r - dy + h, r - dx : r - dx + w] for dy in range(-r, r + 1) for dx in range(-r, r + 1)
-    ]
+    shifted = [padded[..., r - dy : r - dy + h, r - dx : r - dx + w] for dx, dy in MATCH_SHIFTS]
     return torch.stack([(frame - earlier).abs().mean(dim=1) for earlier in shifted], dim=1)
 
 
