@@ -27,6 +27,12 @@ class Generator(GeneratorTraits, nn.Module):
     context) and paired metrics score frames ``k .. T-1`` only.
     """
 
+    #: True when the trainer should pass the real clip to ``forward`` as ``real``: the generator then
+    #: draws its latent from a posterior inferred from that clip, as a VAE does (SVG, SAVP), and adds
+    #: the posterior's KL divergence from the prior to ``losses``. Outside training ``z`` is drawn from
+    #: the prior by :meth:`sample_latent`, as for any generator.
+    infers_latent: bool = False
+
     def __init__(self, config: BaseModel, clip: ClipSpec):
         nn.Module.__init__(self)
         self.config = config
@@ -40,9 +46,12 @@ class Generator(GeneratorTraits, nn.Module):
         """
         raise NotImplementedError
 
-    def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
+    def forward(
+        self, z: torch.Tensor, condition: torch.Tensor | None = None, real: torch.Tensor | None = None
+    ) -> GeneratorOutput:
         """``condition``: the context frames (B, 3, clip.context, H, W) in [-1, 1], for conditional models;
-        returns the whole clip (B, 3, clip.frames, H, W) (see the class docstring)."""
+        ``real``: the whole real clip, given in training to a generator that :attr:`infers_latent` (which
+        then ignores ``z``); returns the whole clip (B, 3, clip.frames, H, W) (see the class docstring)."""
         raise NotImplementedError
 
 

@@ -105,6 +105,16 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             description="Size of a per-clip latent z decoded with the code by the moving stream, so that one frame "
             "has many futures; 0 (the paper) takes no noise: one future per frame.",
         )
+        posterior: bool = Field(
+            False,
+            description="Train with z inferred from the real clip by an encoder of its frames (a VAE's posterior, "
+            "as SVG and SAVP do), so that the future the loss scores is the one z describes and a mover placed "
+            "right pays more than a mover erased; its KL divergence from N(0, I), weighted by kl_weight, joins "
+            "the loss. Sampling draws z from N(0, I). Needs noise > 0.",
+        )
+        kl_weight: float = Field(
+            1e-3, ge=0, description="Weight of the posterior's KL divergence from N(0, I), in nats per clip."
+        )
         foreground: Literal["generated", "warped", "velocity", "splatted"] = Field(
             "generated",
             description="The moving stream's pixels: painted by a 3-D head (the paper), the last context frame "
@@ -120,6 +130,12 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             description="Upper bound of the mask: below 1 the foreground can only fade into the background, never "
             "replace it, so an unpredictable object fades part of the way instead of being erased into a blur.",
         )
+
+        @model_validator(mode="after")
+        def _posterior_needs_noise(self) -> Any:
+            if self.posterior and not self.noise:
+                raise ValueError("posterior infers the latent z: it needs noise > 0")
+            return self
 
         @model_validator(mode="before")
         @classmethod

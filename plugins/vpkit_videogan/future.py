@@ -69,6 +69,9 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)
+        self.infers_latent = config.posterior
+        if config.posterior:
+            self.posterior = Posterior(channels[::-1], clip.frames, code * CORE_SIZE * CORE_SIZE, config.noise)
         if config.background != "input":
             activation = nn.Tanh() if config.background == "learned" else nn.Identity()
             self.background = nn.Sequential(*upsample(2, channels, mode), head(2, channels[-1], 3, activation, mode))
@@ -86,15 +89,22 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         draw_on = generator.device if generator is not None else device
         return torch.randn(batch_size, self.config.noise, generator=generator, device=draw_on).to(device)
 
-    def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
+    def forward(
+        self, z: torch.Tensor, condition: torch.Tensor | None = None, real: torch.Tensor | None = None
+    ) -> GeneratorOutput:
         """Predict the clip that starts with the context frames ``condition`` (B, 3, k, H, W) in [-1, 1];
-        ``z`` (B, noise) moves the moving stream (with ``noise: 0`` it is empty).
+        ``z`` (B, noise) moves the moving stream (with ``noise: 0`` it is empty). With ``posterior`` and
+        the real clip ``real`` (training), z is drawn from the posterior over ``real`` instead.
 
         ``losses["context"]`` is ``context_weight * mean |video[:, :, :k] - condition|``;
-        ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)`` when the penalty is on.
+        ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)`` when the penalty is on;
+        ``losses["kl"]`` is ``kl_weight`` times the posterior's KL divergence from N(0, I), per clip.
         """
         if condition is None:
             raise ValueError(f"{self.name} is conditional: forward needs the context frames")
+        kl = None
+        if self.config.posterior and real is not None:
+            z, kl = self.posterior(real)
         last = condition[:, :, -1]
         features = encode(self.encoder, condition.flatten(1, 2))
         code = features[-1]
@@ -108,6 +118,8 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
             output.parts["flow"] = flow
         if self.config.context_weight:
             output.losses["context"] = self.config.context_weight * context_error(output.video, condition)
+        if kl is not None:
+            output.losses["kl"] = self.config.kl_weight * kl
         return output
 
     def moving_pixels(self, hidden: torch.Tensor, context: torch.Tensor):
@@ -129,6 +141,24 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         if self.config.background == "learned":
             return decoded
         return (frame + decoded).clamp(-1, 1)
+
+
+class Posterior(nn.Module):
+    """q(z | clip): the frames of the real clip stacked on the channel axis, encoded like the context
+    frames, then a linear map to the mean and log-variance of a diagonal Gaussian over z."""
+
+    def __init__(self, channels: list[int], frames: int, code_size: int, noise: int):
+        super().__init__()
+        self.encoder = encoder(channels, 3 * frames)
+        self.out = nn.Linear(code_size, 2 * noise)
+
+    def forward(self, clip: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """A reparameterised draw of z (B, noise) for ``clip`` (B, 3, T, H, W), and the mean over the batch of
+        KL(q(z | clip) || N(0, I)) in nats."""
+        mean, log_variance = self.out(self.encoder(clip.flatten(1, 2)).flatten(1)).chunk(2, dim=1)
+        z = mean + torch.randn_like(mean) * (0.5 * log_variance).exp()
+        kl = 0.5 * (mean.pow(2) + log_variance.exp() - log_variance - 1).sum(1).mean()
+        return z, kl
 
 
 def encode(encoder: nn.Sequential, image: torch.Tensor) -> list[torch.Tensor]:

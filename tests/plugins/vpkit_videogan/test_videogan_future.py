@@ -129,6 +129,8 @@ def test_defaults_are_the_reference_code():
         {"latent_dim": 100},
         {"mask_max": 0},
         {"mask_max": 1.5},
+        {"posterior": True},
+        {"noise": 4, "posterior": True, "kl_weight": -1},
     ],
 )
 def test_config_rejects_bad_values(options):
@@ -264,6 +266,41 @@ def test_noise_reaches_its_input_layer():
     model = make(noise=4)
     model(model.sample_latent(2), frames()).video.sum().backward()
     assert model.noise_in.weight.grad.abs().sum() > 0
+
+
+def real_clips(count=2, frames=4, size=16, seed=1):
+    return torch.rand(count, 3, frames, size, size, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+
+
+def test_the_posterior_draws_z_from_the_real_clip_and_adds_its_kl_term():
+    model = make(noise=4, posterior=True, kl_weight=0.5, init="default")
+    assert model.infers_latent and not make(noise=4).infers_latent
+    real = real_clips()
+    z = model.sample_latent(2, torch.Generator().manual_seed(0))
+    torch.manual_seed(0)
+    trained = model(z, real[:, :, :1], real)
+    torch.manual_seed(0)
+    mean, log_variance = model.posterior.out(model.posterior.encoder(real.flatten(1, 2)).flatten(1)).chunk(2, dim=1)
+    kl = 0.5 * (mean.pow(2) + log_variance.exp() - log_variance - 1).sum(1).mean()
+    assert torch.allclose(trained.losses["kl"], 0.5 * kl)
+    # The passed z is ignored: another z, the same posterior draw, the same video.
+    other = model.sample_latent(2, torch.Generator().manual_seed(1))
+    torch.manual_seed(0)
+    assert torch.equal(model(other, real[:, :, :1], real).video, trained.video)
+    trained.video.sum().backward()
+    assert model.posterior.encoder[0].weight.grad.abs().sum() > 0  # the reconstruction reaches the encoder
+
+
+def test_without_the_real_clip_the_posterior_model_samples_its_prior():
+    model = make(noise=4, posterior=True, init="default").eval()
+    context, real = frames(), real_clips()
+    z = model.sample_latent(2, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        sampled = model(z, context)
+        inferred = model(z, context, real)
+    assert "kl" not in sampled.losses and "kl" in inferred.losses
+    assert torch.equal(sampled.video, model(z, context).video)  # z alone decides the future
+    assert not torch.equal(sampled.video, inferred.video)
 
 
 @pytest.mark.parametrize("upsample", ["transposed", "resize"])

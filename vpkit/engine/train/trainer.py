@@ -289,13 +289,16 @@ class Trainer:
         z = self.G.sample_latent(self.settings.batch_size, torch.Generator().manual_seed(seed))
         return z[self.ranks.share(self.settings.batch_size)]
 
-    def _predict(self, step: int, draw: int, condition: torch.Tensor | None):
+    def _predict(self, step: int, draw: int, condition: torch.Tensor | None, real: torch.Tensor):
         """The generator's pass ``draw`` of ``step``: ``train.reconstruction.samples`` predictions of each
-        context (sample-major, as :func:`reconstruction_loss` reads them), each from latents of its own."""
+        context (sample-major, as :func:`reconstruction_loss` reads them), each from latents of its own
+        (or, for a generator that infers its latent, from its posterior over ``real``)."""
         samples = self.settings.reconstruction.samples
         z = torch.cat([self._latents(step, draw * samples + sample) for sample in range(samples)])
         if condition is not None:
             condition = condition.repeat(samples, *([1] * (condition.dim() - 1)))
+        if self.G.infers_latent:
+            return self.g_step(z, condition, real.repeat(samples, *([1] * (real.dim() - 1))))
         return self.g_step(z, condition)
 
     def train_step(self, step: int) -> dict[str, float]:
@@ -309,14 +312,14 @@ class Trainer:
             clips += real.shape[0] * self.ranks.world
             condition = real[:, :, : self.run.clip.context] if self.G.conditional else None
             with self.precision.autocast():
-                output = self._predict(step, draw, condition)
+                output = self._predict(step, draw, condition, real)
             draw += 1
             if adversarial:  # the discriminator sees one prediction per real clip
                 stats = self._update_discriminator(real, output.video.detach()[: len(real)])
         for update in range(g_updates):
             if update > 0:  # the first update reuses the videos the discriminator just saw
                 with self.precision.autocast():
-                    output = self._predict(step, draw, condition)
+                    output = self._predict(step, draw, condition, real)
                 draw += 1
             stats.update(self._update_generator(step, output, real, adversarial))
         return {**stats, "lr": self.opt_g.param_groups[0]["lr"], "clips": clips}

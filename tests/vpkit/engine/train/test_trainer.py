@@ -173,6 +173,25 @@ def test_several_samples_per_context_reach_the_generator_and_one_each_the_discri
     assert stats["loss_g_clip_reconstruction"] > 0
 
 
+def test_a_generator_that_infers_its_latent_is_given_the_real_clip_and_its_kl_term_joins_the_objective(
+    tiny_run, tmp_path
+):
+    overrides = [*FUTURE, "model.generator.noise=4", "model.generator.posterior=true", "train.reconstruction.weight=1"]
+    trainer = Trainer(load_run(tiny_run(steps=1), overrides), tmp_path / "run")
+    trainer.setup()
+    seen = []
+    trainer.G.register_forward_hook(lambda module, args, output: seen.append(args))
+    try:
+        stats = trainer.train_step(1)
+    finally:
+        trainer.cleanup()
+    _, condition, real = seen[0]
+    clip = trainer.run.clip
+    assert real.shape == (trainer.settings.batch_size, 3, clip.frames, clip.size, clip.size)
+    assert torch.equal(condition, real[:, :, :1])  # the clip whose first frame is the context
+    assert stats["loss_g_kl"] > 0
+
+
 def test_samples_need_a_reconstruction_weight(tiny_run, tmp_path):
     trainer = Trainer(load_run(tiny_run(steps=1), [*FUTURE, "train.reconstruction.samples=2"]), tmp_path / "run")
     with pytest.raises(ConfigError, match="train.reconstruction.samples picks the best of several predictions"):
