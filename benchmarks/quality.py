@@ -55,11 +55,13 @@ def rows(step: int, seconds: float, metrics: dict) -> list[str]:
             continue
         best = entry.get("best_of_k")
         best_text = f" best {best['value']:9.4g}" if best else ""
+        interval = entry.get("mean_of_k", entry).get("ci95")
+        interval_text = f" [{interval[0]:.4g}, {interval[1]:.4g}]" if interval else ""
         against = "  ".join(
             f"{base}={values[name]:.4g}{'' if values['model_beats'] else ' (not beaten)'}"
             for base, values in entry.get("baselines", {}).items()
         )
-        lines.append(f"{step:6d} {seconds:8.0f} {name:6s} {entry[name]:9.4g}{best_text}  {against}")
+        lines.append(f"{step:6d} {seconds:8.0f} {name:6s} {entry[name]:9.4g}{interval_text}{best_text}  {against}")
     return lines
 
 

@@ -123,6 +123,13 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "(a constant-velocity prior), or that frame's moving pixels carried forward by such a field "
             "(a forward warp: the mask is what they cover, and the background fills in behind them).",
         )
+        flow_smoothness: float = Field(
+            0.0,
+            ge=0,
+            description="Weight of the mean absolute difference between the flows of neighbouring pixels (a "
+            "total-variation penalty, as optical-flow methods use), so that the pixels of one player share one "
+            "motion instead of scattering; for the warped, velocity and splatted foregrounds. 0 turns it off.",
+        )
         mask_max: float = Field(
             1.0,
             gt=0,

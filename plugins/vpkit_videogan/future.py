@@ -98,7 +98,8 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
 
         ``losses["context"]`` is ``context_weight * mean |video[:, :, :k] - condition|``;
         ``losses["mask_l1"]`` is ``mask_penalty * mean(|m|)`` when the penalty is on;
-        ``losses["kl"]`` is ``kl_weight`` times the posterior's KL divergence from N(0, I), per clip.
+        ``losses["kl"]`` is ``kl_weight`` times the posterior's KL divergence from N(0, I), per clip;
+        ``losses["flow_smoothness"]`` is ``flow_smoothness`` times the flow's :func:`total_variation`.
         """
         if condition is None:
             raise ValueError(f"{self.name} is conditional: forward needs the context frames")
@@ -116,6 +117,8 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         output = self.compose(hidden, background, self.config.mask_max, foreground, coverage)
         if flow is not None:
             output.parts["flow"] = flow
+            if self.config.flow_smoothness:
+                output.losses["flow_smoothness"] = self.config.flow_smoothness * total_variation(flow)
         if self.config.context_weight:
             output.losses["context"] = self.config.context_weight * context_error(output.video, condition)
         if kl is not None:
@@ -182,6 +185,12 @@ def decode(stack: nn.Sequential, x: torch.Tensor, skips: list[torch.Tensor]) -> 
             if skip is not None:
                 x = x + (skip.unsqueeze(2) if x.dim() == 5 else skip)
     return x
+
+
+def total_variation(flow: torch.Tensor) -> torch.Tensor:
+    """Mean absolute difference between the flows (B, 2, T, H, W) of vertically and of horizontally
+    neighbouring pixels, in the flow's normalised units, summed over the two directions."""
+    return sum(flow.diff(dim=axis).abs().mean() for axis in (-2, -1))
 
 
 def context_error(video: torch.Tensor, context: torch.Tensor) -> torch.Tensor:

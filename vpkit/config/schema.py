@@ -91,6 +91,14 @@ class ReconstructionConfig(Options):
         "pixel blocks, and so on (at the coarser ones a mover put a pixel or two from its place still "
         "overlaps the real one, so moving it near its place pays more than fading it); 1 is the clips alone.",
     )
+    block: Literal[1, 2, 4, 8] = Field(
+        1,
+        description="Side of the pixel blocks each frame is averaged over before the distance, the finest of the "
+        "scales: 1 is the pixels. On the quickstart data a player carried forward at a constant velocity is "
+        "farther from the real future than the empty court is at 1 x 1, and nearer at 8 x 8 "
+        "(benchmarks/erasure_or_motion.py), so a coarse block pays for moving rather than erasing; what is finer "
+        "than the block is left to the model (its pixels then come from the context frames it carries).",
+    )
     warmup: int = Field(
         0,
         ge=0,

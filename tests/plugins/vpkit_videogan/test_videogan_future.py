@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
-from vpkit_videogan.future import VideoGANFutureGenerator, context_error
+from vpkit_videogan.future import VideoGANFutureGenerator, context_error, total_variation
 from vpkit_videogan.splat import matching_costs, splat
 from vpkit_videogan.warp import warp
 
@@ -301,6 +301,28 @@ def test_without_the_real_clip_the_posterior_model_samples_its_prior():
     assert "kl" not in sampled.losses and "kl" in inferred.losses
     assert torch.equal(sampled.video, model(z, context).video)  # z alone decides the future
     assert not torch.equal(sampled.video, inferred.video)
+
+
+def test_total_variation_is_the_mean_difference_between_neighbouring_flows():
+    flow = torch.zeros(1, 2, 1, 4, 4)
+    assert total_variation(flow) == 0
+    flow[..., :, 2:] = 1.0  # the right half moves: one step between columns 1 and 2, in both channels
+    assert total_variation(flow).item() == pytest.approx(1 / 3)  # 1 of 3 horizontal neighbours differ, by 1
+    flow[..., 2:, :] += 1.0  # and the bottom half
+    assert total_variation(flow).item() == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("foreground", ["warped", "velocity", "splatted"])
+def test_flow_smoothness_weights_the_flows_total_variation(foreground):
+    model = make(context=2, foreground=foreground, flow_smoothness=0.5, init="default")
+    assert "flow_smoothness" not in make(context=2, foreground=foreground)(torch.zeros(2, 0), frames(context=2)).losses
+    for parameter in model.warp.parameters():  # a field that moves, so that the flow varies
+        torch.nn.init.normal_(parameter, std=0.1)
+    out = model(torch.zeros(2, 0), frames(context=2))
+    penalty = out.losses["flow_smoothness"]
+    assert penalty.item() == pytest.approx(0.5 * total_variation(out.parts["flow"]).item()) and penalty > 0
+    out.losses["flow_smoothness"].backward()
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.warp.parameters())
 
 
 @pytest.mark.parametrize("upsample", ["transposed", "resize"])

@@ -29,6 +29,7 @@ def reconstruction_loss(
     gradient: float = 0.0,
     samples: int = 1,
     scales: int = 1,
+    block: int = 1,
 ) -> torch.Tensor:
     """Mean ``distance`` ("l1" or "l2") over every pixel of every frame of two (B, 3, T, H, W) videos,
     plus ``gradient`` times their :func:`gradient_difference`.
@@ -38,7 +39,8 @@ def reconstruction_loss(
     sample only: a model with noise is then not pulled towards the average of its futures.
 
     With ``scales`` n > 1 the distance is the mean of the distances between the two videos with
-    their frames averaged over 1 x 1, 2 x 2, ... 2^(n-1) x 2^(n-1) pixel blocks (see :func:`pyramid`).
+    their frames averaged over 1 x 1, 2 x 2, ... 2^(n-1) x 2^(n-1) pixel blocks (see :func:`pyramid`);
+    with ``block`` b > 1 the scales start from frames averaged over b x b blocks.
     """
     expected = (samples * real.shape[0], *real.shape[1:])
     if prediction.shape != expected:
@@ -46,10 +48,11 @@ def reconstruction_loss(
             f"prediction {tuple(prediction.shape)} does not hold {samples} of each real clip {tuple(real.shape)}"
         )
     real = real.repeat(samples, *([1] * (real.dim() - 1)))
+    finest = [F.avg_pool3d(video, (1, block, block)) if block > 1 else video for video in (prediction, real)]
     per_clip = (
         sum(
             DISTANCES[distance](predicted, target).flatten(1).mean(1)
-            for predicted, target in zip(pyramid(prediction, scales), pyramid(real, scales), strict=True)
+            for predicted, target in zip(*(pyramid(video, scales) for video in finest), strict=True)
         )
         / scales
     )

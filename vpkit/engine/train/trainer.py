@@ -350,7 +350,13 @@ class Trainer:
             if rec.weight:
                 scored = horizon(step, rec.warmup, self.run.clip.context, self.run.clip.frames)
                 losses["clip_reconstruction"] = rec.weight * reconstruction_loss(
-                    output.video[:, :, :scored], real[:, :, :scored], rec.loss, rec.gradient, rec.samples, rec.scales
+                    output.video[:, :, :scored],
+                    real[:, :, :scored],
+                    rec.loss,
+                    rec.gradient,
+                    rec.samples,
+                    rec.scales,
+                    rec.block,
                 )
             loss_g = sum(losses.values(), torch.zeros((), device=self.device))
             if adversarial:

@@ -130,6 +130,21 @@ def test_coarser_scales_pay_more_for_a_mover_put_a_pixel_off_than_for_erasing_it
     assert reconstruction_loss(real, real, "l2", scales=3) == 0
 
 
+def test_a_coarse_block_scores_only_what_its_averages_see():
+    real = torch.zeros(1, 3, 1, 8, 8)
+    real[..., 4:6, 4:6] = 1.0  # a 2 x 2 mover
+    inside = torch.zeros_like(real)
+    inside[..., 4:6, 6:8] = 1.0  # the same mover two pixels on, within the same 4 x 4 block
+    erased = torch.zeros_like(real)
+    assert reconstruction_loss(inside, real, "l2") > reconstruction_loss(erased, real, "l2")  # pixels: erasing wins
+    assert reconstruction_loss(inside, real, "l2", block=4) == 0  # blocks of 4: it is where it should be
+    assert reconstruction_loss(erased, real, "l2", block=4) > 0
+    pooled = torch.nn.functional.avg_pool3d(real, (1, 2, 2))
+    assert reconstruction_loss(inside, real, "l2", scales=2, block=2) == pytest.approx(
+        reconstruction_loss(torch.nn.functional.avg_pool3d(inside, (1, 2, 2)), pooled, "l2", scales=2).item()
+    )
+
+
 def test_the_horizon_grows_from_the_first_predicted_frame_to_the_whole_clip():
     scored = [horizon(step, 140, 2, 16) for step in range(1, 200)]
     assert scored[0] == 3  # the two context frames and the first predicted one
