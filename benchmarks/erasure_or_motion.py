@@ -26,7 +26,7 @@ import torch
 from vpkit_metrics.declarations import MotionConfig
 from vpkit_metrics.motion import transitions
 from vpkit_synthetic.render import render_clip
-from vpkit_videogan.splat import MATCH_SHIFTS, carry_forward, matching_costs
+from vpkit_videogan.splat import carry_forward, matched_motion, matching_costs
 from vpkit_videogan.warp import constant_velocity_flow
 
 from vpkit import clips_to_tensor
@@ -39,14 +39,10 @@ def clips(count: int) -> torch.Tensor:
     return clips_to_tensor(np.stack([render_clip((0, index), FRAMES, SIZE) for index in range(count)]))
 
 
-def read_velocity(real: torch.Tensor, sharpness: float = 0.02) -> tuple[torch.Tensor, torch.Tensor]:
+def read_velocity(real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Velocity in pixels per frame (B, 2, H, W) and a moving mask (B, 1, H, W) from the two context frames."""
-    costs = matching_costs(real[:, :, CONTEXT - 1], real[:, :, CONTEXT - 2])
-    shifts = torch.tensor(MATCH_SHIFTS, dtype=costs.dtype)
-    velocity = torch.einsum("bnhw,nc->bchw", torch.softmax(-costs / sharpness, dim=1), shifts)
-    unmoved = costs[:, MATCH_SHIFTS.index((0, 0))]
-    moving = torch.sigmoid((unmoved - costs.min(dim=1).values - 0.1) / sharpness)
-    return velocity, moving.unsqueeze(1)
+    velocity, moving = matched_motion(matching_costs(real[:, :, CONTEXT - 1], real[:, :, CONTEXT - 2]))
+    return velocity, torch.sigmoid(moving)
 
 
 def moved(real: torch.Tensor, velocity: torch.Tensor, moving: torch.Tensor, court: torch.Tensor) -> torch.Tensor:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from vpkit import Component, GeneratorTraits, Options
+from vpkit import ClipSpec, Component, GeneratorTraits, Options
 from vpkit_videogan.shapes import PyramidClips
 
 #: Each x2 upsampling of a generator: the paper's transposed convolution, or resize-then-convolve
@@ -123,6 +123,13 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "(a constant-velocity prior), or that frame's moving pixels carried forward by such a field "
             "(a forward warp: the mask is what they cover, and the background fills in behind them).",
         )
+        matched_motion: bool = Field(
+            False,
+            description="For the splatted foreground with two context frames or more: the velocity and the mask of "
+            "what moves start from the matching costs alone (their soft-argmin, as stereo networks read a cost "
+            "volume, and where the best match beats standing still), and the network learns a correction to both, "
+            "so that the untrained model already carries the players forward.",
+        )
         flow_smoothness: float = Field(
             0.0,
             ge=0,
@@ -139,9 +146,11 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         )
 
         @model_validator(mode="after")
-        def _posterior_needs_noise(self) -> Any:
+        def _options_that_need_others(self) -> Any:
             if self.posterior and not self.noise:
                 raise ValueError("posterior infers the latent z: it needs noise > 0")
+            if self.matched_motion and self.foreground != "splatted":
+                raise ValueError(f"matched_motion is for foreground: splatted (got {self.foreground})")
             return self
 
         @model_validator(mode="before")
@@ -151,6 +160,14 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
                 if isinstance(data, dict) and old in data:
                     raise ValueError(f"{old} was renamed {new} (got {old}: {data[old]!r})")
             return data
+
+    @classmethod
+    def check_clip(cls, config: Config, clip: ClipSpec) -> None:
+        super().check_clip(config, clip)
+        if config.matched_motion and clip.context < 2:
+            raise ValueError(
+                f"matched_motion reads the motion between two context frames: clip.context is {clip.context}"
+            )
 
 
 class VideoGANDiscriminatorDeclaration(PyramidClips, Component):

@@ -65,7 +65,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         elif config.foreground == "velocity":
             self.warp = VelocityHead(channels[-1], mode, origin=clip.context - 1)
         elif splatted:
-            self.warp = SplatHead(channels[-1], mode, clip.context, config.mask_bias)
+            self.warp = SplatHead(channels[-1], mode, clip.context, config.mask_bias, config.matched_motion)
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)

@@ -28,6 +28,11 @@ MATCH_RADIUS = 2
 MATCH_SHIFTS = [
     (dx, dy) for dy in range(-MATCH_RADIUS, MATCH_RADIUS + 1) for dx in range(-MATCH_RADIUS, MATCH_RADIUS + 1)
 ]
+#: How :func:`matched_motion` reads the costs (mean absolute differences of colours in [-1, 1]): the
+#: temperature of its soft-argmin, and how much lower than standing still a pixel's best match
+#: must be for the pixel to count as moving.
+MATCH_SHARPNESS = 0.02
+MATCH_MARGIN = 0.1
 
 
 class SplatHead(nn.Module):
@@ -40,11 +45,13 @@ class SplatHead(nn.Module):
     With two context frames or more it also reads how well each pixel of the last one matches the
     frame before at every shift of up to ``MATCH_RADIUS`` pixels (a cost volume, as optical-flow
     networks such as FlowNet and PWC-Net compute), so that a velocity is a local lookup rather
-    than something the coarse code has to carry.
+    than something the coarse code has to carry. With ``matched`` the velocity and the moving mask start
+    from what the costs alone show (:func:`matched_motion`), and the field learns a correction to both.
     """
 
-    def __init__(self, channels: int, mode: UpsampleMode, context: int, mask_bias: float):
+    def __init__(self, channels: int, mode: UpsampleMode, context: int, mask_bias: float, matched: bool = False):
         super().__init__()
+        self.matched = matched
         self.up = nn.Sequential(*double(2, channels, channels, mode), nn.ReLU(True))
         matches = (2 * MATCH_RADIUS + 1) ** 2 if context > 1 else 0
         self.field = nn.Sequential(
@@ -66,9 +73,15 @@ class SplatHead(nn.Module):
         """``context`` is (B, 3, k, H, W); its last frame is the one carried forward."""
         seen = [self.up(hidden.mean(dim=2)), context.flatten(1, 2)]
         if context.shape[2] > 1:
-            seen.append(matching_costs(context[:, :, -1], context[:, :, -2]))
+            costs = matching_costs(context[:, :, -1], context[:, :, -2])
+            seen.append(costs)
         field = self.field(torch.cat(seen, dim=1))
-        velocity, moving = MAX_SPEED * torch.tanh(field[:, :2]), torch.sigmoid(field[:, 2:])
+        velocity, moving = MAX_SPEED * torch.tanh(field[:, :2]), field[:, 2:]
+        if self.matched:  # the field corrects the motion the costs show
+            matched_velocity, matched_moving = matched_motion(costs)
+            velocity = velocity + matched_velocity / (context.shape[-1] / 2)  # in normalised units, as the flow
+            moving = moving + matched_moving
+        moving = torch.sigmoid(moving)
         flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
         foreground, coverage = carry_forward(context[:, :, -1], moving, flow)
         return foreground, coverage, flow
@@ -92,6 +105,18 @@ def matching_costs(frame: torch.Tensor, before: torch.Tensor) -> torch.Tensor:
     padded = F.pad(before, (r, r, r, r), mode="replicate")
     shifted = [padded[..., r - dy : r - dy + h, r - dx : r - dx + w] for dx, dy in MATCH_SHIFTS]
     return torch.stack([(frame - earlier).abs().mean(dim=1) for earlier in shifted], dim=1)
+
+
+def matched_motion(costs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """A velocity and a moving mask read off ``matching_costs`` (B, (2r + 1)^2, H, W) alone, with no learning:
+    the soft-argmin of the costs over ``MATCH_SHIFTS`` (the expected shift under softmax(-cost / sharpness),
+    as stereo networks read a cost volume) in pixels per frame, (B, 2, H, W), and the logit of "moves",
+    (B, 1, H, W): how far the best match beats standing still, less ``MATCH_MARGIN``, over the sharpness."""
+    shifts = torch.tensor(MATCH_SHIFTS, dtype=costs.dtype, device=costs.device)
+    velocity = torch.einsum("bnhw,nc->bchw", torch.softmax(-costs / MATCH_SHARPNESS, dim=1), shifts)
+    unmoved = costs[:, MATCH_SHIFTS.index((0, 0))]
+    moving = (unmoved - costs.min(dim=1).values - MATCH_MARGIN) / MATCH_SHARPNESS
+    return velocity, moving.unsqueeze(1)
 
 
 def splat(values: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
 from vpkit_videogan.future import VideoGANFutureGenerator, context_error, total_variation
-from vpkit_videogan.splat import matching_costs, splat
+from vpkit_videogan.splat import matched_motion, matching_costs, splat
 from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
@@ -427,6 +427,50 @@ def test_an_untrained_splatted_foreground_copies_the_last_context_frame(context)
     assert torch.equal(out.parts["flow"], torch.zeros_like(out.parts["flow"]))
     assert out.parts["mask"].shape == (2, 1, 16, 32, 32) and out.parts["mask"].max() < 0.02  # sigmoid(-4)
     assert torch.allclose(out.video, condition[:, :, -1:].expand(-1, -1, 16, -1, -1), atol=1e-5)
+
+
+def moving_square(shift=(1, 0), size=16):
+    """Two frames (1, 3, 2, size, size): a 3 x 3 square of three shades, column by column, on a dark floor,
+    moved by ``shift`` (dx, dy), so that each of its pixels matches the frame before at that shift only."""
+    clip = torch.full((1, 3, 2, size, size), -1.0)
+    shades = torch.tensor([0.9, 0.3, -0.3]).expand(3, 3)
+    clip[:, :, 0, 6:9, 6:9] = shades
+    clip[:, :, 1, 6 + shift[1] : 9 + shift[1], 6 + shift[0] : 9 + shift[0]] = shades
+    return clip
+
+
+def test_matched_motion_reads_the_velocity_and_what_moves_off_the_costs():
+    clip = moving_square((1, 0))
+    velocity, moving = matched_motion(matching_costs(clip[:, :, 1], clip[:, :, 0]))
+    assert velocity.shape == (1, 2, 16, 16) and moving.shape == (1, 1, 16, 16)
+    assert torch.allclose(velocity[0, :, 7, 8], torch.tensor([1.0, 0.0]), atol=1e-3)  # inside the square: one right
+    assert moving[0, 0, 7, 9] > 0 and moving[0, 0, 7, 8] > 0  # the square's pixels moved
+    assert moving[0, 0, 0, 0] < 0  # the floor far away did not
+
+
+def test_an_untrained_matched_splatted_foreground_carries_the_moving_pixels_forward():
+    model = make(8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, mask_max=1).eval()
+    clip = moving_square((1, 0))
+    with torch.no_grad():
+        out = model(torch.zeros(1, 0), clip)
+    velocity, _ = matched_motion(matching_costs(clip[:, :, 1], clip[:, :, 0]))
+    flow = out.parts["flow"]  # frame t moved by (t - 1) * v, in normalised units (pixels / 8 here)
+    assert torch.allclose(flow[:, :, 3] * 8, 2 * velocity, atol=1e-4)
+    # Two frames on, the square's columns are two pixels further right, in their shades.
+    assert torch.allclose(out.video[0, :, 3, 7, 9:12], torch.tensor([0.9, 0.3, -0.3]).expand(3, 3), atol=0.05)
+
+
+@pytest.mark.parametrize(
+    "options, context, message",
+    [
+        ({"matched_motion": True}, 2, "matched_motion is for foreground: splatted"),
+        ({"matched_motion": True, "foreground": "splatted"}, 1, "reads the motion between two context frames"),
+    ],
+)
+def test_matched_motion_needs_the_splatted_foreground_and_two_context_frames(options, context, message):
+    with pytest.raises((pydantic.ValidationError, ValueError), match=message):
+        config = VideoGANFutureGenerator.Config(**options)
+        VideoGANFutureGenerator.check_clip(config, ClipSpec(8, 16, context))
 
 
 def test_the_splatted_field_learns_from_the_video():
