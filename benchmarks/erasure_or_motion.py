@@ -14,6 +14,8 @@ context frames, it compares the mean squared error over the predicted frames of:
 
 If ``erased`` is lower than even the best of K ``moved``, a pixel loss (L2, or best-of-many over K
 samples) pays a model to erase the players rather than to move them, however good its velocities.
+The last lines give the same errors on frames averaged over 2 x 2 to 8 x 8 pixel blocks: where
+``moved`` is the lower, a loss at that block pays for moving.
 The motion energy of ``moved`` against the real clips' shows that it does move.
 """
 
@@ -23,6 +25,7 @@ import sys
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from vpkit_metrics.declarations import MotionConfig
 from vpkit_metrics.motion import transitions
 from vpkit_synthetic.render import render_clip
@@ -51,9 +54,11 @@ def moved(real: torch.Tensor, velocity: torch.Tensor, moving: torch.Tensor, cour
     return coverage * foreground + (1 - coverage) * court
 
 
-def errors(prediction: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-    """Per clip mean squared error over the predicted frames."""
-    return (prediction - real)[:, :, CONTEXT:].pow(2).mean(dim=(1, 2, 3, 4))
+def errors(prediction: torch.Tensor, real: torch.Tensor, block: int = 1) -> torch.Tensor:
+    """Per clip mean squared error over the predicted frames, averaged over ``block`` x ``block`` pixels
+    first (as ``train.reconstruction.block`` does)."""
+    pool = (lambda video: F.avg_pool3d(video, (1, block, block))) if block > 1 else (lambda video: video)
+    return (pool(prediction) - pool(real))[:, :, CONTEXT:].pow(2).mean(dim=(1, 2, 3, 4))
 
 
 def energy(video: torch.Tensor) -> float:
@@ -83,6 +88,17 @@ def main(count: int = 64) -> None:
                 f"moved, jitter {jitter} px/frame, best of {samples:>2}: {best.mean():.4f}; "
                 f"lower than erased on {(best < erased).float().mean():.0%} of clips"
             )
+    print("the same errors on frames averaged over blocks (train.reconstruction.block):")
+    for block in (1, 2, 4, 8):
+        scores = {
+            name: errors(video, real, block).mean().item()
+            for name, video in (
+                ("copy_last", real[:, :, CONTEXT - 1 : CONTEXT].expand_as(real)),
+                ("erased", court.expand_as(real)),
+                ("moved", prediction),
+            )
+        }
+        print(f"  {block} x {block}: " + "   ".join(f"{name} {value:.5f}" for name, value in scores.items()))
 
 
 if __name__ == "__main__":
