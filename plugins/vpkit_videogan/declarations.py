@@ -91,10 +91,12 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "0 disables it.",
         )
         mask_penalty: float = mask_penalty_option(0.0, "off by default, as in the reference code")
-        background: Literal["learned", "input", "input_residual"] = Field(
+        background: Literal["learned", "input", "input_residual", "inpainted"] = Field(
             "learned",
             description="Static background: decoded from the code (the paper), the input frame itself, "
-            "or the input frame plus a learned residual that starts at zero.",
+            "the input frame plus a learned residual that starts at zero, or (with the splatted foreground) "
+            "that residual only where the moving mask carries the frame's pixels away: what does not move "
+            "stays, so a player can leave its place but cannot be erased where it stands.",
         )
         skips: bool = Field(
             False, description="Add the encoder's features to both decoding streams, level by level (U-Net style)."
@@ -130,6 +132,20 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "volume, and where the best match beats standing still), and the network learns a correction to both, "
             "so that the untrained model already carries the players forward.",
         )
+        max_speed: float | None = Field(
+            None,
+            gt=0,
+            description="For the splatted foreground: the fastest a pixel may travel, in pixels per frame (a soft "
+            "bound, tanh-shaped). Near the real movers' top speed it keeps the pixel loss from throwing what it "
+            "cannot place out of the frame; None is an eighth of the frame's side (4 pixels per frame at 32).",
+        )
+        velocity_pooling: int = Field(
+            0,
+            ge=0,
+            description="For the splatted foreground: each moving pixel travels at the mean velocity of the moving "
+            "pixels within this many pixels (weighted by the moving mask), so that one player's pixels travel "
+            "together instead of scattering into dots; 0 keeps every pixel's own velocity.",
+        )
         flow_smoothness: float = Field(
             0.0,
             ge=0,
@@ -151,6 +167,11 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
                 raise ValueError("posterior infers the latent z: it needs noise > 0")
             if self.matched_motion and self.foreground != "splatted":
                 raise ValueError(f"matched_motion is for foreground: splatted (got {self.foreground})")
+            for option in ("max_speed", "velocity_pooling"):
+                if getattr(self, option) and self.foreground != "splatted":
+                    raise ValueError(f"{option} is for foreground: splatted (got {self.foreground})")
+            if self.background == "inpainted" and self.foreground != "splatted":
+                raise ValueError(f"background: inpainted fills in behind foreground: splatted (got {self.foreground})")
             return self
 
         @model_validator(mode="before")

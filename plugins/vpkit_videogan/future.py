@@ -18,7 +18,9 @@ background stays a function of the frame), so that with the trainer's best-of-K 
 average; ``foreground: warped`` replaces the painted foreground by the last context frame
 warped with a predicted flow (``warp``), so that what moves keeps its look; ``foreground: velocity``
 warps it with one velocity field times the frames since it (a constant-velocity prior), and
-``foreground: splatted`` carries its moving pixels forward by such a field (``splat``).
+``foreground: splatted`` carries its moving pixels forward by such a field (``splat``). With it,
+``background: inpainted`` keeps every pixel of the last context frame that does not move away and
+in-paints only those that do, so that a player can leave its place but cannot be erased where it stands.
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
@@ -43,7 +45,7 @@ from vpkit_videogan.layers import encoder, head, trunk, upsample
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
 from vpkit_videogan.splat import SplatHead
 from vpkit_videogan.two_stream import TwoStreamGenerator
-from vpkit_videogan.warp import VelocityHead, WarpHead
+from vpkit_videogan.warp import MAX_SPEED, VelocityHead, WarpHead
 
 
 class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGenerator):
@@ -65,7 +67,16 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         elif config.foreground == "velocity":
             self.warp = VelocityHead(channels[-1], mode, origin=clip.context - 1)
         elif splatted:
-            self.warp = SplatHead(channels[-1], mode, clip.context, config.mask_bias, config.matched_motion)
+            fastest = MAX_SPEED if config.max_speed is None else config.max_speed / (clip.size / 2)
+            self.warp = SplatHead(
+                channels[-1],
+                mode,
+                clip.context,
+                config.mask_bias,
+                config.matched_motion,
+                fastest,
+                config.velocity_pooling,
+            )
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
             self.noise_in = nn.Linear(config.noise, code * CORE_SIZE * CORE_SIZE)
@@ -78,7 +89,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         self.initialise()
         if warped:
             self.warp.start_still()
-        if config.background == "input_residual":
+        if config.background in ("input_residual", "inpainted"):
             last = self.background[-1][-2]
             nn.init.zeros_(last.weight)
             nn.init.zeros_(last.bias)
@@ -112,8 +123,8 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         skips = features[::-1] if self.config.skips else []
         moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
         hidden = decode(self.foreground, moving.unsqueeze(2), skips)
-        foreground, coverage, flow = self.moving_pixels(hidden, condition)
-        background = self.static_background(last, code, skips[1:])
+        foreground, coverage, flow, moving = self.moving_pixels(hidden, condition)
+        background = self.static_background(last, code, skips[1:], moving)
         output = self.compose(hidden, background, self.config.mask_max, foreground, coverage)
         if flow is not None:
             output.parts["flow"] = flow
@@ -126,23 +137,29 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         return output
 
     def moving_pixels(self, hidden: torch.Tensor, context: torch.Tensor):
-        """The foreground, the mask and the flow that the ``foreground`` option makes of the context frames
-        (None for what the heads of the two-stream network make instead)."""
+        """The foreground, the mask, the flow and the splatted foreground's moving mask (the pixels of the last
+        context frame that move away) that the ``foreground`` option makes of the context frames (None for what
+        the heads of the two-stream network make instead, and for the moving mask of the other foregrounds)."""
         kind = self.config.foreground
         if kind == "generated":
-            return None, None, None
+            return None, None, None, None
         if kind == "splatted":
             return self.warp(hidden, context)
         foreground, flow = self.warp(hidden, context[:, :, -1])
-        return foreground, None, flow
+        return foreground, None, flow, None
 
-    def static_background(self, frame: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor]) -> torch.Tensor:
-        """The background (B, 3, H, W); ``frame`` is the last context frame."""
+    def static_background(
+        self, frame: torch.Tensor, code: torch.Tensor, skips: list[torch.Tensor], moving: torch.Tensor | None
+    ) -> torch.Tensor:
+        """The background (B, 3, H, W); ``frame`` is the last context frame, ``moving`` (B, 1, H, W) which of
+        its pixels the splatted foreground carries away (for ``inpainted``)."""
         if self.config.background == "input":
             return frame
         decoded = decode(self.background, code, skips)
         if self.config.background == "learned":
             return decoded
+        if self.config.background == "inpainted":
+            decoded = moving * decoded
         return (frame + decoded).clamp(-1, 1)
 
 

@@ -49,9 +49,20 @@ class SplatHead(nn.Module):
     from what the costs alone show (:func:`matched_motion`), and the field learns a correction to both.
     """
 
-    def __init__(self, channels: int, mode: UpsampleMode, context: int, mask_bias: float, matched: bool = False):
+    def __init__(
+        self,
+        channels: int,
+        mode: UpsampleMode,
+        context: int,
+        mask_bias: float,
+        matched: bool = False,
+        max_speed: float = MAX_SPEED,
+        pooling: int = 0,
+    ):
         super().__init__()
         self.matched = matched
+        self.max_speed = max_speed
+        self.pooling = pooling
         self.up = nn.Sequential(*double(2, channels, channels, mode), nn.ReLU(True))
         matches = (2 * MATCH_RADIUS + 1) ** 2 if context > 1 else 0
         self.field = nn.Sequential(
@@ -69,22 +80,28 @@ class SplatHead(nn.Module):
         nn.init.zeros_(conv.bias)
         nn.init.constant_(conv.bias[2:], self.mask_bias)
 
-    def forward(self, hidden: torch.Tensor, context: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``context`` is (B, 3, k, H, W); its last frame is the one carried forward."""
+    def forward(
+        self, hidden: torch.Tensor, context: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``context`` is (B, 3, k, H, W); its last frame is the one carried forward. Also returns the moving
+        mask (B, 1, H, W): which of that frame's pixels move away."""
         seen = [self.up(hidden.mean(dim=2)), context.flatten(1, 2)]
         if context.shape[2] > 1:
             costs = matching_costs(context[:, :, -1], context[:, :, -2])
             seen.append(costs)
         field = self.field(torch.cat(seen, dim=1))
-        velocity, moving = MAX_SPEED * torch.tanh(field[:, :2]), field[:, 2:]
-        if self.matched:  # the field corrects the motion the costs show
+        velocity, moving = self.max_speed * torch.tanh(field[:, :2]), field[:, 2:]
+        if self.matched:  # the field corrects the motion the costs show, under the same bound
             matched_velocity, matched_moving = matched_motion(costs)
             velocity = velocity + matched_velocity / (context.shape[-1] / 2)  # in normalised units, as the flow
+            velocity = velocity.clamp(-self.max_speed, self.max_speed)
             moving = moving + matched_moving
         moving = torch.sigmoid(moving)
+        if self.pooling:
+            velocity = pool_velocity(velocity, moving, self.pooling)
         flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
         foreground, coverage = carry_forward(context[:, :, -1], moving, flow)
-        return foreground, coverage, flow
+        return foreground, coverage, flow, moving
 
 
 def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -94,6 +111,16 @@ def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor)
     coverage = carried[:, 3:]
     foreground = carried[:, :3] / coverage.clamp(min=1e-3)
     return foreground.clamp(-1, 1), coverage.clamp(max=1)
+
+
+def pool_velocity(velocity: torch.Tensor, moving: torch.Tensor, radius: int) -> torch.Tensor:
+    """Each pixel's velocity (B, 2, H, W) replaced by the mean of those within ``radius`` pixels, weighted by
+    ``moving`` (B, 1, H, W; a normalised convolution), so that the moving pixels of one player share one
+    velocity instead of scattering; where nothing near moves, the velocity is kept."""
+    window = dict(kernel_size=2 * radius + 1, stride=1, padding=radius)
+    weight = F.avg_pool2d(moving, **window)
+    pooled = F.avg_pool2d(velocity * moving, **window) / weight.clamp(min=1e-6)
+    return torch.where(weight > 1e-6, pooled, velocity)
 
 
 def matching_costs(frame: torch.Tensor, before: torch.Tensor) -> torch.Tensor:

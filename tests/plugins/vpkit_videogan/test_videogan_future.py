@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
 from vpkit_videogan.future import VideoGANFutureGenerator, context_error, total_variation
-from vpkit_videogan.splat import matched_motion, matching_costs, splat
+from vpkit_videogan.splat import matched_motion, matching_costs, pool_velocity, splat
 from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
@@ -460,9 +460,44 @@ def test_an_untrained_matched_splatted_foreground_carries_the_moving_pixels_forw
     assert torch.allclose(out.video[0, :, 3, 7, 9:12], torch.tensor([0.9, 0.3, -0.3]).expand(3, 3), atol=0.05)
 
 
+def test_an_inpainted_background_keeps_every_pixel_that_does_not_move_away():
+    model = make(8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, background="inpainted").eval()
+    nn.init.constant_(model.background[-1][-2].bias, 0.5)  # a residual that would repaint the whole frame
+    clip = moving_square((1, 0))
+    with torch.no_grad():
+        out = model(torch.zeros(1, 0), clip)
+    last, background = clip[:, :, -1], out.parts["background"]
+    # the floor far from the square stays (its moving mask is sigmoid(-5): 0.5 of residual leaks 0.003)
+    assert torch.allclose(background[..., :4, :], last[..., :4, :], atol=0.005)
+    assert (background[..., 6:9, 7:10] - last[..., 6:9, 7:10]).abs().amax() > 0.3  # where the square leaves, in-painted
+
+
+def test_max_speed_bounds_the_splatted_velocity_in_pixels_per_frame():
+    model = make(8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, max_speed=0.5).eval()
+    with torch.no_grad():
+        out = model(torch.zeros(1, 0), moving_square((2, 0)))
+    speed = (out.parts["flow"][:, :, 2] - out.parts["flow"][:, :, 1]) * 8  # pixels per frame at 16 pixels
+    assert speed.abs().amax() <= 0.5 + 1e-5
+    assert torch.allclose(speed[0, 0, 7, 9], torch.tensor(0.5), atol=1e-3)  # the square ran 2: held at 0.5
+
+
+def test_pooled_velocities_are_shared_by_the_moving_pixels_nearby():
+    moving = torch.zeros(1, 1, 8, 8)
+    moving[..., 2:5, 2:5] = 1
+    velocity = torch.randn(1, 2, 8, 8, generator=torch.Generator().manual_seed(0))
+    pooled = pool_velocity(velocity, moving, radius=2)
+    inside = velocity[..., 2:5, 2:5].mean(dim=(-2, -1))
+    assert torch.allclose(pooled[..., 3, 3], inside, atol=1e-5)  # the whole 3 x 3 mover is within reach
+    assert torch.allclose(pooled[..., 2:5, 3], inside.unsqueeze(-1).expand(1, 2, 3), atol=1e-5)
+    assert torch.equal(pooled[..., 7, 7], velocity[..., 7, 7])  # nothing near moves: kept
+
+
 @pytest.mark.parametrize(
     "options, context, message",
     [
+        ({"background": "inpainted"}, 2, "inpainted fills in behind foreground: splatted"),
+        ({"max_speed": 1.0}, 2, "max_speed is for foreground: splatted"),
+        ({"velocity_pooling": 2, "foreground": "warped"}, 2, "velocity_pooling is for foreground: splatted"),
         ({"matched_motion": True}, 2, "matched_motion is for foreground: splatted"),
         ({"matched_motion": True, "foreground": "splatted"}, 1, "reads the motion between two context frames"),
     ],
