@@ -16,6 +16,11 @@ on a 2-core CPU):
     python docs/assets/make.py future /tmp/docrun-future    # future-samples.gif: its last sample grid
     python docs/assets/make.py predict /tmp/docrun-future   # predict-example.gif: vpkit predict on one image
 
+"What makes the quickstarts predict" shows the two-context example, whose players travel:
+
+    vpkit run examples/future_two_context.yaml -o /tmp/docrun-two
+    python docs/assets/make.py two_context /tmp/docrun-two   # future-two-context.gif: its last sample grid
+
 The own-videos tutorial trains on the real-footage folder (6.5 CPU-minutes: 21 minutes on a 2-core CPU shared
 with other work):
 
@@ -98,6 +103,11 @@ def quickstart(run_dir: str, rows: int = 4) -> Path:
 def future(run_dir: str, rows: int = 4, name: str = "future-samples.gif") -> Path:
     """The first ``rows`` rows of a conditional run's last sample grid (input, prediction, real, parts)."""
     return write_gif(name, first_rows(run_dir, rows), fps=8)
+
+
+def two_context(run_dir: str) -> Path:
+    """The first four rows of the two-context example's last sample grid."""
+    return future(run_dir, name="future-two-context.gif")
 
 
 def real(run_dir: str) -> Path:
@@ -328,6 +338,7 @@ if __name__ == "__main__":
         "synthetic": synthetic,
         "digits": digits,
         "future": future,
+        "two_context": two_context,
         "real": real,
         "crops": crops,
         "predict": predict,
