@@ -135,9 +135,10 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         max_speed: float | None = Field(
             None,
             gt=0,
-            description="For the splatted foreground: the fastest a pixel may travel, in pixels per frame (a soft "
-            "bound, tanh-shaped). Near the real movers' top speed it keeps the pixel loss from throwing what it "
-            "cannot place out of the frame; None is an eighth of the frame's side (4 pixels per frame at 32).",
+            description="For the splatted foreground: the fastest a pixel may travel on each axis, in pixels per "
+            "frame (the learnt velocity is tanh-shaped up to it; with matched_motion, the matched velocity plus its "
+            "correction is clamped to it). Near the real movers' top speed it keeps the pixel loss from throwing "
+            "what it cannot place out of the frame; None is an eighth of the frame's side (4 pixels per frame at 32).",
         )
         velocity_pooling: int = Field(
             0,
@@ -165,9 +166,7 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         def _options_that_need_others(self) -> Any:
             if self.posterior and not self.noise:
                 raise ValueError("posterior infers the latent z: it needs noise > 0")
-            if self.matched_motion and self.foreground != "splatted":
-                raise ValueError(f"matched_motion is for foreground: splatted (got {self.foreground})")
-            for option in ("max_speed", "velocity_pooling"):
+            for option in ("matched_motion", "max_speed", "velocity_pooling"):
                 if getattr(self, option) and self.foreground != "splatted":
                     raise ValueError(f"{option} is for foreground: splatted (got {self.foreground})")
             if self.background == "inpainted" and self.foreground != "splatted":
