@@ -155,8 +155,10 @@ def test_unconditional_model_samples_by_seed(browser, server):
     browser.find_element("id", "generate").click()
     state = wait_for(lambda: playing(browser), "the samples to play")
     assert (state["width"], state["height"]) == (2 + 4 * 18, 2 + 4 * 18)  # 4 rows: video and 3 parts
-    assert "seed 11" in status(browser)
+    assert "seed 11," in status(browser)
     browser.find_element("id", "new-seed").click()
-    wait_for(lambda: "seed 11" not in status(browser) and "samples" in status(browser), "a new seed")
-    assert seed.get_attribute("value") != "11"
+    new_seed = seed.get_attribute("value")
+    assert new_seed != "11"
+    # The comma ends the number: a new seed such as 1173 must not pass for 11.
+    wait_for(lambda: f"seed {new_seed}," in status(browser), "the samples of the new seed")
     screenshot(browser, "serve-sample.png")
