@@ -36,6 +36,7 @@ _EXPORTS = {
     "PinnedDownload": "vpkit.weights.pinned",
     "Progress": "vpkit.progress",
     "RunLayout": "vpkit.engine.run_layout",
+    "ShippedModel": "vpkit.components",
     "SkipVideo": "vpkit.data.videosource",
     "Source": "vpkit.components",
     "TrainedGenerator": "vpkit.engine.generate",

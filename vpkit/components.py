@@ -278,6 +278,22 @@ class Logger(Component):
 
 
 @dataclass(frozen=True)
+class ShippedModel:
+    """A trained model that a plugin ships, so that ``vpkit predict --model NAME`` works without training.
+
+    ``run_dir`` is a run directory inside the plugin's package: its ``config.yaml`` and
+    ``checkpoints/last.pt`` (``vpkit export`` writes both from a run). ``sha256`` pins the
+    checkpoint: a damaged or swapped file is refused before it is read.
+    """
+
+    name: str
+    run_dir: Path
+    sha256: str
+    #: One sentence for ``vpkit models``: what it predicts and how it was trained.
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class Kind:
     """A component kind, declared once: its interface, the hook that registers it, and where a
     run file names it (``many``: a list of blocks, as ``metrics:`` is, rather than one).

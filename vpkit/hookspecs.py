@@ -1,4 +1,4 @@
-"""pluggy hook specifications: one per component kind, plus extra CLI commands.
+"""pluggy hook specifications: one per component kind, plus shipped models and extra CLI commands.
 
 Hooks follow the register-callback style: a plugin receives ``register`` and calls it once
 per class it provides, e.g. ``register(VideoGANGenerator)``.
@@ -36,6 +36,11 @@ def register_metrics(register):
 @hookspec
 def register_loggers(register):
     """Register :class:`vpkit.Logger` subclasses."""
+
+
+@hookspec
+def register_models(register):
+    """Register trained models the plugin ships: ``register(ShippedModel(name, run_dir, sha256))``."""
 
 
 @hookspec

@@ -15,7 +15,7 @@ from importlib import metadata
 import pluggy
 
 from vpkit import hookspecs
-from vpkit.components import KINDS, Component
+from vpkit.components import KINDS, Component, ShippedModel
 from vpkit.errors import ConfigError, VpkitError, shown
 from vpkit.suggest import did_you_mean
 
@@ -116,6 +116,26 @@ def registry(kind: str) -> Registry:
     for impl in caller.get_hookimpls():
         impl.function(register=lambda cls, provider=impl.plugin_name: reg.add(cls, provider))
     return reg
+
+
+def shipped_models() -> dict[str, tuple[ShippedModel, str]]:
+    """Every trained model the loaded plugins ship, by name, with the plugin that ships it."""
+    load_plugins()
+    models: dict[str, tuple[ShippedModel, str]] = {}
+
+    def add(model: ShippedModel, provider: str) -> None:
+        if not isinstance(model, ShippedModel):
+            raise VpkitError(f"plugin {provider!r} registered {model!r} as a model, but it is not a vpkit.ShippedModel")
+        if model.name in models:
+            raise VpkitError(
+                f"model {model.name!r} is shipped by both {models[model.name][1]!r} and {provider!r}; "
+                f"uninstall one or restrict plugins with {LOAD_ENV}"
+            )
+        models[model.name] = (model, provider)
+
+    for impl in pm.hook.register_models.get_hookimpls():
+        impl.function(register=lambda model, provider=impl.plugin_name: add(model, provider))
+    return models
 
 
 def describe_plugins() -> list[dict]:

@@ -241,8 +241,13 @@ DEVICE = click.option(
 
 
 @cli.command()
-@click.argument("run_dir", type=RUN_DIR)
-@click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="[RUN_DIR] IMAGES...")
+@click.option(
+    "--model",
+    metavar="NAME",
+    shell_complete=completion.complete_model,
+    help="A trained model that an installed plugin ships (`vpkit models` lists them), in place of RUN_DIR.",
+)
 @click.option(
     "-o",
     "--output",
@@ -261,8 +266,9 @@ DEVICE = click.option(
 )
 @CHECKPOINT
 @DEVICE
-def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, checkpoint: str, device: str) -> None:
-    """Predict the video that follows each image, with the conditional model trained in RUN_DIR.
+def predict(inputs: tuple[Path, ...], model: str | None, output: Path, fmt: str, checkpoint: str, device: str) -> None:
+    """Predict the video that follows each image, with the conditional model trained in RUN_DIR
+    (or the one that --model names).
 
     IMAGES are image files or folders of them; each is resized (short side) and centre-cropped
     to the model's size. A model given k > 1 context frames (clip.context) predicts from k
@@ -275,9 +281,17 @@ def predict(run_dir: Path, images: tuple[Path, ...], output: Path, fmt: str, che
         vpkit predict runs/future_quickstart photos/ -o predictions --format mp4
 
         vpkit predict runs/two_frames frame0.png frame1.png -o future.gif
+
+        vpkit predict --model future_two_context_long frame0.png frame1.png -o future.gif
     """
     from vpkit.commands.predict import predict_images
 
+    if model:
+        run_dir, images = shipped_run_dir(model), inputs
+    else:
+        run_dir, images = inputs[0], inputs[1:]
+        if not images:
+            raise click.UsageError("Missing argument 'IMAGES...' after RUN_DIR (or give --model NAME).")
     for path in predict_images(run_dir, list(images), output, fmt, checkpoint, device):
         click.echo(path)
 
@@ -536,7 +550,15 @@ def weights_list(metrics: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("run_dirs", nargs=-1, required=True, type=RUN_DIR)
+@click.argument("run_dirs", nargs=-1, type=RUN_DIR)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="NAME",
+    shell_complete=completion.complete_model,
+    help="A trained model that an installed plugin ships, served beside RUN_DIRS (repeatable; `vpkit models`).",
+)
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -548,21 +570,73 @@ def weights_list(metrics: tuple[str, ...]) -> None:
 )
 @CHECKPOINT
 @DEVICE
-def serve(run_dirs: tuple[Path, ...], host: str, port: int, checkpoint: str, device: str) -> None:
-    """Serve the models trained in RUN_DIRS: a web page at / and an HTTP API under /api (its docs at /docs).
+def serve(
+    run_dirs: tuple[Path, ...], models: tuple[str, ...], host: str, port: int, checkpoint: str, device: str
+) -> None:
+    """Serve the models trained in RUN_DIRS (and those --model names): a web page at / and an HTTP API under /api
+    (its docs at /docs).
 
-    Each run's generator is loaded once and named by its folder. A conditional model predicts
-    the video that follows an uploaded photo; an unconditional one draws grids of samples.
+    Each run's generator is loaded once and named by its folder (a shipped model by its name). A
+    conditional model predicts the video that follows an uploaded photo; an unconditional one draws grids of samples.
 
     Examples:
 
         vpkit serve runs/future_quickstart
 
         vpkit serve runs/quickstart runs/future_quickstart --port 8080 --checkpoint best
+
+        vpkit serve --model future_two_context_long
     """
     from vpkit.commands.serve.server import serve as run_server
 
-    run_server(list(run_dirs), host, port, checkpoint, device)
+    if not run_dirs and not models:
+        raise click.UsageError("Missing argument 'RUN_DIRS...' (or give --model NAME).")
+    run_server([*run_dirs, *(shipped_run_dir(name) for name in models)], host, port, checkpoint, device)
+
+
+def shipped_run_dir(name: str) -> Path:
+    """The run directory of the shipped model ``name``, its checkpoint checked against its pin."""
+    from vpkit.engine.shipped import shipped_model
+
+    return shipped_model(name).run_dir
+
+
+@cli.command()
+def models() -> None:
+    """List the trained models that installed plugins ship: `vpkit predict --model NAME` and
+    `vpkit serve --model NAME` use them without training.
+
+    Examples:
+
+        vpkit models
+
+        vpkit predict --model future_two_context_long frame0.png frame1.png -o future.gif
+    """
+    shipped = plugins.shipped_models()
+    if not shipped:
+        click.echo("no installed plugin ships a trained model", err=True)
+    for name, (model, provider) in sorted(shipped.items()):
+        click.echo(f"{name}  ({provider})  {model.summary}".rstrip())
+
+
+@cli.command()
+@click.argument("run_dir", type=RUN_DIR)
+@click.argument("folder", type=click.Path(path_type=Path))
+@CHECKPOINT
+def export(run_dir: Path, folder: Path, checkpoint: str) -> None:
+    """Write the model trained in RUN_DIR into FOLDER (new) as a plugin ships it: the run's config.yaml and a
+    checkpoint without the training state (optimisers, random-number states); print its SHA-256.
+
+    A plugin ships FOLDER as package data and registers it in `register_models` with that SHA-256
+    (see "Writing plugins").
+
+    Examples:
+
+        vpkit export runs/future_two_context_long my_plugin/models/future_two_context_long
+    """
+    from vpkit.engine.shipped import export_model
+
+    click.echo(export_model(run_dir, folder, checkpoint))
 
 
 @cli.command()

@@ -1,5 +1,6 @@
 """Shell completion: run-file keys after ``--set``, registered component names after a block's
-``name=`` and after ``vpkit plugins``, and metric names (comma-separated) after ``--metrics``.
+``name=`` and after ``vpkit plugins``, shipped models after ``--model``, and metric names
+(comma-separated) after ``--metrics``.
 
 Click answers the shell from the same program (``_VPKIT_COMPLETE=bash_source vpkit`` prints
 the script to load); every answer imports no torch, so a TAB is as fast as ``vpkit --help``.
@@ -73,6 +74,17 @@ def complete_example(ctx: click.Context, param: click.Parameter, incomplete: str
     from vpkit.config.examples import shipped
 
     return [CompletionItem(name) for name in shipped() if name.startswith(incomplete)]
+
+
+def complete_model(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The models installed plugins ship, for ``--model NAME``."""
+    from vpkit.plugins import shipped_models
+
+    return [
+        CompletionItem(name, help=model.summary)
+        for name, (model, _) in sorted(shipped_models().items())
+        if name.startswith(incomplete)
+    ]
 
 
 def complete_metrics(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
