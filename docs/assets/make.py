@@ -20,6 +20,8 @@ on a 2-core CPU):
 
     vpkit run examples/future_two_context.yaml -o /tmp/docrun-two
     python docs/assets/make.py two_context /tmp/docrun-two   # future-two-context.gif: its last sample grid
+    vpkit run examples/future_two_context_long.yaml -o /tmp/docrun-long   # 20 minutes: the model vpkit ships
+    python docs/assets/make.py two_context_long /tmp/docrun-long   # future-two-context-long.gif
 
 The own-videos tutorial trains on the real-footage folder (6.5 CPU-minutes: 21 minutes on a 2-core CPU shared
 with other work):
@@ -108,6 +110,11 @@ def future(run_dir: str, rows: int = 4, name: str = "future-samples.gif") -> Pat
 def two_context(run_dir: str) -> Path:
     """The first four rows of the two-context example's last sample grid."""
     return future(run_dir, name="future-two-context.gif")
+
+
+def two_context_long(run_dir: str) -> Path:
+    """The first four rows of the longer two-context recipe's last sample grid (the model vpkit ships)."""
+    return future(run_dir, name="future-two-context-long.gif")
 
 
 def real(run_dir: str) -> Path:
@@ -339,6 +346,7 @@ if __name__ == "__main__":
         "digits": digits,
         "future": future,
         "two_context": two_context,
+        "two_context_long": two_context_long,
         "real": real,
         "crops": crops,
         "predict": predict,
