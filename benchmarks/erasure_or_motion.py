@@ -25,7 +25,6 @@ import sys
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from vpkit_metrics.declarations import MotionConfig
 from vpkit_metrics.motion import transitions
 from vpkit_synthetic.render import render_clip
@@ -33,6 +32,7 @@ from vpkit_videogan.splat import carry_forward, matched_motion, matching_costs
 from vpkit_videogan.warp import constant_velocity_flow
 
 from vpkit import clips_to_tensor
+from vpkit.engine.train.objectives import block_average
 
 FRAMES, SIZE, CONTEXT = 16, 32, 2
 
@@ -57,8 +57,7 @@ def moved(real: torch.Tensor, velocity: torch.Tensor, moving: torch.Tensor, cour
 def errors(prediction: torch.Tensor, real: torch.Tensor, block: int = 1) -> torch.Tensor:
     """Per clip mean squared error over the predicted frames, averaged over ``block`` x ``block`` pixels
     first (as ``train.reconstruction.block`` does)."""
-    pool = (lambda video: F.avg_pool3d(video, (1, block, block))) if block > 1 else (lambda video: video)
-    return (pool(prediction) - pool(real))[:, :, CONTEXT:].pow(2).mean(dim=(1, 2, 3, 4))
+    return (block_average(prediction, block) - block_average(real, block))[:, :, CONTEXT:].pow(2).mean(dim=(1, 2, 3, 4))
 
 
 def energy(video: torch.Tensor) -> float:

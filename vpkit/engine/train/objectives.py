@@ -22,6 +22,18 @@ DISTANCES = {
 }
 
 
+def each_sample(batch: torch.Tensor, samples: int) -> torch.Tensor:
+    """``batch`` repeated ``samples`` times, sample-major: row ``s * B + i`` is row ``i``, the layout in which
+    the trainer draws several predictions of each context and :func:`reconstruction_loss` reads them."""
+    return batch.repeat(samples, *([1] * (batch.dim() - 1)))
+
+
+def block_average(video: torch.Tensor, block: int) -> torch.Tensor:
+    """The (B, C, T, H, W) video with each frame averaged over ``block`` x ``block`` pixel blocks
+    (``train.reconstruction.block``); block 1 is the video itself."""
+    return F.avg_pool3d(video, (1, block, block)) if block > 1 else video
+
+
 def reconstruction_loss(
     prediction: torch.Tensor,
     real: torch.Tensor,
@@ -47,8 +59,8 @@ def reconstruction_loss(
         raise ValueError(
             f"prediction {tuple(prediction.shape)} does not hold {samples} of each real clip {tuple(real.shape)}"
         )
-    real = real.repeat(samples, *([1] * (real.dim() - 1)))
-    finest = [F.avg_pool3d(video, (1, block, block)) if block > 1 else video for video in (prediction, real)]
+    real = each_sample(real, samples)
+    finest = [block_average(video, block) for video in (prediction, real)]
     per_clip = (
         sum(
             DISTANCES[distance](predicted, target).flatten(1).mean(1)

@@ -41,6 +41,7 @@ from vpkit.engine.train.frozen import frozen
 from vpkit.engine.train.grids import labelled_grid, sample_columns
 from vpkit.engine.train.objectives import (
     discriminator_loss,
+    each_sample,
     generator_adversarial_loss,
     horizon,
     r1_penalty,
@@ -295,10 +296,9 @@ class Trainer:
         (or, for a generator that infers its latent, from its posterior over ``real``)."""
         samples = self.settings.reconstruction.samples
         z = torch.cat([self._latents(step, draw * samples + sample) for sample in range(samples)])
-        if condition is not None:
-            condition = condition.repeat(samples, *([1] * (condition.dim() - 1)))
+        condition = each_sample(condition, samples) if condition is not None else None
         if self.G.infers_latent:
-            return self.g_step(z, condition, real.repeat(samples, *([1] * (real.dim() - 1))))
+            return self.g_step(z, condition, each_sample(real, samples))
         return self.g_step(z, condition)
 
     def train_step(self, step: int) -> dict[str, float]:
