@@ -147,6 +147,14 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "pixels within this many pixels (weighted by the moving mask), so that one player's pixels travel "
             "together instead of scattering into dots; 0 keeps every pixel's own velocity.",
         )
+        velocity_noise: int = Field(
+            0,
+            ge=0,
+            description="For the splatted foreground with noise: z also draws a velocity on a grid of this many "
+            "cells a side (a fixed random map of z, tanh-bounded by max_speed) that adds to the predicted one, so "
+            "that the samples of one context move in different directions however training goes; for one context "
+            "frame, where the direction is not in the input. 0 turns it off.",
+        )
         flow_smoothness: float = Field(
             0.0,
             ge=0,
@@ -166,7 +174,9 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         def _options_that_need_others(self) -> Any:
             if self.posterior and not self.noise:
                 raise ValueError("posterior infers the latent z: it needs noise > 0")
-            for option in ("matched_motion", "max_speed", "velocity_pooling"):
+            if self.velocity_noise and not self.noise:
+                raise ValueError("velocity_noise draws a velocity from z: it needs noise > 0")
+            for option in ("matched_motion", "max_speed", "velocity_pooling", "velocity_noise"):
                 if getattr(self, option) and self.foreground != "splatted":
                     raise ValueError(f"{option} is for foreground: splatted (got {self.foreground})")
             if self.background == "inpainted" and self.foreground != "splatted":

@@ -76,6 +76,8 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
                 config.matched_motion,
                 fastest,
                 config.velocity_pooling,
+                config.noise,
+                config.velocity_noise,
             )
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes
@@ -123,7 +125,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         skips = features[::-1] if self.config.skips else []
         moving = code + self.noise_in(z).view_as(code) if self.config.noise else code
         hidden = decode(self.foreground, moving.unsqueeze(2), skips)
-        foreground, coverage, flow, moving = self.moving_pixels(hidden, condition)
+        foreground, coverage, flow, moving = self.moving_pixels(hidden, condition, z)
         background = self.static_background(last, code, skips[1:], moving)
         output = self.compose(hidden, background, self.config.mask_max, foreground, coverage)
         if flow is not None:
@@ -136,7 +138,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
             output.losses["kl"] = self.config.kl_weight * kl
         return output
 
-    def moving_pixels(self, hidden: torch.Tensor, context: torch.Tensor):
+    def moving_pixels(self, hidden: torch.Tensor, context: torch.Tensor, z: torch.Tensor):
         """The foreground, the mask, the flow and the splatted foreground's moving mask (the pixels of the last
         context frame that move away) that the ``foreground`` option makes of the context frames (None for what
         the heads of the two-stream network make instead, and for the moving mask of the other foregrounds)."""
@@ -144,7 +146,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         if kind == "generated":
             return None, None, None, None
         if kind == "splatted":
-            return self.warp(hidden, context)
+            return self.warp(hidden, context, z)
         foreground, flow = self.warp(hidden, context[:, :, -1])
         return foreground, None, flow, None
 

@@ -58,11 +58,19 @@ class SplatHead(nn.Module):
         matched: bool = False,
         max_speed: float = MAX_SPEED,
         pooling: int = 0,
+        noise: int = 0,
+        noise_grid: int = 0,
     ):
         super().__init__()
         self.matched = matched
         self.max_speed = max_speed
         self.pooling = pooling
+        self.noise_grid = noise_grid
+        if noise_grid:
+            # A fixed (untrained) map from z to a velocity on a noise_grid x noise_grid grid: N(0, 1) entries
+            # for z ~ N(0, I), so the samples' directions stay apart whatever the training does.
+            draw = torch.randn(noise, 2 * noise_grid**2, generator=torch.Generator().manual_seed(0))
+            self.register_buffer("velocity_draw", draw / noise**0.5)
         self.up = nn.Sequential(*double(2, channels, channels, mode), nn.ReLU(True))
         matches = (2 * MATCH_RADIUS + 1) ** 2 if context > 1 else 0
         self.field = nn.Sequential(
@@ -81,10 +89,11 @@ class SplatHead(nn.Module):
         nn.init.constant_(conv.bias[2:], self.mask_bias)
 
     def forward(
-        self, hidden: torch.Tensor, context: torch.Tensor
+        self, hidden: torch.Tensor, context: torch.Tensor, z: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """``context`` is (B, 3, k, H, W); its last frame is the one carried forward. Also returns the moving
-        mask (B, 1, H, W): which of that frame's pixels move away."""
+        mask (B, 1, H, W): which of that frame's pixels move away. With ``noise_grid``, ``z`` (B, noise) adds
+        its velocity (:meth:`drawn_velocity`) to the one the field predicts."""
         seen = [self.up(hidden.mean(dim=2)), context.flatten(1, 2)]
         if context.shape[2] > 1:
             costs = matching_costs(context[:, :, -1], context[:, :, -2])
@@ -96,12 +105,20 @@ class SplatHead(nn.Module):
             velocity = velocity + matched_velocity / (context.shape[-1] / 2)  # in normalised units, as the flow
             velocity = velocity.clamp(-self.max_speed, self.max_speed)
             moving = moving + matched_moving
+        if self.noise_grid:
+            velocity = (velocity + self.drawn_velocity(z, context.shape[-1])).clamp(-self.max_speed, self.max_speed)
         moving = torch.sigmoid(moving)
         if self.pooling:
             velocity = pool_velocity(velocity, moving, self.pooling)
         flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
         foreground, coverage = carry_forward(context[:, :, -1], moving, flow)
         return foreground, coverage, flow, moving
+
+    def drawn_velocity(self, z: torch.Tensor, size: int) -> torch.Tensor:
+        """The velocity (B, 2, size, size) that ``z`` draws: ``max_speed * tanh`` of its fixed map onto the grid,
+        each cell's velocity held over its square of pixels."""
+        grid = self.max_speed * torch.tanh(z @ self.velocity_draw).view(-1, 2, self.noise_grid, self.noise_grid)
+        return F.interpolate(grid, size=(size, size), mode="nearest")
 
 
 def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -492,10 +492,27 @@ def test_pooled_velocities_are_shared_by_the_moving_pixels_nearby():
     assert torch.equal(pooled[..., 7, 7], velocity[..., 7, 7])  # nothing near moves: kept
 
 
+def test_velocity_noise_moves_the_samples_of_one_frame_in_different_directions_within_the_bound():
+    model = make(8, 16, foreground="splatted", noise=4, velocity_noise=2, max_speed=1.0).eval()
+    assert "warp.velocity_draw" in model.state_dict()  # fixed, not trained, but kept with the weights
+    assert not any(p is model.warp.velocity_draw for p in model.parameters())
+    context = frames(1).expand(2, -1, -1, -1, -1)
+    z = torch.tensor([[1.0, 0, 0, 0], [-1.0, 0, 0, 0]])
+    with torch.no_grad():
+        flow = model(z, context).parts["flow"]
+    speed = (flow[:, :, 2] - flow[:, :, 1]) * 8  # pixels per frame at 16 pixels
+    assert speed.abs().amax() <= 1.0 + 1e-5
+    # the untrained field predicts no velocity: what moves is z's, one velocity per 8 x 8 cell, opposite for -z
+    assert torch.allclose(speed[0], -speed[1], atol=1e-5) and speed[0].abs().amax() > 0.1
+    assert torch.allclose(speed[0, :, :8, :8], speed[0, :, :1, :1].expand(2, 8, 8), atol=1e-5)
+
+
 @pytest.mark.parametrize(
     "options, context, message",
     [
         ({"background": "inpainted"}, 2, "inpainted fills in behind foreground: splatted"),
+        ({"velocity_noise": 4, "noise": 8}, 1, "velocity_noise is for foreground: splatted"),
+        ({"velocity_noise": 4, "foreground": "splatted"}, 1, "velocity_noise draws a velocity from z: it needs noise"),
         ({"max_speed": 1.0}, 2, "max_speed is for foreground: splatted"),
         ({"velocity_pooling": 2, "foreground": "warped"}, 2, "velocity_pooling is for foreground: splatted"),
         ({"matched_motion": True}, 2, "matched_motion is for foreground: splatted"),
