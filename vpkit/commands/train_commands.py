@@ -105,8 +105,10 @@ def init(name: str | None, output: Path | None, force: bool) -> None:
     if name is None:
         from vpkit.config.examples import shipped, summary
 
-        for stem, path in shipped().items():
-            click.echo(f"{stem:<18} {summary(path)}")
+        examples = shipped()
+        width = max(map(len, examples), default=0)
+        for stem, path in examples.items():
+            click.echo(f"{stem:<{width}}  {summary(path)}")
         return
     from vpkit.commands.examples import copy_example
 

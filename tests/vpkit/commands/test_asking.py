@@ -77,6 +77,8 @@ def test_init_copies_a_shipped_run_file_where_the_docs_commands_look(tmp_path, m
     assert sorted(line.split()[0] for line in listing.stdout.splitlines()) == sorted(
         p.stem for p in (ROOT / "examples").glob("*.yaml")
     )
+    summaries_start = {len(line) - len(line.split(maxsplit=1)[1]) for line in listing.stdout.splitlines()}
+    assert len(summaries_start) == 1  # one column, however long the longest name
 
 
 def test_a_missing_run_file_named_like_a_shipped_one_says_how_to_get_it(tmp_path, monkeypatch):
