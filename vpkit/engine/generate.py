@@ -17,7 +17,7 @@ from vpkit.devices import pick_device
 from vpkit.engine.checkpoint import load_checkpoint
 from vpkit.engine.precision import Precision, of_run
 from vpkit.engine.run_layout import RunLayout
-from vpkit.errors import ConfigError, VpkitError
+from vpkit.errors import VpkitError
 from vpkit.networks import Generator
 
 
@@ -37,9 +37,7 @@ def load_generator(run_dir: str | Path, checkpoint: str | Path | None = None, de
     """The run's resolved config plus its generator with the checkpoint's weights, in eval mode.
 
     ``checkpoint`` is what ``--checkpoint`` says: ``last`` (the default), ``best`` or a path."""
-    layout = RunLayout(run_dir)
-    if not layout.config.is_file():
-        raise ConfigError(f"{run_dir}: not a vpkit run directory (no {layout.config.name})")
+    layout = RunLayout(run_dir).existing()
     checkpoint = layout.checkpoint(checkpoint)
     run = load_run(layout.config)
     target = pick_device(device)

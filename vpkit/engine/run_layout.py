@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from vpkit.errors import ConfigError
+
 #: The checkpoints a run writes, by the names ``--checkpoint`` accepts for them.
 CHECKPOINTS = {"last": "last.pt", "best": "best.pt"}
 #: ``--checkpoint``'s help, the same for every command.
@@ -40,6 +42,12 @@ class RunLayout:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
+
+    def existing(self) -> RunLayout:
+        """This layout, or a user error when ``root`` is not a run directory (it has no config.yaml)."""
+        if not self.config.is_file():
+            raise ConfigError(f"{self.root}: not a vpkit run directory (no {self.config.name})")
+        return self
 
     @property
     def config(self) -> Path:

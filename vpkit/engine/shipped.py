@@ -45,9 +45,7 @@ def shipped_model(name: str) -> ShippedModel:
 def export_model(run_dir: Path, target: Path, checkpoint: str | Path = "last") -> str:
     """Write ``run_dir``'s config and ``checkpoint``, less its training state, as a shipped model's
     folder ``target`` (which must not exist yet); return the new checkpoint's SHA-256."""
-    source = RunLayout(run_dir)
-    if not source.config.is_file():
-        raise ConfigError(f"{run_dir}: not a vpkit run directory (no {source.config.name})")
+    source = RunLayout(run_dir).existing()
     if target.exists():
         raise ConfigError(f"{target}: already exists; give a new folder")
     state = load_checkpoint(source.checkpoint(checkpoint))
