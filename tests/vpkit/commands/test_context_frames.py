@@ -4,15 +4,12 @@ steps, evaluate, predict from two images and from a video, and serve it (a real 
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
-import time
 
 import httpx
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from fixtures.network import vpkit_serving
 from fixtures.run_files import write_run_file
 from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
@@ -91,19 +88,8 @@ def test_predict_from_two_images_or_a_video(two_frame_run, frames, tmp_path):
 
 def test_serve_predicts_from_two_photos_or_a_video(two_frame_run, frames, tmp_path):
     images, video, _ = frames
-    log = tmp_path / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "vpkit", "serve", str(two_frame_run), "--port", "0", "--device", "cpu"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while not (found := re.search(r"at (http://127\.0\.0\.1:\d+)/", log.read_text())):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        with httpx.Client(base_url=found.group(1), timeout=60) as client:
+    with vpkit_serving([str(two_frame_run)], tmp_path / "server.log") as base:
+        with httpx.Client(base_url=base, timeout=60) as client:
             [model] = client.get("/api/models").json()
             assert model["context"] == 2
             url = f"/api/models/{model['name']}/predict"
@@ -117,6 +103,3 @@ def test_serve_predicts_from_two_photos_or_a_video(two_frame_run, frames, tmp_pa
             assert clip.status_code == 200, clip.text
             one = client.post(url, files=photos[:1])
             assert one.status_code == 400 and "takes 2 context frames" in one.json()["detail"]
-    finally:
-        process.terminate()
-        process.wait(30)

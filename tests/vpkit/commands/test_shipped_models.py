@@ -5,9 +5,6 @@ a damaged checkpoint or an unknown name is a short error. Also the model vpkit i
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -15,6 +12,7 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
+from fixtures.network import vpkit_serving
 from PIL import Image
 from vpkit_synthetic.render import render_clip
 
@@ -135,20 +133,6 @@ def test_vpkit_ships_a_two_context_model_that_moves_players(tmp_path):
 
 
 def test_serve_offers_a_shipped_model_by_name(tmp_path):
-    log = tmp_path / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "vpkit", "serve", "--model", BUNDLED, "--port", "0", "--device", "cpu"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while not (found := re.search(r"at (http://127\.0\.0\.1:\d+)/", log.read_text())):
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        [model] = httpx.get(f"{found.group(1)}/api/models", timeout=60).json()
-        assert (model["name"], model["context"], model["kind"]) == (BUNDLED, 2, "conditional")
-    finally:
-        process.terminate()
-        process.wait(30)
+    with vpkit_serving(["--model", BUNDLED], tmp_path / "server.log") as url:
+        [model] = httpx.get(f"{url}/api/models", timeout=60).json()
+    assert (model["name"], model["context"], model["kind"]) == (BUNDLED, 2, "conditional")
