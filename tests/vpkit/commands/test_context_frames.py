@@ -88,8 +88,8 @@ def test_predict_from_two_images_or_a_video(two_frame_run, frames, tmp_path):
 
 def test_serve_predicts_from_two_photos_or_a_video(two_frame_run, frames, tmp_path):
     images, video, _ = frames
-    with vpkit_serving([str(two_frame_run)], tmp_path / "server.log") as base:
-        with httpx.Client(base_url=base, timeout=60) as client:
+    with vpkit_serving([str(two_frame_run)], tmp_path / "server.log") as serving:
+        with httpx.Client(base_url=serving.url, timeout=60) as client:
             [model] = client.get("/api/models").json()
             assert model["context"] == 2
             url = f"/api/models/{model['name']}/predict"

@@ -133,6 +133,6 @@ def test_vpkit_ships_a_two_context_model_that_moves_players(tmp_path):
 
 
 def test_serve_offers_a_shipped_model_by_name(tmp_path):
-    with vpkit_serving(["--model", BUNDLED], tmp_path / "server.log") as url:
-        [model] = httpx.get(f"{url}/api/models", timeout=60).json()
+    with vpkit_serving(["--model", BUNDLED], tmp_path / "server.log") as serving:
+        [model] = httpx.get(f"{serving.url}/api/models", timeout=60).json()
     assert (model["name"], model["context"], model["kind"]) == (BUNDLED, 2, "conditional")
