@@ -25,6 +25,34 @@ def mask_penalty_option(default: float, meaning: str) -> Any:
     return Field(default, ge=0, description=f"Weight of the L1 sparsity penalty on the mask, mean |m|; {meaning}.")
 
 
+def max_speed_option() -> Any:
+    return Field(
+        None,
+        gt=0,
+        description="For the splatted foreground: the fastest a pixel may travel on each axis, in pixels per "
+        "frame (the learnt velocity is tanh-shaped up to it; with matched_motion, the matched velocity plus its "
+        "correction is clamped to it). Near the real movers' top speed it keeps the pixel loss from throwing "
+        "what it cannot place out of the frame; None is an eighth of the frame's side (4 pixels per frame at 32).",
+    )
+
+
+def velocity_pooling_option() -> Any:
+    return Field(
+        0,
+        ge=0,
+        description="For the splatted foreground: each moving pixel travels at the mean velocity of the moving "
+        "pixels within this many pixels (weighted by the moving mask), so that one player's pixels travel "
+        "together instead of scattering into dots; 0 keeps every pixel's own velocity.",
+    )
+
+
+def check_splatted_options(config: Any, options: tuple[str, ...]) -> None:
+    """Each of ``options`` that is set needs ``foreground: splatted``."""
+    for option in options:
+        if getattr(config, option) and config.foreground != "splatted":
+            raise ValueError(f"{option} is for foreground: splatted (got {config.foreground})")
+
+
 class TwoStreamOptions(Options):
     """The options both two-stream generators share, each described once."""
 
@@ -60,12 +88,21 @@ class VideoGANGeneratorDeclaration(TwoStreamDeclaration):
         latent_dim: int = Field(100, gt=0, description="Size of the latent vector z.")
         width: float = width_option(1.0, "1 gives the paper's 512-256-128-64")
         mask_penalty: float = mask_penalty_option(0.1, "0 disables it")
-        foreground: Literal["generated", "velocity"] = Field(
+        foreground: Literal["generated", "velocity", "splatted"] = Field(
             "generated",
-            description="The moving stream's pixels: painted by a 3-D head (the paper), or the generated background "
+            description="The moving stream's pixels: painted by a 3-D head (the paper), the generated background "
             "warped by one predicted velocity field times the frames since the clip's middle (a constant-velocity "
-            "prior: what moves keeps its look and cannot flicker).",
+            "prior: what moves keeps its look and cannot flicker), or the background as the first frame with its "
+            "moving pixels carried forward by such a field (a forward warp: the mask is what they cover, and a "
+            "learned residual in-paints only the ground they leave), so that a frame can change only by moving.",
         )
+        max_speed: float | None = max_speed_option()
+        velocity_pooling: int = velocity_pooling_option()
+
+        @model_validator(mode="after")
+        def _options_that_need_others(self) -> Any:
+            check_splatted_options(self, ("max_speed", "velocity_pooling"))
+            return self
 
 
 #: Options of ``videogan_future`` that were renamed, and what each is called now.
@@ -132,21 +169,8 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "volume, and where the best match beats standing still), and the network learns a correction to both, "
             "so that the untrained model already carries the players forward.",
         )
-        max_speed: float | None = Field(
-            None,
-            gt=0,
-            description="For the splatted foreground: the fastest a pixel may travel on each axis, in pixels per "
-            "frame (the learnt velocity is tanh-shaped up to it; with matched_motion, the matched velocity plus its "
-            "correction is clamped to it). Near the real movers' top speed it keeps the pixel loss from throwing "
-            "what it cannot place out of the frame; None is an eighth of the frame's side (4 pixels per frame at 32).",
-        )
-        velocity_pooling: int = Field(
-            0,
-            ge=0,
-            description="For the splatted foreground: each moving pixel travels at the mean velocity of the moving "
-            "pixels within this many pixels (weighted by the moving mask), so that one player's pixels travel "
-            "together instead of scattering into dots; 0 keeps every pixel's own velocity.",
-        )
+        max_speed: float | None = max_speed_option()
+        velocity_pooling: int = velocity_pooling_option()
         velocity_noise: int = Field(
             0,
             ge=0,
@@ -176,9 +200,7 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
                 raise ValueError("posterior infers the latent z: it needs noise > 0")
             if self.velocity_noise and not self.noise:
                 raise ValueError("velocity_noise draws a velocity from z: it needs noise > 0")
-            for option in ("matched_motion", "max_speed", "velocity_pooling", "velocity_noise"):
-                if getattr(self, option) and self.foreground != "splatted":
-                    raise ValueError(f"{option} is for foreground: splatted (got {self.foreground})")
+            check_splatted_options(self, ("matched_motion", "max_speed", "velocity_pooling", "velocity_noise"))
             if self.background == "inpainted" and self.foreground != "splatted":
                 raise ValueError(f"background: inpainted fills in behind foreground: splatted (got {self.foreground})")
             return self

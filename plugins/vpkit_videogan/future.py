@@ -43,9 +43,9 @@ from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration
 from vpkit_videogan.layers import encoder, head, trunk, upsample
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
-from vpkit_videogan.splat import SplatHead
+from vpkit_videogan.splat import SplatHead, speed_bound
 from vpkit_videogan.two_stream import TwoStreamGenerator
-from vpkit_videogan.warp import MAX_SPEED, VelocityHead, WarpHead
+from vpkit_videogan.warp import VelocityHead, WarpHead
 
 
 class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGenerator):
@@ -67,14 +67,13 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         elif config.foreground == "velocity":
             self.warp = VelocityHead(channels[-1], mode, origin=clip.context - 1)
         elif splatted:
-            fastest = MAX_SPEED if config.max_speed is None else config.max_speed / (clip.size / 2)
             self.warp = SplatHead(
                 channels[-1],
                 mode,
                 clip.context,
                 config.mask_bias,
                 config.matched_motion,
-                fastest,
+                speed_bound(config.max_speed, clip.size),
                 config.velocity_pooling,
                 config.noise,
                 config.velocity_noise,

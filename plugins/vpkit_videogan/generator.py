@@ -16,6 +16,7 @@ from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANGeneratorDeclaration
 from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
+from vpkit_videogan.splat import SplatHead, speed_bound
 from vpkit_videogan.two_stream import TwoStreamGenerator
 from vpkit_videogan.warp import VelocityHead
 
@@ -29,17 +30,28 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
         channels = pyramid.channels(config.width)
         mode = config.upsample
         self.foreground = trunk(3, config.latent_dim, channels, (pyramid.depth, CORE_SIZE, CORE_SIZE), mode)
-        velocity = config.foreground == "velocity"
-        self.build_heads(channels[-1], mode, colour=not velocity)
-        if velocity:
+        carried = config.foreground != "generated"
+        splatted = config.foreground == "splatted"
+        self.build_heads(channels[-1], mode, colour=not carried, mask=not splatted)
+        if config.foreground == "velocity":
             self.warp = VelocityHead(channels[-1], mode, origin=(clip.frames - 1) / 2)
+        elif splatted:
+            speed = speed_bound(config.max_speed, clip.size)
+            self.warp = SplatHead(
+                channels[-1], mode, 1, config.mask_bias, max_speed=speed, pooling=config.velocity_pooling
+            )
         self.background = nn.Sequential(
             trunk(2, config.latent_dim, channels, (CORE_SIZE, CORE_SIZE), mode),
             head(2, channels[-1], 3, nn.Tanh(), mode),
         )
+        if splatted:  # what the moving pixels leave behind, in-painted from the background's features
+            self.inpaint = head(2, channels[-1], 3, nn.Identity(), mode)
         self.initialise()
-        if velocity:
+        if carried:
             self.warp.start_still()
+        if splatted:
+            nn.init.zeros_(self.inpaint[-2].weight)
+            nn.init.zeros_(self.inpaint[-2].bias)
 
     def sample_latent(self, batch_size: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """Standard normal latents, drawn on ``generator``'s device and moved to the model's."""
@@ -49,12 +61,22 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
         return z.to(device)
 
     def forward(self, z: torch.Tensor, condition: torch.Tensor | None = None) -> GeneratorOutput:
-        """Both streams from the same ``z``, composed through the mask."""
+        """Both streams from the same ``z``, composed through the mask (for ``splatted``, the coverage of the
+        carried pixels over the background with the ground they leave in-painted; ``parts["first"]`` is the
+        generated first frame)."""
         hidden = self.foreground(z.view(*z.shape, 1, 1, 1))
-        b = self.background(z.view(*z.shape, 1, 1))
-        if self.config.foreground == "generated":
+        features = self.background[0](z.view(*z.shape, 1, 1))
+        b = self.background[1](features)
+        kind = self.config.foreground
+        if kind == "generated":
             return self.compose(hidden, b)
-        foreground, flow = self.warp(hidden, b)
-        output = self.compose(hidden, b, foreground=foreground)
+        if kind == "velocity":
+            foreground, flow = self.warp(hidden, b)
+            output = self.compose(hidden, b, foreground=foreground)
+        else:
+            foreground, coverage, flow, moving = self.warp(hidden, b.unsqueeze(2))
+            left = (b + moving * self.inpaint(features)).clamp(-1, 1)  # the ground the movers leave, in-painted
+            output = self.compose(hidden, left, foreground=foreground, mask=coverage)
+            output.parts["first"] = b
         output.parts["flow"] = flow
         return output

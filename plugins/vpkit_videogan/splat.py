@@ -121,6 +121,11 @@ class SplatHead(nn.Module):
         return F.interpolate(grid, size=(size, size), mode="nearest")
 
 
+def speed_bound(max_speed: float | None, size: int) -> float:
+    """The ``max_speed`` option (pixels per frame; None: the default) in the flow's normalised units."""
+    return MAX_SPEED if max_speed is None else max_speed / (size / 2)
+
+
 def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The pixels of ``frame`` (B, 3, H, W), weighted by ``moving`` (B, 1, H, W), splatted along ``flow``
     -> their colours (B, 3, T, H, W, normalised by the weights that landed) and coverage (B, 1, T, H, W, at most 1)."""

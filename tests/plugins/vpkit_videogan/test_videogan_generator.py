@@ -199,3 +199,34 @@ def test_a_velocity_foreground_carries_the_background_from_the_middle_frame_outw
     for t in range(8):
         assert torch.allclose(flow[:, :, t], (t - 3.5) * step, atol=1e-5)
     assert torch.allclose(out.parts["foreground"], warp(out.parts["background"], flow), atol=1e-6)
+
+
+def test_an_untrained_splatted_foreground_holds_its_first_frame_still():
+    model = make(foreground="splatted", mask_penalty=0, velocity_pooling=4)
+    assert not hasattr(model, "foreground_head") and not hasattr(model, "mask_head")
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    assert out.parts["flow"].shape == (2, 2, 16, 32, 32)
+    still = out.parts["first"].unsqueeze(2).expand_as(out.video)
+    assert torch.allclose(out.video, still, atol=1e-5)
+
+
+def test_a_splatted_foreground_carries_the_first_frames_moving_pixels_forward():
+    model = make(8, 16, foreground="splatted", mask_penalty=0, max_speed=1.0)
+    field = model.warp.field[-1]
+    nn.init.constant_(field.bias, 0)
+    field.bias.data[0] = 20.0  # tanh saturates: every pixel at 1 pixel per frame to the right
+    field.bias.data[2] = 20.0  # and every pixel moves
+    with torch.no_grad():
+        out = model(model.sample_latent(2))
+    first = out.parts["first"]
+    for t in range(8):
+        assert torch.allclose(out.video[:, :, t, :, t:], first[..., : 16 - t], atol=1e-4)
+    # Where nothing lands, the ground the movers left: the in-painting residual starts at zero.
+    assert torch.allclose(out.video[:, :, 7, :, :7], first[..., :7], atol=1e-4)
+
+
+@pytest.mark.parametrize("option", [{"max_speed": 1.5}, {"velocity_pooling": 4}])
+def test_splatting_options_need_the_splatted_foreground(option):
+    with pytest.raises(pydantic.ValidationError, match="is for foreground: splatted"):
+        VideoGANGenerator.Config(**option)
