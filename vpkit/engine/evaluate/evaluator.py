@@ -27,7 +27,6 @@ those of one process. Rank 0 computes the values and writes the caches.
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -45,10 +44,10 @@ from vpkit.data.clips import ClipDataset, ClipStore
 from vpkit.data.prepare import cache_dir
 from vpkit.engine import distributed
 from vpkit.engine.evaluate import samples as k_samples
+from vpkit.engine.evaluate.baseline_cache import BaselineCache
 from vpkit.engine.evaluate.baselines import (
     BASELINES,
     BY_NAME,
-    REFERENCE,
     Baseline,
     BaselineInputs,
     ReferenceClips,
@@ -180,6 +179,7 @@ class Evaluator:
             "count": count,
         }
         self.cache, self.batch_size, self.seed = StatsCache(stats_dir), batch_size, seed
+        self.baseline_cache = BaselineCache(self.cache, self.clips_key)
         reference = ReferenceClips.pick(store, split, count)
         self.reference = reference if isinstance(reference, ReferenceClips) else None
         distributional = any(not metric.paired for metric in metrics)
@@ -444,7 +444,7 @@ class Evaluator:
             m.name: [b for b in BASELINES if b.applies(m, protocol.conditional, self.reference is not None)]
             for m in self.metrics
         }
-        stored = {m.name: self._load_baselines(m, protocol) for m in self.metrics}
+        stored = {m.name: self.baseline_cache.load(m, protocol.context) for m in self.metrics}
         missing = {m.name: [b for b in wanted[m.name] if b.name not in stored[m.name][0]] for m in self.metrics}
         if any(missing.values()):
             scored = self._score_baselines(missing, protocol, device, real_states)
@@ -454,10 +454,7 @@ class Evaluator:
                     values.update(scored[metric.name][0])
                     curves.update(scored[metric.name][1])
                     if self.ranks.main:
-                        self.cache.write_json(
-                            self._baselines_path(metric, protocol),
-                            {"key": self._baselines_key(metric, protocol), "values": values, "curves": curves},
-                        )
+                        self.baseline_cache.save(metric, protocol.context, (values, curves))
         values = {m.name: {b.name: stored[m.name][0][b.name] for b in wanted[m.name]} for m in self.metrics}
         curves = {
             m.name: {b.name: stored[m.name][1][b.name] for b in wanted[m.name] if b.name in stored[m.name][1]}
@@ -465,41 +462,6 @@ class Evaluator:
         }
         self._baselines[memo] = values, curves
         return values, curves
-
-    def _baselines_key(self, metric: Metric, protocol: Protocol) -> dict[str, Any]:
-        """Everything a baseline's score depends on: the clips, the context, the metric and its key, and the
-        baselines' definitions."""
-        return {
-            "clips": self.clips_key,
-            "context": protocol.context,
-            "metric": metric.name,
-            "options": metric.config.model_dump(mode="json"),
-            "key": metric.real_key(),
-            "paired": "frame scores of frames context..T-1, mean over frames then clips",
-            "reference": REFERENCE,
-            "baselines": {b.name: b.what for b in BASELINES},
-        }
-
-    def _baselines_path(self, metric: Metric, protocol: Protocol) -> Path:
-        return self.cache.path(f"baselines-{metric.name}", self._baselines_key(metric, protocol), ".json")
-
-    def _load_baselines(self, metric: Metric, protocol: Protocol) -> tuple[dict[str, float], dict[str, dict]]:
-        path = self._baselines_path(metric, protocol)
-        document = self.cache.read_json(path)
-        if document is None:
-            return {}, {}
-        key = json.loads(json.dumps(self._baselines_key(metric, protocol)))
-        fits = isinstance(document, dict) and document.get("key") == key
-        values = document.get("values") if fits else None
-        curves = document.get("curves") if fits else None
-        if (
-            not isinstance(values, dict)
-            or not all(_is_number(v) for v in values.values())
-            or not isinstance(curves, dict)
-        ):
-            self.cache.damaged(path)
-            return {}, {}
-        return {name: float(value) for name, value in values.items()}, curves
 
     def _score_baselines(
         self,
@@ -546,7 +508,3 @@ class Evaluator:
                     with reported(metric):
                         values[baseline.name] = float(metric.compute()[metric.name])
         return scored
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
