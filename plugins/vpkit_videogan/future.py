@@ -24,14 +24,16 @@ in-paints only those that do, so that a player can leave its place but cannot be
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
-copy-the-first-frame baseline and only learns what moves (``examples/future_quickstart.yaml``):
+copy-the-first-frame baseline and only learns what moves:
 ``background: input_residual`` (the input frame plus a learned residual that starts at zero),
 a negative ``mask_bias`` (the mask starts near 0, so the video starts as that background) and
 ``skips`` (encoder features added to the decoder's, U-Net style, so the mask can follow
 the small moving objects at full resolution). ``mask_max`` below 1 bounds the mask, so that
 what one frame cannot predict (where a player goes next) fades part of the way instead of being
-erased into the blur that a pixel loss converges to. ``upsample: resize`` swaps every strided
-transposed convolution of the decoders for a resize and a convolution (see ``layers``).
+erased into the blur that a pixel loss converges to (``examples/future_quickstart.yaml`` uses the
+splatted foreground, the in-painted background and ``velocity_noise`` instead). ``upsample: resize``
+swaps every strided transposed convolution of the decoders for a resize and a convolution (see
+``layers``).
 """
 
 from __future__ import annotations
