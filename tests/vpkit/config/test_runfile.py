@@ -35,6 +35,8 @@ def test_valid_file_resolves_components_and_defaults(write_yaml):
         "width": 0.25,
         "mask_penalty": 0.1,
         "foreground": "generated",
+        "max_speed": None,
+        "velocity_pooling": 0,
         "mask_bias": 0.0,
         "upsample": "transposed",
         "init": "paper",
