@@ -135,6 +135,14 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             "that residual only where the moving mask carries the frame's pixels away: what does not move "
             "stays, so a player can leave its place but cannot be erased where it stands.",
         )
+        fill_radius: int = Field(
+            0,
+            ge=0,
+            description="With background: inpainted: the ground a mover leaves starts from the mean of the pixels "
+            "within this many pixels that stay (a normalised convolution, as a hole is filled from its edges), and "
+            "the learned residual corrects that; 0 starts it from the mover's own colours, which the residual "
+            "has to paint over.",
+        )
         skips: bool = Field(
             False, description="Add the encoder's features to both decoding streams, level by level (U-Net style)."
         )
@@ -203,6 +211,8 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
             check_splatted_options(self, ("matched_motion", "max_speed", "velocity_pooling", "velocity_noise"))
             if self.background == "inpainted" and self.foreground != "splatted":
                 raise ValueError(f"background: inpainted fills in behind foreground: splatted (got {self.foreground})")
+            if self.fill_radius and self.background != "inpainted":
+                raise ValueError(f"fill_radius fills the ground behind background: inpainted (got {self.background})")
             return self
 
         @model_validator(mode="before")

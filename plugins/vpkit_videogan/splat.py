@@ -109,7 +109,7 @@ class SplatHead(nn.Module):
             velocity = (velocity + self.drawn_velocity(z, context.shape[-1])).clamp(-self.max_speed, self.max_speed)
         moving = torch.sigmoid(moving)
         if self.pooling:
-            velocity = pool_velocity(velocity, moving, self.pooling)
+            velocity = local_mean(velocity, moving, self.pooling)
         flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames
         foreground, coverage = carry_forward(context[:, :, -1], moving, flow)
         return foreground, coverage, flow, moving
@@ -135,14 +135,15 @@ def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor)
     return foreground.clamp(-1, 1), coverage.clamp(max=1)
 
 
-def pool_velocity(velocity: torch.Tensor, moving: torch.Tensor, radius: int) -> torch.Tensor:
-    """Each pixel's velocity (B, 2, H, W) replaced by the mean of those within ``radius`` pixels, weighted by
-    ``moving`` (B, 1, H, W; a normalised convolution), so that the moving pixels of one player share one
-    velocity instead of scattering; where nothing near moves, the velocity is kept."""
+def local_mean(values: torch.Tensor, weights: torch.Tensor, radius: int) -> torch.Tensor:
+    """Each pixel of ``values`` (B, C, H, W) replaced by the mean of those within ``radius`` pixels, weighted by
+    ``weights`` (B, 1, H, W; a normalised convolution); where no weight is near, the pixel is kept. With the moving
+    mask as the weights, the moving pixels of one player share one velocity instead of scattering; with what
+    stays as the weights, a hole the movers leave is filled from the ground around it."""
     window = dict(kernel_size=2 * radius + 1, stride=1, padding=radius)
-    weight = F.avg_pool2d(moving, **window)
-    pooled = F.avg_pool2d(velocity * moving, **window) / weight.clamp(min=1e-6)
-    return torch.where(weight > 1e-6, pooled, velocity)
+    weight = F.avg_pool2d(weights, **window)
+    pooled = F.avg_pool2d(values * weights, **window) / weight.clamp(min=1e-6)
+    return torch.where(weight > 1e-6, pooled, values)
 
 
 def matching_costs(frame: torch.Tensor, before: torch.Tensor) -> torch.Tensor:

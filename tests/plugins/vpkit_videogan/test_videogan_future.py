@@ -4,7 +4,7 @@ import torch
 from torch import nn
 from vpkit_videogan.discriminator import VideoGANDiscriminator
 from vpkit_videogan.future import VideoGANFutureGenerator, context_error, total_variation
-from vpkit_videogan.splat import matched_motion, matching_costs, pool_velocity, splat
+from vpkit_videogan.splat import local_mean, matched_motion, matching_costs, splat
 from vpkit_videogan.warp import warp
 
 from vpkit import ClipSpec
@@ -472,6 +472,19 @@ def test_an_inpainted_background_keeps_every_pixel_that_does_not_move_away():
     assert (background[..., 6:9, 7:10] - last[..., 6:9, 7:10]).abs().amax() > 0.3  # where the square leaves, in-painted
 
 
+def test_fill_radius_fills_the_ground_a_mover_leaves_from_the_still_pixels_around_it():
+    model = make(
+        8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, background="inpainted", fill_radius=3
+    )
+    clip = moving_square((1, 0))
+    with torch.no_grad():
+        out = model.eval()(torch.zeros(1, 0), clip)
+    background = out.parts["background"]
+    # the untrained residual is zero: where the square stood, the dark floor around it, not the square's shades
+    assert torch.allclose(background[..., 6:9, 7:10], torch.full((1, 3, 3, 3), -1.0), atol=0.02)
+    assert torch.allclose(background[..., :4, :], clip[:, :, -1, :4, :], atol=0.005)  # what stays is kept
+
+
 def test_max_speed_bounds_the_splatted_velocity_in_pixels_per_frame():
     model = make(8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, max_speed=0.5).eval()
     with torch.no_grad():
@@ -485,7 +498,7 @@ def test_pooled_velocities_are_shared_by_the_moving_pixels_nearby():
     moving = torch.zeros(1, 1, 8, 8)
     moving[..., 2:5, 2:5] = 1
     velocity = torch.randn(1, 2, 8, 8, generator=torch.Generator().manual_seed(0))
-    pooled = pool_velocity(velocity, moving, radius=2)
+    pooled = local_mean(velocity, moving, radius=2)
     inside = velocity[..., 2:5, 2:5].mean(dim=(-2, -1))
     assert torch.allclose(pooled[..., 3, 3], inside, atol=1e-5)  # the whole 3 x 3 mover is within reach
     assert torch.allclose(pooled[..., 2:5, 3], inside.unsqueeze(-1).expand(1, 2, 3), atol=1e-5)
@@ -514,6 +527,7 @@ def test_velocity_noise_moves_the_samples_of_one_frame_in_different_directions_w
         ({"velocity_noise": 4, "noise": 8}, 1, "velocity_noise is for foreground: splatted"),
         ({"velocity_noise": 4, "foreground": "splatted"}, 1, "velocity_noise draws a velocity from z: it needs noise"),
         ({"max_speed": 1.0}, 2, "max_speed is for foreground: splatted"),
+        ({"fill_radius": 2, "background": "input_residual"}, 2, "fill_radius fills the ground behind background: in"),
         ({"velocity_pooling": 2, "foreground": "warped"}, 2, "velocity_pooling is for foreground: splatted"),
         ({"matched_motion": True}, 2, "matched_motion is for foreground: splatted"),
         ({"matched_motion": True, "foreground": "splatted"}, 1, "reads the motion between two context frames"),
