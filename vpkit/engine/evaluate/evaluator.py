@@ -56,7 +56,8 @@ from vpkit.engine.evaluate.baselines import (
 )
 from vpkit.engine.evaluate.intervals import RESAMPLES
 from vpkit.engine.evaluate.protocol import Protocol
-from vpkit.engine.evaluate.stats_cache import DAMAGED, StatsCache
+from vpkit.engine.evaluate.real_stats_cache import RealStatsCache
+from vpkit.engine.evaluate.stats_cache import StatsCache
 from vpkit.engine.generate import generate, generate_samples
 from vpkit.engine.precision import Precision
 from vpkit.errors import ConfigError, VpkitError
@@ -180,6 +181,7 @@ class Evaluator:
         }
         self.cache, self.batch_size, self.seed = StatsCache(stats_dir), batch_size, seed
         self.baseline_cache = BaselineCache(self.cache, self.clips_key)
+        self.real_stats = RealStatsCache(self.cache, self.clips_key, writes=self.ranks.main)
         reference = ReferenceClips.pick(store, split, count)
         self.reference = reference if isinstance(reference, ReferenceClips) else None
         distributional = any(not metric.paired for metric in metrics)
@@ -226,7 +228,7 @@ class Evaluator:
         real_states = {}
         for metric in self.metrics:
             metric.to(device).reset()
-            real_states[metric.name] = None if metric.paired else self._load_real_state(metric)
+            real_states[metric.name] = None if metric.paired else self.real_stats.load(metric)
         scores: dict[str, list[np.ndarray]] = {m.name: [] for m in paired}
         pairs: dict[str, list[np.ndarray]] = {"l1": [], DIVERSITY_METRIC: []}
         judge = next((m for m in paired if m.name == DIVERSITY_METRIC), None)
@@ -252,7 +254,7 @@ class Evaluator:
         results = distributed.on_main(lambda: self._results(protocol, paired, sets, scores, pairs, judge))
         for metric in sets:
             if real_states[metric.name] is None:
-                real_states[metric.name] = self._save_real_state(metric)
+                real_states[metric.name] = self.real_stats.save(metric)
         values, curves = self._baseline_scores(protocol, device, real_states)
         for metric in self.metrics:
             entry = results[metric.name]
@@ -401,35 +403,6 @@ class Evaluator:
             name: np.concatenate(found) if (found := [s[name] for s in shards if s[name] is not None]) else None
             for name in parts
         }
-
-    # --- real-set statistics: cached per metric key, so later evaluations score only the model
-    def _stats_path(self, metric: Metric) -> Path | None:
-        key = metric.real_key()
-        if key is None:
-            return None
-        return self.cache.path(metric.name, {"clips": self.clips_key, "metric": metric.name, "key": key}, ".npz")
-
-    def _load_real_state(self, metric: Metric) -> dict[str, np.ndarray] | None:
-        """The cached real statistics, loaded into ``metric``; None when there are none (or they are damaged)."""
-        path = self._stats_path(metric)
-        state = self.cache.read_arrays(path) if path else None
-        if state is None:
-            return None
-        try:
-            metric.load_real_state(state)
-        except DAMAGED as exc:
-            metric.reset()
-            return self.cache.damaged(path, exc)
-        return state
-
-    def _save_real_state(self, metric: Metric) -> dict[str, np.ndarray] | None:
-        path = self._stats_path(metric)
-        if path is None:
-            return None
-        state = metric.real_state()
-        if self.ranks.main:
-            self.cache.write_arrays(path, state)
-        return state
 
     # --- baselines: scored once per store, split, count, context and metric key, then cached
     def _baseline_scores(
