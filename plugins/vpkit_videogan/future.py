@@ -21,6 +21,8 @@ warps it with one velocity field times the frames since it (a constant-velocity 
 ``foreground: splatted`` carries its moving pixels forward by such a field (``splat``). With it,
 ``background: inpainted`` keeps every pixel of the last context frame that does not move away and
 in-paints only those that do, so that a player can leave its place but cannot be erased where it stands.
+With ``fill_radius`` that in-painting starts from the still ground around each hole, not from the
+mover's own colours.
 
 The defaults are faithful to Vondrick et al.: a learned background, the paper's N(0, 0.01)
 initialisation, no skip connections. Three options turn it into a model that starts as the
