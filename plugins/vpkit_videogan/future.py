@@ -47,7 +47,7 @@ from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANFutureGeneratorDeclaration
 from vpkit_videogan.layers import encoder, head, trunk, upsample
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
-from vpkit_videogan.splat import SplatHead, local_mean, speed_bound
+from vpkit_videogan.splat import SplatHead, inpaint_behind, speed_bound
 from vpkit_videogan.two_stream import TwoStreamGenerator
 from vpkit_videogan.warp import VelocityHead, WarpHead
 
@@ -164,9 +164,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
         if self.config.background == "learned":
             return decoded
         if self.config.background == "inpainted":
-            if self.config.fill_radius:  # the residual corrects the ground around the hole, not the mover
-                decoded = decoded + local_mean(frame, 1 - moving, self.config.fill_radius) - frame
-            decoded = moving * decoded
+            return inpaint_behind(frame, moving, decoded, self.config.fill_radius)
         return (frame + decoded).clamp(-1, 1)
 
 

@@ -16,7 +16,7 @@ from vpkit import ClipSpec, GeneratorOutput
 from vpkit_videogan.declarations import VideoGANGeneratorDeclaration
 from vpkit_videogan.layers import head, trunk
 from vpkit_videogan.shapes import CORE_SIZE, Pyramid
-from vpkit_videogan.splat import SplatHead, speed_bound
+from vpkit_videogan.splat import SplatHead, inpaint_behind, speed_bound
 from vpkit_videogan.two_stream import TwoStreamGenerator
 from vpkit_videogan.warp import VelocityHead
 
@@ -75,7 +75,7 @@ class VideoGANGenerator(VideoGANGeneratorDeclaration, TwoStreamGenerator):
             output = self.compose(hidden, b, foreground=foreground)
         else:
             foreground, coverage, flow, moving = self.warp(hidden, b.unsqueeze(2))
-            left = (b + moving * self.inpaint(features)).clamp(-1, 1)  # the ground the movers leave, in-painted
+            left = inpaint_behind(b, moving, self.inpaint(features))  # the ground the movers leave, in-painted
             output = self.compose(hidden, left, foreground=foreground, mask=coverage)
             output.parts["first"] = b
         output.parts["flow"] = flow

@@ -135,6 +135,18 @@ def carry_forward(frame: torch.Tensor, moving: torch.Tensor, flow: torch.Tensor)
     return foreground.clamp(-1, 1), coverage.clamp(max=1)
 
 
+def inpaint_behind(
+    frame: torch.Tensor, moving: torch.Tensor, residual: torch.Tensor, fill_radius: int = 0
+) -> torch.Tensor:
+    """``frame`` (B, 3, H, W) wherever ``moving`` (B, 1, H, W) keeps its pixels, plus ``residual`` (B, 3, H, W) only
+    where the movers leave, so that what does not move stays and a mover cannot be erased where it stands. With
+    ``fill_radius`` the ground they leave starts from the mean of the still pixels around it (:func:`local_mean`),
+    not from the mover's own colours, and the residual corrects that."""
+    if fill_radius:
+        residual = residual + local_mean(frame, 1 - moving, fill_radius) - frame
+    return (frame + moving * residual).clamp(-1, 1)
+
+
 def local_mean(values: torch.Tensor, weights: torch.Tensor, radius: int) -> torch.Tensor:
     """Each pixel of ``values`` (B, C, H, W) replaced by the mean of those within ``radius`` pixels, weighted by
     ``weights`` (B, 1, H, W; a normalised convolution); where no weight is near, the pixel is kept. With the moving
