@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,10 +168,22 @@ def collective(what: str, only_lost_peers: bool = False):
         reason = reason_of(
             RuntimeError(re.sub(r"^\[[^\]]*\]\s*", "", str(exc).strip()))
         )  # without the backend's source line
+        deaf_to_the_launcher()
         raise RankLost(
             f"rank {ranks.rank}: another process of this run stopped or stopped answering while {what} "
             f"({reason}); this one stops too"
         ) from None
+
+
+def deaf_to_the_launcher() -> None:
+    """Ignore SIGTERM from now on, in a rank that is stopping because a peer is gone.
+
+    The launcher sends SIGTERM to every rank still running once one has died; with the default
+    action it would kill this rank while it unwinds, before it has said why it stops. It stops
+    anyway, and the launcher waits for it (and kills it 30 seconds later if it does not).
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def any_rank(flag: bool, device: torch.device) -> bool:

@@ -26,7 +26,7 @@ import torch
 from fixtures.run_files import write_run_file
 
 from vpkit.engine.checkpoint import load_checkpoint
-from vpkit.engine.distributed import Ranks
+from vpkit.engine.distributed import RankLost, Ranks, collective
 from vpkit.errors import ConfigError
 
 PLUGIN = '''
@@ -333,6 +333,19 @@ def test_a_rank_that_dies_stops_the_others_with_a_message(site):
     assert "another process of this run stopped or stopped answering" in stderr, stderr[-3000:]
     assert "Traceback" not in stderr
     assert not workers_of(run_dir)
+
+
+def test_a_rank_whose_peer_is_gone_outlives_the_launchers_sigterm_to_say_so():
+    """The launcher sends SIGTERM to the ranks left once one has died: a rank unwinding with
+    RankLost must not be killed by it before it prints why it stops."""
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(RankLost, match="another process of this run stopped or stopped answering while training"):
+            with collective("training step 3"):
+                raise torch.distributed.DistError("Connection closed by peer")
+        os.kill(os.getpid(), signal.SIGTERM)  # what the launcher sends next: this process lives on
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def workers_of(run_dir: Path) -> list[int]:

@@ -255,7 +255,10 @@ class Trainer:
             if quiet is not None:
                 quiet.close()
             for sig, handler in previous.items():
-                signal.signal(sig, handler)
+                if (
+                    signal.getsignal(sig) == self._request_stop
+                ):  # not if replaced since (a rank going down ignores SIGTERM)
+                    signal.signal(sig, handler)
 
     def _samples_and_evaluation(self) -> None:
         """Samples and evaluation, when due, on random-number states of their own: a run resumed
