@@ -254,10 +254,9 @@ class Trainer:
             self.console.close()
             if quiet is not None:
                 quiet.close()
+            # only the handlers still ours: a rank going down because a peer is gone ignores SIGTERM
             for sig, handler in previous.items():
-                if (
-                    signal.getsignal(sig) == self._request_stop
-                ):  # not if replaced since (a rank going down ignores SIGTERM)
+                if signal.getsignal(sig) == self._request_stop:
                     signal.signal(sig, handler)
 
     def _samples_and_evaluation(self) -> None:
