@@ -179,6 +179,13 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
         )
         max_speed: float | None = max_speed_option()
         velocity_pooling: int = velocity_pooling_option()
+        hard_mask: bool = Field(
+            False,
+            description="For the splatted foreground: each pixel of the last context frame moves away whole or stays "
+            "whole (the moving mask rounded at 0.5 in the forward pass, its gradient the sigmoid's: a straight-through "
+            "estimator, Bengio et al. 2013), so that a pixel loss cannot hedge a player's uncertain place by moving "
+            "half of it and leaving the other half behind.",
+        )
         velocity_noise: int = Field(
             0,
             ge=0,
@@ -208,7 +215,9 @@ class VideoGANFutureGeneratorDeclaration(TwoStreamDeclaration):
                 raise ValueError("posterior infers the latent z: it needs noise > 0")
             if self.velocity_noise and not self.noise:
                 raise ValueError("velocity_noise draws a velocity from z: it needs noise > 0")
-            check_splatted_options(self, ("matched_motion", "max_speed", "velocity_pooling", "velocity_noise"))
+            check_splatted_options(
+                self, ("matched_motion", "max_speed", "velocity_pooling", "velocity_noise", "hard_mask")
+            )
             if self.background == "inpainted" and self.foreground != "splatted":
                 raise ValueError(f"background: inpainted fills in behind foreground: splatted (got {self.foreground})")
             if self.fill_radius and self.background != "inpainted":

@@ -81,6 +81,7 @@ class VideoGANFutureGenerator(VideoGANFutureGeneratorDeclaration, TwoStreamGener
                 config.velocity_pooling,
                 config.noise,
                 config.velocity_noise,
+                config.hard_mask,
             )
         if config.noise:
             # z -> one more code of the same shape, added to the one the moving stream decodes

@@ -60,9 +60,11 @@ class SplatHead(nn.Module):
         pooling: int = 0,
         noise: int = 0,
         noise_grid: int = 0,
+        hard: bool = False,
     ):
         super().__init__()
         self.matched = matched
+        self.hard = hard
         self.max_speed = max_speed
         self.pooling = pooling
         self.noise_grid = noise_grid
@@ -108,6 +110,8 @@ class SplatHead(nn.Module):
         if self.noise_grid:
             velocity = (velocity + self.drawn_velocity(z, context.shape[-1])).clamp(-self.max_speed, self.max_speed)
         moving = torch.sigmoid(moving)
+        if self.hard:  # rounded forward, the sigmoid's gradient backward (straight-through)
+            moving = moving + ((moving > 0.5).to(moving.dtype) - moving).detach()
         if self.pooling:
             velocity = local_mean(velocity, moving, self.pooling)
         flow = constant_velocity_flow(velocity, 2 * hidden.shape[2], self.origin)  # the stream has T/2 frames

@@ -485,6 +485,15 @@ def test_fill_radius_fills_the_ground_a_mover_leaves_from_the_still_pixels_aroun
     assert torch.allclose(background[..., :4, :], clip[:, :, -1, :4, :], atol=0.005)  # what stays is kept
 
 
+def test_a_hard_mask_moves_each_pixel_whole_or_not_at_all_and_still_learns():
+    model = make(8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, hard_mask=True)
+    seen = {}
+    model.warp.register_forward_hook(lambda module, args, out: seen.update(moving=out[3]))
+    model(torch.zeros(1, 0), moving_square((1, 0))).video.sum().backward()
+    assert seen["moving"].unique().tolist() == [0.0, 1.0]  # the floor stays, the square moves, nothing in between
+    assert model.warp.field[-1].weight.grad.abs().sum() > 0  # the gradient passes the rounding (straight-through)
+
+
 def test_max_speed_bounds_the_splatted_velocity_in_pixels_per_frame():
     model = make(8, 16, 2, foreground="splatted", matched_motion=True, mask_bias=0, max_speed=0.5).eval()
     with torch.no_grad():
@@ -530,6 +539,7 @@ def test_velocity_noise_moves_the_samples_of_one_frame_in_different_directions_w
         ({"fill_radius": 2, "background": "input_residual"}, 2, "fill_radius fills the ground behind background: in"),
         ({"velocity_pooling": 2, "foreground": "warped"}, 2, "velocity_pooling is for foreground: splatted"),
         ({"matched_motion": True}, 2, "matched_motion is for foreground: splatted"),
+        ({"hard_mask": True, "foreground": "warped"}, 2, "hard_mask is for foreground: splatted"),
         ({"matched_motion": True, "foreground": "splatted"}, 1, "reads the motion between two context frames"),
     ],
 )
